@@ -1,0 +1,46 @@
+"""infotheory: information-theoretic measures on the tensors you already have.
+
+One API over NumPy, PyTorch, TensorFlow and MXNet: a tensor of one framework in, a tensor of the
+same framework, dtype and device out. Importing this package imports no framework.
+
+>>> import infotheory as it
+>>> round(float(it.entropy([0.1, 0.5, 0.1, 0.3])), 4)
+1.6855
+"""
+from ._dispatch import available_backends, backend_of, register_backend, unregister_backend
+from ._validation import set_validation, validation
+from .backends._base import Backend
+from .measures import (
+    conditional_entropy,
+    cross_entropy,
+    entropy,
+    joint_entropy,
+    kl_divergence,
+    mutual_information,
+    nll_loss,
+    pointwise_mutual_information,
+    self_information,
+)
+from .mxnet_compat import import_mxnet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Backend",
+    "available_backends",
+    "backend_of",
+    "conditional_entropy",
+    "cross_entropy",
+    "entropy",
+    "import_mxnet",
+    "joint_entropy",
+    "kl_divergence",
+    "mutual_information",
+    "nll_loss",
+    "pointwise_mutual_information",
+    "register_backend",
+    "self_information",
+    "set_validation",
+    "unregister_backend",
+    "validation",
+]

@@ -1,0 +1,159 @@
+"""Find the backend of some inputs from their types, without importing any framework.
+
+Each built-in backend answers "is this object one of mine?" only when its framework is already in
+``sys.modules`` (the einops approach), so detection never imports a framework. Answers are cached
+per ``type(x)``. Third-party backends come from ``register_backend`` or the entry-point group
+``infotheory.backends``, read once, on the first lookup that no known backend answers.
+"""
+from __future__ import annotations
+
+import importlib
+import numbers
+import threading
+from importlib import metadata
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from .backends._base import Backend
+
+ENTRY_POINT_GROUP = "infotheory.backends"
+
+# module path, class name: imported lazily (the modules themselves import no framework).
+_BUILTIN = [
+    ("infotheory.backends.torch", "TorchBackend"),
+    ("infotheory.backends.tensorflow", "TensorflowBackend"),
+    ("infotheory.backends.mxnet", "MXNetBackend"),
+]
+
+_lock = threading.RLock()
+_backends: List[Backend] = []  # framework backends, first match wins
+_numpy: Optional[Backend] = None
+_cache: Dict[type, Optional[Backend]] = {}  # type -> framework backend, or None for "NumPy-like"
+_entry_points_loaded = False
+_NOT_NUMERIC = object()
+
+
+def _init() -> None:
+    global _numpy
+    with _lock:
+        if _numpy is not None:
+            return
+        from .backends.numpy import NumpyBackend
+
+        for module, cls in _BUILTIN:
+            _backends.append(getattr(importlib.import_module(module), cls)())
+        _numpy = NumpyBackend()
+
+
+def register_backend(backend: Backend, *, first: bool = False) -> Backend:
+    """Add a backend (an instance of :class:`infotheory.Backend`) for some tensor type.
+
+    It is asked after the built-in backends, or before them with ``first=True``. Returns it, so
+    it can be used as a class decorator's result: ``register_backend(MyBackend())``.
+    """
+    if not isinstance(backend, Backend):
+        raise TypeError(f"register_backend: expected an infotheory.Backend instance, got "
+                        f"{type(backend).__name__}")
+    _init()
+    with _lock:
+        if first:
+            _backends.insert(0, backend)
+        else:
+            _backends.append(backend)
+        _cache.clear()
+    return backend
+
+
+def unregister_backend(backend: Backend) -> None:
+    """Remove a backend added by :func:`register_backend`."""
+    with _lock:
+        if backend in _backends:
+            _backends.remove(backend)
+        _cache.clear()
+
+
+def _load_entry_points() -> bool:
+    """Register the backends of the entry-point group, once. True if any was added."""
+    global _entry_points_loaded
+    with _lock:
+        if _entry_points_loaded:
+            return False
+        _entry_points_loaded = True
+        added = False
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            obj = ep.load()
+            register_backend(obj() if isinstance(obj, type) else obj)
+            added = True
+        return added
+
+
+def _is_numpy_like(x: Any) -> bool:
+    return isinstance(x, (np.ndarray, np.generic, numbers.Number, list, tuple)) \
+        and not isinstance(x, (str, bytes))
+
+
+def _lookup(x: Any):
+    """The framework backend of ``x``, None for NumPy-like values, or _NOT_NUMERIC."""
+    t = type(x)
+    try:
+        return _cache[t]
+    except KeyError:
+        pass
+    _init()
+    found = next((b for b in list(_backends) if b.is_native(x)), None)
+    if found is None and not _is_numpy_like(x):
+        if _load_entry_points():
+            return _lookup(x)
+        return _NOT_NUMERIC  # not cached: a framework imported later may claim this type
+    _cache[t] = found
+    return found
+
+
+def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
+    """The backend that computes on these inputs.
+
+    Framework tensors decide; NumPy arrays, Python numbers and nested lists join them, and alone
+    go to NumPy. ``None`` entries are ignored. Raises ``TypeError`` for non-numeric input or for
+    tensors of two frameworks.
+    """
+    found: Optional[Backend] = None
+    found_name = None
+    for i, x in enumerate(tensors):
+        if x is None:
+            continue
+        name = names[i] if names else f"argument {i}"
+        b = _lookup(x)
+        if b is _NOT_NUMERIC:
+            raise TypeError(f"{fn}: {name} must be an array, a tensor or a number, "
+                            f"got {type(x).__name__}")
+        if b is None:
+            continue
+        if found is not None and b is not found:
+            raise TypeError(f"{fn}: inputs mix {found.name} ({found_name}) and {b.name} "
+                            f"({name}) tensors; convert them to one framework")
+        found, found_name = b, name
+    if found is None:
+        _init()
+        return _numpy
+    return found
+
+
+def available_backends() -> Dict[str, str]:
+    """Backends whose framework is installed, as ``{name: version}``. Imports nothing: a
+    framework's version is read from its installed distribution metadata."""
+    _init()
+    out = {"numpy": np.__version__}
+    dist = {"torch": "torch", "tensorflow": ("tensorflow", "tensorflow-cpu"), "mxnet": "mxnet"}
+    for b in list(_backends):
+        names = dist.get(b.name)
+        if names is None:  # a registered third-party backend
+            out[b.name] = b.version()
+            continue
+        for d in (names,) if isinstance(names, str) else names:
+            try:
+                out[b.name] = metadata.version(d)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+    return out

@@ -1,0 +1,106 @@
+"""Value checks behind ``validate=True`` or the global switch.
+
+They read values on the host (one copy per checked argument), which is why they are off by
+default: the default path never syncs a GPU and runs inside ``tf.function``.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Iterator
+
+import numpy as np
+
+_state = threading.local()
+_global = {"enabled": False}
+
+# How far sums may be from 1 (and entries above 1) per dtype size in bytes.
+TOLERANCE = {2: 1e-2, 4: 1e-4, 8: 1e-8}
+
+
+def set_validation(enabled: bool) -> None:
+    """Turn value checks on (or off) for every call, as if each passed ``validate=True``."""
+    _global["enabled"] = bool(enabled)
+
+
+@contextlib.contextmanager
+def validation(enabled: bool = True) -> Iterator[None]:
+    """Context manager: value checks on (or off) for calls in this thread, inside the block."""
+    old = getattr(_state, "enabled", None)
+    _state.enabled = bool(enabled)
+    try:
+        yield
+    finally:
+        _state.enabled = old
+
+
+def active(validate: bool) -> bool:
+    local = getattr(_state, "enabled", None)
+    return bool(validate) or (local if local is not None else _global["enabled"])
+
+
+def _host(B, x) -> tuple:
+    a = np.asarray(B.to_numpy(x))
+    return a.astype(np.float64), TOLERANCE.get(B.itemsize(x), 1e-4)
+
+
+def _no_nan(fn, name, a):
+    if np.isnan(a).any():
+        raise ValueError(f"{fn}: {name} contains NaN")
+
+
+def probabilities(fn: str, name: str, B, x, axes=None) -> None:
+    """Entries in [0, 1], no NaN, and (when ``axes`` is given) summing to 1 over ``axes``."""
+    a, tol = _host(B, x)
+    if a.size == 0:
+        return
+    _no_nan(fn, name, a)
+    if a.min() < 0:
+        raise ValueError(f"{fn}: {name} has negative entries (min {a.min():.6g})")
+    if a.max() > 1 + tol:
+        raise ValueError(f"{fn}: {name} has entries greater than 1 (max {a.max():.6g})")
+    if axes is not None:
+        s = a.sum(axis=axes)
+        dev = np.abs(s - 1.0)
+        if not np.all(dev <= tol):
+            raise ValueError(
+                f"{fn}: {name} does not sum to 1 over axis {axes if len(axes) > 1 else axes[0]} "
+                f"(sums range from {np.min(s):.6g} to {np.max(s):.6g}; tolerance {tol:g})")
+
+
+def logits(fn: str, name: str, B, x) -> None:
+    a, _ = _host(B, x)
+    _no_nan(fn, name, a)
+    if np.isposinf(a).any():
+        raise ValueError(f"{fn}: {name} contains +inf logits")
+
+
+def log_probabilities(fn: str, name: str, B, x) -> None:
+    a, tol = _host(B, x)
+    _no_nan(fn, name, a)
+    if a.size and a.max() > tol:
+        raise ValueError(f"{fn}: {name} has positive log-probabilities (max {a.max():.6g})")
+
+
+def labels(fn: str, name: str, B, y, n_classes) -> None:
+    a = np.asarray(B.to_numpy(y))
+    if a.size == 0 or n_classes is None:
+        return
+    if a.min() < 0 or a.max() >= n_classes:
+        raise ValueError(f"{fn}: {name} has class indices outside [0, {n_classes}) "
+                         f"(min {a.min()}, max {a.max()})")
+
+
+def marginal(fn: str, name: str, B, given, computed, over: str) -> None:
+    """``given`` must equal ``computed`` (the marginal of p_xy) once broadcast to p_xy's shape."""
+    g, tol = _host(B, given)
+    c, _ = _host(B, computed)
+    probabilities(fn, name, B, given)
+    try:
+        dev = np.max(np.abs(g - c)) if np.broadcast(g, c).size else 0.0
+    except ValueError:
+        dev = np.inf
+    if dev > tol:
+        raise ValueError(
+            f"{fn}: {name} does not match p_xy summed over {over} (max deviation {dev:.6g}); "
+            f"{name} is broadcast against p_xy[..., x, y] as given")

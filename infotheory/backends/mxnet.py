@@ -1,0 +1,122 @@
+"""MXNet backend: ``mxnet.numpy`` arrays and legacy ``mxnet.nd.NDArray`` arrays.
+
+Every measure runs inside MXNet's thread-local NumPy-semantics scopes (``np_shape`` and
+``np_array``), entered and restored around the call, so it works whether or not the user called
+``npx.set_np()`` and never changes the user's global MXNet state. Legacy ``mx.nd`` inputs are
+computed as ``mxnet.numpy`` views and handed back as ``mx.nd`` arrays; where the user's session has
+no NumPy shape semantics a full reduction comes back with shape ``(1,)``, as ``mx.nd.sum`` does.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+
+import numpy as np
+
+from ._base import Backend
+
+
+def _mx():
+    return sys.modules["mxnet"]
+
+
+class MXNetBackend(Backend):
+    name = "mxnet"
+    module_name = "mxnet"
+
+    def __init__(self):
+        self._user_np_shape = threading.local()
+
+    def is_native(self, x):
+        mx = sys.modules.get("mxnet")
+        # mxnet.numpy.ndarray subclasses mxnet.nd.NDArray, so this one check covers both.
+        return mx is not None and isinstance(x, mx.nd.NDArray)
+
+    def version(self):
+        return _mx().__version__
+
+    @contextlib.contextmanager
+    def scope(self):
+        mx = _mx()
+        self._user_np_shape.value = mx.util.is_np_shape()
+        with mx.util.np_shape(True), mx.util.np_array(True):
+            yield
+
+    def _np(self, x):
+        mx = _mx()
+        return x if isinstance(x, mx.np.ndarray) else x.as_np_ndarray()
+
+    def float_tensor(self, x, like=None):
+        mx = _mx()
+        if self.is_native(x):
+            x = self._np(x)
+            return x if np.dtype(x.dtype).kind == "f" else x.astype(np.float32)
+        a = np.asarray(x)
+        if like is not None:
+            return mx.np.array(a, dtype=like.dtype, ctx=like.ctx)
+        return mx.np.array(a, dtype=a.dtype if a.dtype.kind == "f" else np.float32)
+
+    def label_tensor(self, y, like):
+        mx = _mx()
+        if self.is_native(y):
+            return self._np(y).astype(np.int64)
+        return mx.np.array(np.asarray(y).astype(np.int64), dtype=np.int64, ctx=like.ctx)
+
+    def dtype_kind(self, x):
+        return np.dtype(x.dtype).kind
+
+    def shape(self, x):
+        return tuple(x.shape)
+
+    def upcast(self, *xs):
+        out = np.result_type(*(x.dtype for x in xs))
+        compute = np.float32 if out == np.float16 else out
+        return [x if x.dtype == compute else x.astype(compute) for x in xs], out
+
+    def cast(self, x, dtype):
+        return x if x.dtype == dtype else x.astype(dtype)
+
+    def itemsize(self, x):
+        return np.dtype(x.dtype).itemsize
+
+    def finish(self, x, like):
+        mx = _mx()
+        if isinstance(like, mx.np.ndarray):
+            return x
+        if x.ndim == 0 and not self._user_np_shape.value:
+            x = x.reshape((1,))
+        return x.as_nd_ndarray()
+
+    def log(self, x):
+        return _mx().np.log(x)
+
+    def exp(self, x):
+        return _mx().np.exp(x)
+
+    def where(self, cond, a, b):
+        return _mx().np.where(cond, a, b)
+
+    def sum(self, x, axis, keepdims=False):
+        return _mx().np.sum(x, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        mx = _mx()
+        m = mx.np.max(x, axis=axis, keepdims=True)
+        m = mx.np.where(mx.np.isfinite(m), m, 0.0)
+        out = mx.np.log(mx.np.sum(mx.np.exp(x - m), axis=axis, keepdims=True)) + m
+        return out if keepdims else mx.np.squeeze(out, axis=axis)
+
+    def log_softmax(self, x, axis):
+        if axis is not None and len(axis) == 1:
+            return _mx().npx.log_softmax(x, axis=axis[0])
+        return super().log_softmax(x, axis)
+
+    def take_last(self, x, idx):
+        return _mx().npx.pick(x, idx, axis=-1)
+
+    def mean(self, x):
+        return _mx().np.mean(x)
+
+    def to_numpy(self, x):
+        return self._np(x).asnumpy()

@@ -1,0 +1,80 @@
+"""NumPy backend: also the home of Python scalars and nested lists (as float64)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Backend
+
+_LOW_PRECISION = (np.dtype(np.float16),)
+
+
+class NumpyBackend(Backend):
+    name = "numpy"
+    module_name = "numpy"
+
+    def is_native(self, x):
+        return isinstance(x, (np.ndarray, np.generic))
+
+    def version(self):
+        return np.__version__
+
+    def float_tensor(self, x, like=None):
+        a = np.asarray(x)
+        if a.dtype.kind == "f":
+            return a
+        dtype = like.dtype if like is not None else np.float64
+        return a.astype(dtype)
+
+    def label_tensor(self, y, like):
+        return np.asarray(y).astype(np.int64, copy=False)
+
+    def dtype_kind(self, x):
+        return np.asarray(x).dtype.kind
+
+    def shape(self, x):
+        return tuple(np.shape(x))
+
+    def upcast(self, *xs):
+        out = np.result_type(*xs)
+        compute = np.float32 if out in _LOW_PRECISION else out
+        return [x.astype(compute, copy=False) for x in xs], out
+
+    def cast(self, x, dtype):
+        return np.asarray(x).astype(dtype, copy=False)
+
+    def itemsize(self, x):
+        return np.asarray(x).dtype.itemsize
+
+    def finish(self, x, like):
+        return np.asarray(x)
+
+    def scope(self):
+        # log(0) = -inf and p / 0 = inf are intended results here, not accidents to warn about.
+        return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+    def log(self, x):
+        return np.log(x)
+
+    def exp(self, x):
+        return np.exp(x)
+
+    def where(self, cond, a, b):
+        return np.where(cond, a, b)
+
+    def sum(self, x, axis, keepdims=False):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        m = np.max(x, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        return out if keepdims else np.squeeze(out, axis=axis)
+
+    def take_last(self, x, idx):
+        return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]
+
+    def mean(self, x):
+        return np.mean(x)
+
+    def to_numpy(self, x):
+        return np.asarray(x)

@@ -1,0 +1,100 @@
+"""PyTorch backend: results keep the input's dtype and device, and autograd flows through."""
+from __future__ import annotations
+
+import sys
+
+from ._base import Backend
+
+_KINDS = {}
+
+
+def _torch():
+    return sys.modules["torch"]
+
+
+class TorchBackend(Backend):
+    name = "torch"
+    module_name = "torch"
+
+    def is_native(self, x):
+        torch = sys.modules.get("torch")
+        return torch is not None and isinstance(x, torch.Tensor)
+
+    def version(self):
+        return _torch().__version__
+
+    def float_tensor(self, x, like=None):
+        torch = _torch()
+        if isinstance(x, torch.Tensor):
+            return x if x.is_floating_point() else x.to(torch.get_default_dtype())
+        if like is not None:
+            return torch.as_tensor(x, dtype=like.dtype, device=like.device)
+        t = torch.as_tensor(x)
+        return t if t.is_floating_point() else t.to(torch.get_default_dtype())
+
+    def label_tensor(self, y, like):
+        torch = _torch()
+        return torch.as_tensor(y, device=like.device).long()
+
+    def dtype_kind(self, x):
+        torch = _torch()
+        dt = x.dtype
+        if dt == torch.bool:
+            return "b"
+        if dt.is_complex:
+            return "c"
+        if dt.is_floating_point:
+            return "f"
+        return "u" if dt == torch.uint8 else "i"
+
+    def shape(self, x):
+        return tuple(x.shape)
+
+    def upcast(self, *xs):
+        torch = _torch()
+        out = xs[0].dtype
+        for x in xs[1:]:
+            out = torch.promote_types(out, x.dtype)
+        compute = torch.float32 if out in (torch.float16, torch.bfloat16) else out
+        return [x.to(compute) for x in xs], out
+
+    def cast(self, x, dtype):
+        return x.to(dtype)
+
+    def itemsize(self, x):
+        return x.element_size()
+
+    def log(self, x):
+        return _torch().log(x)
+
+    def exp(self, x):
+        return _torch().exp(x)
+
+    def where(self, cond, a, b):
+        return _torch().where(cond, a, b)
+
+    def sum(self, x, axis, keepdims=False):
+        torch = _torch()
+        if axis is None:
+            return torch.sum(x)
+        return torch.sum(x, dim=axis, keepdim=keepdims)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        torch = _torch()
+        dim = tuple(range(x.ndim)) if axis is None else axis
+        return torch.logsumexp(x, dim=dim, keepdim=keepdims)
+
+    def log_softmax(self, x, axis):
+        if axis is not None and len(axis) == 1:
+            return _torch().log_softmax(x, dim=axis[0])
+        return super().log_softmax(x, axis)
+
+    def take_last(self, x, idx):
+        return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
+
+    def mean(self, x):
+        return _torch().mean(x)
+
+    def to_numpy(self, x):
+        return x.detach().cpu().float().numpy() if x.dtype == _torch().bfloat16 \
+            else x.detach().cpu().numpy()
