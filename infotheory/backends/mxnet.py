@@ -98,13 +98,17 @@ class MXNetBackend(Backend):
         return _mx().np.where(cond, a, b)
 
     def sum(self, x, axis, keepdims=False):
-        return _mx().np.sum(x, axis=axis, keepdims=keepdims)
+        # mx.np.sum compensates (Kahan) and so turns [inf, 1] into NaN; the legacy reduction
+        # does not. It keeps autograd; its full reduction has shape (1,), made 0-d here.
+        mx = _mx()
+        out = mx.nd.sum(x.as_nd_ndarray(), axis=axis, keepdims=keepdims).as_np_ndarray()
+        return out.reshape(()) if axis is None and not keepdims else out
 
     def logsumexp(self, x, axis, keepdims=False):
         mx = _mx()
         m = mx.np.max(x, axis=axis, keepdims=True)
         m = mx.np.where(mx.np.isfinite(m), m, 0.0)
-        out = mx.np.log(mx.np.sum(mx.np.exp(x - m), axis=axis, keepdims=True)) + m
+        out = mx.np.log(self.sum(mx.np.exp(x - m), axis, keepdims=True)) + m
         return out if keepdims else mx.np.squeeze(out, axis=axis)
 
     def log_softmax(self, x, axis):
@@ -116,7 +120,7 @@ class MXNetBackend(Backend):
         return _mx().npx.pick(x, idx, axis=-1)
 
     def mean(self, x):
-        return _mx().np.mean(x)
+        return self.sum(x, None) / float(x.size)  # 0 / 0 = NaN for empty input, as elsewhere
 
     def to_numpy(self, x):
         return self._np(x).asnumpy()

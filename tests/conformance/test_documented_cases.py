@@ -1,0 +1,44 @@
+"""The book's documented values (infotheory.conformance.CASES) on every backend and dtype, and
+agreement of every backend with the NumPy float64 result on random distributions with zeros."""
+import pytest
+
+from infotheory import conformance
+from tests.conftest import BACKENDS, require
+
+CASES = [(c, d) for c in conformance.CASES for d in c.dtypes]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case,dtype", CASES, ids=[f"{c.name}-{d}" for c, d in CASES])
+def test_documented_case(case, dtype, backend):
+    require(backend)
+    r = conformance.run_case(case, backend, dtype)
+    assert not r.error, r.error
+    assert r.passed, f"{case.name} on {backend}/{dtype}: {r.value} vs {case.expected} " \
+                     f"(deviation {r.deviation:.3g} > {r.tolerance:.3g})"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_random_agreement_with_numpy_float64(backend):
+    require(backend)
+    results = list(conformance.run_agreement([backend]))
+    assert len(results) == len(conformance.random_inputs()) * len(conformance.DTYPES)
+    bad = [(r.case, r.dtype, r.deviation, r.tolerance, r.error) for r in results if not r.passed]
+    assert not bad, bad
+
+
+def test_cases_cover_every_measure():
+    import infotheory as it
+
+    measures = {c.measure for c in conformance.CASES} | set(conformance.random_inputs())
+    public = {"self_information", "entropy", "joint_entropy", "conditional_entropy",
+              "mutual_information", "cross_entropy", "nll_loss", "kl_divergence"}
+    assert public <= measures
+    assert all(callable(getattr(it, m)) for m in measures)
+
+
+def test_a_wrong_value_fails():
+    """The runner itself can fail: a case with a wrong expectation does not pass."""
+    wrong = conformance.Case("wrong", "entropy", ([0.5, 0.5],), 1.5, 1e-6)
+    r = conformance.run_case(wrong, "numpy", "float64")
+    assert not r.passed and abs(r.deviation - 0.5) < 1e-12

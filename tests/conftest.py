@@ -1,0 +1,68 @@
+"""Shared fixtures: a ``backend`` fixture over every backend, and native-tensor helpers.
+
+A framework that is not installed skips its tests on a user's machine; with
+``INFOTHEORY_REQUIRE_BACKENDS=all`` (set by ``.ci/run``) it fails them instead.
+"""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from infotheory import conformance  # noqa: E402
+
+BACKENDS = conformance.BACKENDS  # numpy, torch, tensorflow, mxnet, mxnet.nd
+AUTOGRAD = ("torch", "tensorflow", "mxnet")
+REQUIRE_ALL = os.environ.get("INFOTHEORY_REQUIRE_BACKENDS", "") == "all"
+
+
+def require(backend: str):
+    """Import a backend's framework, or skip (fail in CI) if it is missing."""
+    try:
+        return conformance.load_framework(backend)
+    except ImportError as e:
+        if REQUIRE_ALL:
+            pytest.fail(f"backend {backend} is required (INFOTHEORY_REQUIRE_BACKENDS=all): {e}")
+        pytest.skip(f"{backend} is not installed")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    require(request.param)
+    return request.param
+
+
+@pytest.fixture(params=AUTOGRAD)
+def autograd_backend(request):
+    require(request.param)
+    return request.param
+
+
+def native(backend: str, value, dtype: str = "float64"):
+    """A native tensor of ``backend`` (integers stay int64)."""
+    return conformance.to_native(backend, value, dtype)
+
+
+def to_np(x) -> np.ndarray:
+    """Any backend's result as float64 NumPy, with legacy mx.nd (1,) scalars made 0-d."""
+    a = conformance.to_numpy(x)
+    return a
+
+
+def is_native(backend: str, x) -> bool:
+    fw = conformance.load_framework(backend)
+    if backend == "numpy":
+        return isinstance(x, np.ndarray)
+    if backend == "torch":
+        return isinstance(x, fw.Tensor)
+    if backend == "tensorflow":
+        return isinstance(x, fw.Tensor)
+    if backend == "mxnet":
+        return isinstance(x, fw.np.ndarray)
+    return isinstance(x, fw.nd.NDArray) and not isinstance(x, fw.np.ndarray)
+
+
+def dtype_name(x) -> str:
+    """'float32', 'float64', 'float16', 'bfloat16' for a tensor of any backend."""
+    return str(getattr(x.dtype, "name", x.dtype)).replace("torch.", "")
