@@ -60,6 +60,8 @@ def _floats(B, fn: str, **named) -> list:
     order = sorted(named, key=lambda k: not B.is_native(named[k]))  # native ones first
     for name in order:
         x = named[name]
+        if x is None:
+            raise TypeError(f"{fn}: {name} must be an array, a tensor or a number, got NoneType")
         try:
             kind = _kind(B, x)
         except ValueError as e:
@@ -210,7 +212,7 @@ def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: flo
             if "p_x" in t:
                 _validation.marginal(fn, "p_x", B, t["p_x"], computed_x, "y")
         r = B.conditional_entropy(joint, t.get("p_x", computed_x), log_base)
-        return B.finish(B.cast(r, out), p_xy)
+        return B.finish(B.cast(r, out), p_xy, p_x)
 
 
 def _marginals(fn, B, p_xy, p_x, p_y, validate):
@@ -244,7 +246,8 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     B = backend_of(p_xy, p_x, p_y, fn=fn, names=("p_xy", "p_x", "p_y"))
     with B.scope():
         joint, mx, my, out = _marginals(fn, B, p_xy, p_x, p_y, validate)
-        return B.finish(B.cast(B.mutual_information(joint, mx, my, log_base), out), p_xy)
+        r = B.mutual_information(joint, mx, my, log_base)
+        return B.finish(B.cast(r, out), p_xy, p_x, p_y)
 
 
 def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
@@ -260,7 +263,7 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     with B.scope():
         joint, mx, my, out = _marginals(fn, B, p_xy, p_x, p_y, False)
         r = B.pointwise_mutual_information(joint, mx, my, log_base)
-        return B.finish(B.cast(r, out), p_xy)
+        return B.finish(B.cast(r, out), p_xy, p_x, p_y)
 
 
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
@@ -290,7 +293,7 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
                     _validation.probabilities(fn, name, B, t, _axes(fn, axis, B.shape(t)))
         (xc, yc), out = B.upcast(x, y)
         r = B.kl_divergence(xc, yc, axes, from_logits, log_base)
-        return B.finish(B.cast(r, out), p)
+        return B.finish(B.cast(r, out), p, q)
 
 
 def _labels(fn, B, y_hat_shape, y, validate_n=None):
@@ -355,7 +358,7 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         else:
             raise TypeError(f"{fn}: y must hold integer class indices or floating probability "
                             f"targets, got a {'boolean' if kind == 'b' else 'non-numeric'} dtype")
-        return B.finish(B.cast(B.reduce(losses, reduction), out), y_hat)
+        return B.finish(B.cast(B.reduce(losses, reduction), out), y_hat, y)
 
 
 def _check_pred(fn, B, q, from_logits):
@@ -398,4 +401,4 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
             _validation.log_probabilities(fn, "log_probs", B, lp)
             _validation.labels(fn, "y", B, labels, shape[-1])
         (lpc,), out = B.upcast(lp)
-        return B.finish(B.cast(B.reduce(B.nll_loss(lpc, labels), reduction), out), log_probs)
+        return B.finish(B.cast(B.reduce(B.nll_loss(lpc, labels), reduction), out), log_probs, y)

@@ -65,4 +65,7 @@ def is_native(backend: str, x) -> bool:
 
 def dtype_name(x) -> str:
     """'float32', 'float64', 'float16', 'bfloat16' for a tensor of any backend."""
-    return str(getattr(x.dtype, "name", x.dtype)).replace("torch.", "")
+    dt = x.dtype
+    if isinstance(dt, type):  # mxnet reports NumPy scalar types
+        dt = np.dtype(dt)
+    return str(getattr(dt, "name", dt)).replace("torch.", "")

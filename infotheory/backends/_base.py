@@ -68,8 +68,8 @@ class Backend:
         """Bytes per element of ``x``'s dtype (picks validation tolerances)."""
         raise NotImplementedError
 
-    def finish(self, x: Any, like: Any) -> Any:
-        """Turn a computed result into what the caller gets back (same kind as ``like``)."""
+    def finish(self, x: Any, *inputs: Any) -> Any:
+        """Turn a computed result into what the caller gets back, given the caller's inputs."""
         return x
 
     # --- math primitives ----------------------------------------------------------------

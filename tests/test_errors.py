@@ -1,0 +1,134 @@
+"""The free structural checks: always on, on every backend, with messages naming the argument."""
+import math
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from tests.conftest import native, require
+
+P = [[0.1, 0.5, 0.1, 0.3], [0.25, 0.25, 0.25, 0.25]]
+
+
+@pytest.mark.parametrize("bad", ["abc", None, {"a": 1}, object(), b"xy"])
+def test_non_numeric_input_is_a_type_error(bad):
+    for fn in (it.entropy, it.self_information, it.joint_entropy):
+        with pytest.raises(TypeError, match=rf"{fn.__name__}: p(_xy)? must be an array"):
+            fn(bad)
+    with pytest.raises(TypeError, match="kl_divergence: q must be an array"):
+        it.kl_divergence([0.5, 0.5], bad if bad is not None else "x")
+    with pytest.raises(TypeError, match="cross_entropy: y must be an array"):
+        it.cross_entropy([[0.5, 0.5]], bad if bad is not None else "x")
+
+
+def test_nested_strings_bool_and_complex_are_type_errors(backend):
+    with pytest.raises(TypeError, match="entropy: p has a non-numeric dtype"):
+        it.entropy([["a", "b"]])
+    with pytest.raises(TypeError, match="entropy: p has a complex dtype"):
+        it.entropy(np.array([0.5 + 0j, 0.5]))
+    fw = require(backend)
+    b = native(backend, [0.5, 0.5]) != 0 if backend != "mxnet.nd" else \
+        fw.nd.array([1, 0], dtype="bool") if hasattr(fw.nd, "bool") else None
+    if b is not None:
+        with pytest.raises(TypeError, match="entropy: p has a boolean dtype"):
+            it.entropy(b)
+
+
+def test_ragged_lists_are_value_errors():
+    with pytest.raises(ValueError, match="entropy: p is a ragged nested sequence"):
+        it.entropy([[0.5, 0.5], [1.0]])
+
+
+def test_shapes_that_do_not_broadcast(backend):
+    p = native(backend, P)
+    q = native(backend, [0.5, 0.5, 0.0])
+    with pytest.raises(ValueError, match=r"kl_divergence: shapes do not broadcast: p \(2, 4\), q \(3,\)"):
+        it.kl_divergence(p, q)
+    with pytest.raises(ValueError, match="conditional_entropy: shapes do not broadcast"):
+        it.conditional_entropy(native(backend, [[0.1, 0.5], [0.2, 0.2]]), native(backend, [1.0, 0, 0]))
+    with pytest.raises(ValueError, match="mutual_information: shapes do not broadcast"):
+        it.mutual_information(native(backend, [[0.1, 0.5], [0.2, 0.2]]), None, native(backend, [1.0, 0, 0]))
+
+
+@pytest.mark.parametrize("axis", [2, -3, (0, 5), (0, 0), ()])
+def test_axis_out_of_range_or_repeated(backend, axis):
+    with pytest.raises(ValueError, match="entropy: axis"):
+        it.entropy(native(backend, P), axis=axis)
+
+
+@pytest.mark.parametrize("axis", [1.0, "0", (0, None), True])
+def test_axis_of_wrong_type(axis):
+    with pytest.raises(TypeError, match="entropy: axis must be an int"):
+        it.entropy(P, axis=axis)
+
+
+def test_joint_measures_need_two_dimensions(backend):
+    for fn in (it.conditional_entropy, it.mutual_information, it.pointwise_mutual_information):
+        with pytest.raises(ValueError, match=f"{fn.__name__}: p_xy needs at least 2 dimension"):
+            fn(native(backend, [0.5, 0.5]))
+    with pytest.raises(ValueError, match="joint_entropy: axis -2 is out of range"):
+        it.joint_entropy(native(backend, [0.5, 0.5]))
+
+
+@pytest.mark.parametrize("base", [0, -2, 1, 1.0, math.inf, math.nan])
+def test_bad_base_is_a_value_error(backend, base):
+    with pytest.raises(ValueError, match="entropy: base must be positive, finite and not 1"):
+        it.entropy(native(backend, P), base=base)
+    with pytest.raises(ValueError, match="cross_entropy: base must be"):
+        it.cross_entropy(native(backend, P), native(backend, np.array([0, 1])), base=base)
+
+
+@pytest.mark.parametrize("base", ["2", None, True, 2j])
+def test_base_of_wrong_type(base):
+    with pytest.raises(TypeError, match="self_information: base must be a real number"):
+        it.self_information(0.5, base=base)
+
+
+def test_unknown_reduction(backend):
+    with pytest.raises(ValueError, match=r"cross_entropy: reduction must be one of \('mean', 'sum', 'none'\), got 'avg'"):
+        it.cross_entropy(native(backend, P), native(backend, np.array([0, 1])), reduction="avg")
+    with pytest.raises(ValueError, match="nll_loss: reduction must be one of"):
+        it.nll_loss(native(backend, P), native(backend, np.array([0, 1])), reduction=None)
+
+
+def test_labels_whose_shape_does_not_fit(backend):
+    q = native(backend, P)
+    with pytest.raises(ValueError, match=r"cross_entropy: y holds class indices, so its shape must be \(2,\)"):
+        it.cross_entropy(q, native(backend, np.array([0, 1, 2])))
+    with pytest.raises(ValueError, match=r"nll_loss: y holds class indices, so its shape must be \(2,\)"):
+        it.nll_loss(q, native(backend, np.array([[0], [1]])))
+
+
+def test_floating_labels_are_rejected(backend):
+    q = native(backend, P)
+    with pytest.raises(TypeError, match="cross_entropy: y has the shape of class indices"):
+        it.cross_entropy(q, native(backend, [0.0, 1.0]))
+    with pytest.raises(TypeError, match="nll_loss: y must hold integer class indices, got a floating"):
+        it.nll_loss(q, native(backend, [0.0, 1.0]))
+
+
+def test_probability_targets_must_broadcast(backend):
+    with pytest.raises(ValueError, match="cross_entropy: shapes do not broadcast"):
+        it.cross_entropy(native(backend, P), native(backend, [[1.0, 0.0, 0.0]]))
+
+
+def test_mixed_frameworks_name_both():
+    torch = require("torch")
+    tf = require("tensorflow")
+    with pytest.raises(TypeError, match=r"kl_divergence: inputs mix torch \(p\) and tensorflow \(q\)"):
+        it.kl_divergence(torch.tensor([0.5, 0.5]), tf.constant([0.5, 0.5]))
+    mx = require("mxnet")
+    with pytest.raises(TypeError, match=r"inputs mix tensorflow \(y_hat\) and mxnet \(y\)"):
+        it.cross_entropy(tf.constant([[0.5, 0.5]]), mx.np.array([1]))
+
+
+def test_errors_change_nothing(backend):
+    p = native(backend, P)
+    from tests.conftest import to_np
+
+    before = to_np(p).copy()
+    with pytest.raises(ValueError):
+        it.entropy(p, axis=3)
+    with pytest.raises(ValueError):
+        it.entropy(p, validate=True, axis=0)
+    assert np.array_equal(to_np(p), before)
