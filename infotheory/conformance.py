@@ -198,10 +198,11 @@ def run_case(case: Case, backend: str, dtype: str) -> Result:
 
 
 def run(backends: Optional[Iterable[str]] = None, dtypes: Iterable[str] = DTYPES,
-        cases: Iterable[Case] = CASES) -> Iterator[Result]:
-    """Every case on every (installed, by default) backend and dtype the case allows."""
+        cases: Optional[Iterable[Case]] = None) -> Iterator[Result]:
+    """Every case (default :data:`CASES`) on every (installed, by default) backend and dtype
+    the case allows."""
     backends = list(backends) if backends is not None else installed_backends()
-    for case in cases:
+    for case in CASES if cases is None else cases:
         for backend in backends:
             for dtype in dtypes:
                 if dtype in case.dtypes:

@@ -95,7 +95,14 @@ class MXNetBackend(Backend):
         return _mx().np.exp(x)
 
     def where(self, cond, a, b):
-        return _mx().np.where(cond, a, b)
+        # mx.np.where with a Python scalar branch drops the gradient of the tensor branch
+        # (MXNet 1.9.1), so scalars become tensors first.
+        np_ = _mx().np
+        if not self.is_native(a):
+            a = np_.full_like(b, a)
+        if not self.is_native(b):
+            b = np_.full_like(a, b)
+        return np_.where(cond, a, b)
 
     def sum(self, x, axis, keepdims=False):
         # mx.np.sum compensates (Kahan) and so turns [inf, 1] into NaN; the legacy reduction

@@ -1,0 +1,53 @@
+"""The command line: python -m infotheory crosscheck | backends."""
+import json
+import os
+import subprocess
+import sys
+
+import infotheory.__main__ as cli
+from infotheory import conformance
+from tests.conftest import BACKENDS, require
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_crosscheck_prints_the_full_table_and_json(tmp_path):
+    for b in BACKENDS:
+        require(b)
+    path = tmp_path / "cc.json"
+    out = subprocess.run([sys.executable, "-m", "infotheory", "crosscheck", "--json", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:3] == ["case", "backend", "dtype"]
+    for case in conformance.CASES:
+        for b in BACKENDS:
+            assert any(l.startswith(case.name) and f" {b} " in l for l in lines), (case.name, b)
+    assert " 0 failed" in lines[-1]
+    data = json.loads(path.read_text())
+    assert set(data["backends"]) == set(BACKENDS)
+    n_cases = sum(len(c.dtypes) for c in conformance.CASES) * len(BACKENDS)
+    n_random = len(conformance.random_inputs()) * 2 * len(BACKENDS)
+    assert len(data["results"]) == n_cases + n_random
+    assert all(r["passed"] for r in data["results"])
+
+
+def test_crosscheck_exits_non_zero_on_disagreement(monkeypatch, capsys):
+    wrong = conformance.Case("wrong on purpose", "entropy", ([0.5, 0.5],), 2.0, 1e-6)
+    monkeypatch.setattr(conformance, "CASES", [wrong])
+    monkeypatch.setattr(conformance, "random_inputs", lambda seed=0: {})
+    rc = cli.main(["crosscheck", "--backends", "numpy"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "wrong on purpose" in out and "FAIL" in out and "0 passed, 2 failed" in out
+
+
+def test_backends_command_lists_versions():
+    out = subprocess.run([sys.executable, "-m", "infotheory", "backends"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0
+    names = [line.split()[0] for line in out.stdout.splitlines()]
+    assert names[0] == "numpy"
+    for b in ("torch", "tensorflow", "mxnet"):
+        require(b)
+        assert b in names

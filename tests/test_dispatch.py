@@ -1,0 +1,112 @@
+"""Dispatch: from input types, never importing a framework, cached, extensible."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from infotheory import _dispatch
+from tests.conftest import native, require
+from tests.toy_backend import Box, BoxBackend
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "scipy", "keras")
+
+
+def _run(code: str, **env) -> str:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, cwd=ROOT, env={**os.environ, **env}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_import_and_numpy_use_import_no_framework():
+    out = _run(f"""
+        import sys
+        import infotheory as it
+        it.entropy([0.5, 0.5]); it.cross_entropy([[0.5, 0.5]], [1]); it.backend_of(1.0)
+        it.available_backends()
+        try:
+            it.entropy("x")
+        except TypeError:
+            pass
+        print(sorted(m for m in {FRAMEWORKS!r} if m in sys.modules))
+    """)
+    assert out == "[]"
+
+
+def test_detection_does_not_import_other_frameworks():
+    require("torch")
+    out = _run("""
+        import sys, torch
+        import infotheory as it
+        it.entropy(torch.tensor([0.5, 0.5]))
+        print(sorted(m for m in ("tensorflow", "mxnet") if m in sys.modules))
+    """)
+    assert out == "[]"
+
+
+def test_backend_of_each_framework(backend):
+    expected = {"mxnet.nd": "mxnet"}.get(backend, backend)
+    assert it.backend_of(native(backend, [0.5, 0.5])).name == expected
+    assert it.backend_of([0.5], native(backend, [0.5, 0.5]), np.ones(2)).name == expected
+
+
+def test_python_values_go_to_numpy():
+    for x in (0.5, 1, [0.5, 0.5], ((0.5,),), np.float32(0.5), np.ones(3)):
+        assert it.backend_of(x).name == "numpy"
+
+
+def test_lookups_are_cached_per_type():
+    torch = require("torch")
+    it.backend_of(torch.ones(1))
+    assert _dispatch._cache[torch.Tensor].name == "torch"
+    assert _dispatch._cache[np.ndarray] is None  # NumPy-like: joins a framework or goes to NumPy
+
+
+def test_register_a_toy_backend_at_run_time():
+    with pytest.raises(TypeError, match="entropy: p must be an array"):
+        it.entropy(Box([0.5, 0.5]))
+    toy = it.register_backend(BoxBackend())
+    try:
+        out = it.entropy(Box([0.5, 0.25, 0.25]))
+        assert isinstance(out, Box) and float(out.data) == 1.5
+        assert it.backend_of(Box([1.0]), [0.5]).name == "box"
+        assert it.available_backends()["box"] == "0.1"
+    finally:
+        it.unregister_backend(toy)
+    with pytest.raises(TypeError):
+        it.entropy(Box([0.5, 0.5]))
+
+
+def test_register_rejects_non_backends():
+    with pytest.raises(TypeError, match="register_backend: expected an infotheory.Backend"):
+        it.register_backend(object())
+
+
+def test_entry_point_backend_is_loaded_lazily(tmp_path):
+    dist = tmp_path / "toy_backend_dist-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-backend-dist\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[infotheory.backends]\nbox = tests.toy_backend:BoxBackend\n")
+    out = _run("""
+        import infotheory as it
+        from infotheory import _dispatch
+        from tests.toy_backend import Box
+        before = [b.name for b in _dispatch._backends]
+        h = it.entropy(Box([0.5, 0.5]))
+        print(type(h).__name__, float(h.data), "box" in before)
+    """, PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}")
+    assert out == "Box 1.0 False"
+
+
+def test_available_backends_lists_installed_frameworks():
+    names = it.available_backends()
+    assert names["numpy"] == np.__version__
+    for b in ("torch", "tensorflow", "mxnet"):
+        fw = require(b)
+        assert names[b] == fw.__version__.split("+")[0] or names[b].startswith(fw.__version__)

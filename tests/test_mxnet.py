@@ -1,0 +1,85 @@
+"""MXNet: mxnet.numpy and legacy mx.nd arrays, with or without npx.set_np(), state untouched."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+
+import infotheory as it
+from tests.conftest import require
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_global_numpy_semantics_are_left_as_they_were():
+    mx = require("mxnet")
+    before = (mx.util.is_np_shape(), mx.util.is_np_array())
+    p = mx.np.array([[0.1, 0.5, 0.1, 0.3]])
+    h = it.entropy(p, axis=None)
+    assert (mx.util.is_np_shape(), mx.util.is_np_array()) == before == (False, False)
+    assert isinstance(h, mx.np.ndarray) and h.shape == ()
+    assert abs(float(h.asnumpy()) - 1.6854753) < 1e-6
+    legacy = it.entropy(mx.nd.array([[0.1, 0.5, 0.1, 0.3]]), axis=None)
+    assert type(legacy) is mx.nd.NDArray and legacy.shape == (1,)
+
+
+def test_with_set_np_full_reductions_are_0d_for_both_apis():
+    require("mxnet")
+    out = _run("""
+        import infotheory as it
+        mx = it.import_mxnet()
+        mx.npx.set_np()
+        a = it.entropy(mx.np.array([0.5, 0.5]))
+        b = it.entropy(mx.nd.array([0.5, 0.5]).as_np_ndarray().as_nd_ndarray())
+        print(a.shape, type(b).__name__, b.shape, mx.util.is_np_shape(), mx.util.is_np_array())
+    """)
+    assert out == "() NDArray () True True"
+
+
+def test_autograd_with_set_np():
+    require("mxnet")
+    out = _run("""
+        import infotheory as it
+        mx = it.import_mxnet()
+        mx.npx.set_np()
+        p = mx.np.array([0.2, 0.3, 0.5]); p.attach_grad()
+        with mx.autograd.record():
+            h = it.entropy(p)
+        h.backward()
+        print(" ".join(f"{g:.6f}" for g in p.grad.asnumpy()))
+    """)
+    import math
+    expected = [-(math.log2(v) + 1 / math.log(2)) for v in (0.2, 0.3, 0.5)]
+    np.testing.assert_allclose([float(v) for v in out.split()], expected, rtol=1e-5)
+
+
+def test_batched_autograd_without_set_np():
+    mx = require("mxnet")
+    p = mx.np.array([[0.2, 0.3, 0.5], [0.0, 0.5, 0.5]])
+    p.attach_grad()
+    with mx.autograd.record():
+        h = it.entropy(p)  # shape (2,): backward works outside NumPy shape semantics
+    h.backward()
+    g = p.grad.asnumpy()
+    assert np.isfinite(g).all() and g[1, 0] == 0.0
+    np.testing.assert_allclose(g[0], -(np.log2([0.2, 0.3, 0.5]) + 1 / np.log(2)), rtol=1e-5)
+
+
+def test_import_mxnet_helper_is_opt_in():
+    require("mxnet")
+    out = _run("""
+        import numpy
+        import infotheory as it
+        untouched = "bool" not in numpy.__dict__
+        mx = it.import_mxnet()
+        print(untouched, numpy.bool is bool, mx.__version__)
+    """)
+    assert out == "True True 1.9.1"
