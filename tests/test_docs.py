@@ -1,0 +1,48 @@
+"""Documentation that runs: README code blocks and docstring examples."""
+import doctest
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import infotheory
+import infotheory.measures
+from tests.conftest import require
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README = open(os.path.join(ROOT, "README.md")).read()
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+
+
+def test_readme_has_an_example_per_framework():
+    text = "\n".join(BLOCKS)
+    for needle in ("import torch", "import tensorflow", "import_mxnet()", "it.entropy([0.1"):
+        assert needle in text
+
+
+@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_readme_block_runs(code):
+    for fw in ("torch", "tensorflow", "mxnet"):
+        if fw in code:
+            require(fw)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_readme_values_match_the_comments():
+    import numpy as np
+
+    for line in BLOCKS[0].splitlines():
+        m = re.match(r"(it\.\w+\(.*\))\s+# array\(([\d.]+)\.\.\.\)", line)
+        if m:
+            value = float(np.asarray(eval(m.group(1), {"it": infotheory})))
+            assert f"{value:.10f}".startswith(m.group(2)), line
+
+
+@pytest.mark.parametrize("module", [infotheory, infotheory.measures])
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
