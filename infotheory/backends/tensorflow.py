@@ -95,6 +95,13 @@ class TensorflowBackend(Backend):
     def take_last(self, x, idx):
         return _tf().gather(x, idx, batch_dims=len(idx.shape))
 
+    def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
+        """Fused kernel: ``tf.nn.sparse_softmax_cross_entropy_with_logits``."""
+        if not from_logits:
+            return super().cross_entropy_labels(y_hat, y, from_logits, log_base)
+        losses = _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=y_hat)
+        return losses / log_base
+
     def mean(self, x):
         return _tf().reduce_mean(x)
 

@@ -92,6 +92,15 @@ class TorchBackend(Backend):
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
 
+    def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
+        """Fused kernel: ``F.cross_entropy`` (log-softmax + NLL) for logits and class indices."""
+        if not from_logits:
+            return super().cross_entropy_labels(y_hat, y, from_logits, log_base)
+        F = _torch().nn.functional
+        k = y_hat.shape[-1]
+        losses = F.cross_entropy(y_hat.reshape(-1, k), y.reshape(-1), reduction="none")
+        return losses.reshape(y.shape) / log_base
+
     def mean(self, x):
         return _torch().mean(x)
 
