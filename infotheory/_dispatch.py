@@ -35,15 +35,13 @@ _NOT_NUMERIC = object()
 
 
 def _init() -> None:
+    """Instantiate the built-in backends (their modules import no framework)."""
     global _numpy
-    with _lock:
-        if _numpy is not None:
-            return
-        from .backends.numpy import NumpyBackend
+    from .backends.numpy import NumpyBackend
 
-        for module, cls in _BUILTIN:
-            _backends.append(getattr(importlib.import_module(module), cls)())
-        _numpy = NumpyBackend()
+    for module, cls in _BUILTIN:
+        _backends.append(getattr(importlib.import_module(module), cls)())
+    _numpy = NumpyBackend()
 
 
 def register_backend(backend: Backend, *, first: bool = False) -> Backend:
@@ -55,7 +53,6 @@ def register_backend(backend: Backend, *, first: bool = False) -> Backend:
     if not isinstance(backend, Backend):
         raise TypeError(f"register_backend: expected an infotheory.Backend instance, got "
                         f"{type(backend).__name__}")
-    _init()
     with _lock:
         if first:
             _backends.insert(0, backend)
@@ -100,7 +97,6 @@ def _lookup(x: Any):
         return _cache[t]
     except KeyError:
         pass
-    _init()
     found = next((b for b in list(_backends) if b.is_native(x)), None)
     if found is None and not _is_numpy_like(x):
         if _load_entry_points():
@@ -133,16 +129,12 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
             raise TypeError(f"{fn}: inputs mix {found.name} ({found_name}) and {b.name} "
                             f"({name}) tensors; convert them to one framework")
         found, found_name = b, name
-    if found is None:
-        _init()
-        return _numpy
-    return found
+    return _numpy if found is None else found
 
 
 def available_backends() -> Dict[str, str]:
     """Backends whose framework is installed, as ``{name: version}``. Imports nothing: a
     framework's version is read from its installed distribution metadata."""
-    _init()
     out = {"numpy": np.__version__}
     dist = {"torch": "torch", "tensorflow": ("tensorflow", "tensorflow-cpu"), "mxnet": "mxnet"}
     for b in list(_backends):
@@ -157,3 +149,6 @@ def available_backends() -> Dict[str, str]:
             except metadata.PackageNotFoundError:
                 continue
     return out
+
+
+_init()

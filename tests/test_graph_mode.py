@@ -1,0 +1,95 @@
+"""Graph mode: tf.function (and XLA), torch.compile(fullgraph=True), torch.func.grad/vmap."""
+import math
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from infotheory.conformance import dirichlet_with_zeros
+from tests.conftest import require
+
+RNG = np.random.default_rng(5)
+P = dirichlet_with_zeros(RNG, (4, 6))
+Q = dirichlet_with_zeros(RNG, (4, 6), zero_fraction=0.0)
+J = dirichlet_with_zeros(RNG, (3, 12)).reshape(3, 3, 4)
+Z = RNG.normal(0, 3, (4, 6))
+Y = np.array([0, 5, 2, 3])
+
+MEASURES = {
+    "self_information": (it.self_information, (Q,)),
+    "entropy": (it.entropy, (P,)),
+    "entropy_logits": (lambda z: it.entropy(z, from_logits=True), (Z,)),
+    "joint_entropy": (it.joint_entropy, (J,)),
+    "conditional_entropy": (it.conditional_entropy, (J,)),
+    "mutual_information": (it.mutual_information, (J,)),
+    "pointwise_mutual_information": (it.pointwise_mutual_information, (J,)),
+    "kl_divergence": (it.kl_divergence, (P, Q)),
+    "kl_divergence_logits": (lambda a, b: it.kl_divergence(a, b, from_logits=True), (Z, Z[::-1].copy())),
+    "cross_entropy": (it.cross_entropy, (Q, Y)),
+    "cross_entropy_logits": (lambda z, y: it.cross_entropy(z, y, from_logits=True), (Z, Y)),
+    "cross_entropy_targets": (it.cross_entropy, (Q, P)),
+    "nll_loss": (it.nll_loss, (np.log(Q), Y)),
+}
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["tf.function", "xla"])
+@pytest.mark.parametrize("name", MEASURES)
+def test_tf_function_matches_eager(name, jit):
+    tf = require("tensorflow")
+    f, args = MEASURES[name]
+    ts = [tf.constant(a) for a in args]
+    eager = f(*ts).numpy()
+    graph = tf.function(f, jit_compile=jit)(*ts).numpy()
+    np.testing.assert_allclose(graph, eager, rtol=1e-12)
+
+
+def test_tf_function_gradient_and_keras_symbolic_shapes():
+    tf = require("tensorflow")
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 6], tf.float32)])
+    def loss(z):
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            h = tf.reduce_mean(it.entropy(z, from_logits=True))
+        return h, tape.gradient(h, z)
+
+    h, g = loss(tf.constant(Z, tf.float32))
+    assert np.isfinite(g.numpy()).all() and h.shape == ()
+
+
+def test_validation_needs_eager_mode():
+    tf = require("tensorflow")
+    with pytest.raises(RuntimeError, match="validate=True needs eager execution"):
+        tf.function(lambda p: it.entropy(p, validate=True))(tf.constant(P))
+
+
+COMPILED = {
+    "entropy": MEASURES["entropy"],
+    "kl_divergence": MEASURES["kl_divergence"],
+    "cross_entropy_logits": MEASURES["cross_entropy_logits"],
+    "cross_entropy": MEASURES["cross_entropy"],
+}
+
+
+@pytest.mark.parametrize("name", COMPILED)
+def test_torch_compile_fullgraph_matches_eager(name):
+    torch = require("torch")
+    f, args = COMPILED[name]
+    ts = [torch.tensor(a) for a in args]
+    compiled = torch.compile(f, fullgraph=True)
+    torch.testing.assert_close(compiled(*ts), f(*ts), rtol=1e-12, atol=1e-12)
+
+
+def test_torch_func_grad_and_vmap():
+    torch = require("torch")
+    from torch.func import grad, vmap
+
+    p, q = torch.tensor(P), torch.tensor(Q)
+    for f, args in ((it.entropy, (p,)), (it.kl_divergence, (p, q))):
+        batched = vmap(f)(*args)
+        torch.testing.assert_close(batched, f(*args))
+        g = vmap(grad(f))(*args)
+        leaf = args[0].clone().requires_grad_(True)
+        f(leaf, *args[1:]).sum().backward()
+        torch.testing.assert_close(g, leaf.grad)
+        assert torch.isfinite(g).all()
