@@ -1,0 +1,63 @@
+"""float16 and bfloat16: results in the input dtype, accumulated in float32, within a documented
+tolerance of float64 (LOW_PRECISION_RTOL), and no overflow for logits across the float16 range."""
+import math
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from infotheory.conformance import dirichlet_with_zeros
+from tests.conftest import dtype_name, native, require, to_np
+
+#: The documented tolerance: a few roundings of the result to its own dtype (eps 2**-11, 2**-8);
+#: accumulating in float32 keeps the sum's own error far below that.
+LOW_PRECISION_RTOL = {"float16": 4 * 2 ** -11, "bfloat16": 4 * 2 ** -8}
+CASES = [(b, "float16") for b in ("numpy", "torch", "tensorflow", "mxnet")] + \
+    [("torch", "bfloat16"), ("tensorflow", "bfloat16")]
+
+RNG = np.random.default_rng(3)
+P = dirichlet_with_zeros(RNG, (4, 256))
+Q = 0.5 * dirichlet_with_zeros(RNG, (4, 256), zero_fraction=0.0) + 0.5 / 256  # no q rounds to 0
+# logits near the float16 limit (65504); the loss 30000 - (-30000) is itself representable
+Z = np.array([[30000.0, -30000.0, 0.0, 1.0], [-65000.0, -65000.0, -65000.0, -65000.0]])
+LABELS = Q.argmax(-1)  # probable classes: a tiny q may round to 0 in float16, where -log q = inf
+
+
+def _t(backend, a, dtype):
+    fw = require(backend)
+    if dtype == "bfloat16":
+        if backend == "torch":
+            return fw.tensor(a, dtype=fw.bfloat16)
+        return fw.constant(a, dtype=fw.bfloat16)
+    return native(backend, a, dtype)
+
+
+def _check(out, ref, dtype):
+    assert dtype_name(out) == dtype
+    got = to_np(out)
+    assert np.isfinite(got).all(), got
+    np.testing.assert_allclose(got, ref, rtol=LOW_PRECISION_RTOL[dtype], atol=1e-3)
+
+
+@pytest.mark.parametrize("backend,dtype", CASES)
+def test_measures_in_low_precision(backend, dtype):
+    # references on the same rounded inputs, in float64
+    p64 = to_np(_t(backend, P, dtype))
+    q64 = to_np(_t(backend, Q, dtype))
+    _check(it.entropy(_t(backend, P, dtype)), it.entropy(p64), dtype)
+    _check(it.kl_divergence(_t(backend, P, dtype), _t(backend, Q, dtype)),
+           it.kl_divergence(p64, q64), dtype)
+    labels = native(backend, LABELS) if backend != "numpy" else LABELS
+    _check(it.cross_entropy(_t(backend, Q, dtype), labels), it.cross_entropy(q64, LABELS), dtype)
+
+
+@pytest.mark.parametrize("backend,dtype", CASES)
+def test_logits_across_the_float16_range_do_not_overflow(backend, dtype):
+    z64 = to_np(_t(backend, Z, dtype))
+    _check(it.entropy(_t(backend, Z, dtype), from_logits=True), [0.0, 2.0], dtype)
+    labels = np.array([1, 0])
+    y = native(backend, labels) if backend != "numpy" else labels
+    ce = it.cross_entropy(_t(backend, Z, dtype), y, from_logits=True, reduction="none")
+    _check(ce, [z64[0, 0] - z64[0, 1], math.log(4)], dtype)
+    kl = it.kl_divergence(_t(backend, Z, dtype), _t(backend, Z[::-1].copy(), dtype), from_logits=True)
+    assert np.isfinite(to_np(kl)).all()
