@@ -1,0 +1,128 @@
+"""infotheory.keras: Keras 3 losses, against Keras built-ins, in fit, saved and loaded, and on
+Keras' torch backend (in a subprocess, as Keras picks its backend once per process)."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from infotheory.conformance import dirichlet_with_zeros
+from tests.conftest import require
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RNG = np.random.default_rng(21)
+LOGITS = RNG.normal(0, 2, (16, 5)).astype("float32")
+LABELS = RNG.integers(0, 5, 16)
+P = dirichlet_with_zeros(RNG, (16, 5), zero_fraction=0.0).astype("float32")
+Q = (0.5 * dirichlet_with_zeros(RNG, (16, 5), zero_fraction=0.0) + 0.1).astype("float32")
+
+
+@pytest.fixture(scope="module")
+def keras():
+    require("tensorflow")
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("these run on Keras' TensorFlow backend")
+    return keras
+
+
+@pytest.fixture(scope="module")
+def itk(keras):
+    import infotheory.keras as itk
+
+    return itk
+
+
+def _close(a, b):
+    np.testing.assert_allclose(float(a), float(b), atol=1e-6, rtol=1e-6)
+
+
+def test_agrees_with_keras_builtins(keras, itk):
+    L = keras.losses
+    _close(itk.CrossEntropy(from_logits=True)(LABELS, LOGITS),
+           L.SparseCategoricalCrossentropy(from_logits=True)(LABELS, LOGITS))
+    _close(itk.CrossEntropy(from_logits=True)(LABELS[:, None], LOGITS),
+           L.SparseCategoricalCrossentropy(from_logits=True)(LABELS[:, None], LOGITS))
+    _close(itk.CrossEntropy()(P, Q), L.CategoricalCrossentropy()(P, Q))
+    _close(itk.CrossEntropy(from_logits=True)(P, LOGITS),
+           L.CategoricalCrossentropy(from_logits=True)(P, LOGITS))
+    _close(itk.KLDivergence()(P, Q), L.KLDivergence()(P, Q))
+    _close(itk.Entropy()(P, Q), L.CategoricalCrossentropy()(Q, Q))  # H(q) = CE(q, q)
+    _close(itk.CrossEntropy(reduction="sum")(LABELS, Q),
+           L.SparseCategoricalCrossentropy(reduction="sum")(LABELS, Q))
+
+
+def test_kl_is_exact_at_zeros_where_keras_clips(keras, itk):
+    p = np.array([[0.0, 0.5, 0.5]], "float32")
+    assert float(itk.KLDivergence()(p, p)) == 0.0
+
+
+def test_entropy_weight_and_from_logits(keras, itk):
+    soft = np.exp(LOGITS) / np.exp(LOGITS).sum(-1, keepdims=True)
+    h = -(soft * np.log(soft)).sum(-1).mean()
+    _close(itk.Entropy(from_logits=True)(LABELS, LOGITS), h)
+    _close(itk.Entropy(from_logits=True, weight=-0.1)(LABELS, LOGITS), -0.1 * h)
+
+
+@pytest.mark.parametrize("name", ["CrossEntropy", "KLDivergence", "Entropy"])
+def test_config_round_trip(keras, itk, name):
+    loss = getattr(itk, name)(from_logits=True, base=2.0, name="mine", reduction="sum")
+    config = keras.saving.serialize_keras_object(loss)
+    assert config["config"]["from_logits"] is True and config["config"]["base"] == 2.0
+    back = keras.saving.deserialize_keras_object(config)
+    assert type(back) is type(loss) and back.get_config() == loss.get_config()
+    assert back.name == "mine" and back.reduction == "sum"
+    assert type(loss).from_config(loss.get_config()).get_config() == loss.get_config()
+
+
+def test_fit_save_and_load(keras, itk, tmp_path):
+    x = RNG.normal(size=(64, 4)).astype("float32")
+    y = RNG.integers(0, 3, 64)
+    for loss, target in ((itk.CrossEntropy(from_logits=True), y),
+                         (itk.KLDivergence(from_logits=True), np.eye(3, dtype="float32")[y] * 4),
+                         (itk.Entropy(from_logits=True, weight=0.1), y)):
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        model.compile(optimizer="sgd", loss=loss)
+        history = model.fit(x, target, epochs=2, batch_size=16, verbose=0).history["loss"]
+        assert np.isfinite(history).all()
+        path = tmp_path / f"{type(loss).__name__}.keras"
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        assert type(loaded.loss) is type(loss)
+        assert loaded.loss.get_config() == loss.get_config()
+        np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_on_keras_torch_backend():
+    require("torch")
+    code = textwrap.dedent("""
+        import numpy as np, keras, torch
+        import infotheory.keras as itk
+        assert keras.backend.backend() == "torch"
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(64, 4)).astype("float32"); y = rng.integers(0, 3, 64)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        model.compile(optimizer="adam", loss=itk.CrossEntropy(from_logits=True))
+        hist = model.fit(x, y, epochs=2, verbose=0).history["loss"]
+        assert np.isfinite(hist).all()
+        out = model(x)
+        assert isinstance(out, torch.Tensor)
+        ours = itk.CrossEntropy(from_logits=True)(y, out)
+        ref = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, out)
+        assert isinstance(ours, torch.Tensor), type(ours)
+        assert abs(float(ours.detach()) - float(ref.detach())) < 1e-6
+        kl = itk.KLDivergence()(np.full((2, 3), 1 / 3, "float32"), np.full((2, 3), 1 / 3, "float32"))
+        assert float(kl) == 0.0
+        import os, tempfile
+        path = os.path.join(tempfile.mkdtemp(), "m.keras")
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        assert type(loaded.loss).__name__ == "CrossEntropy"
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=300, env={**os.environ, "KERAS_BACKEND": "torch"})
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-3000:]
