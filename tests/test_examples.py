@@ -1,0 +1,52 @@
+"""Every example runs, in its short mode, and prints what it promises."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import require
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(script, *args, **env):
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script), *args],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env})
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def _losses(text, pattern):
+    return [float(v) for v in re.findall(pattern, text)]
+
+
+def test_torch_training_loop():
+    require("torch")
+    out = _run("torch_training_loop.py", "--quick")
+    ce = _losses(out, r"cross-entropy ([\d.]+) nats")
+    assert len(ce) == 3 and ce[-1] < ce[0]  # it learns
+
+
+@pytest.mark.parametrize("keras_backend", ["tensorflow", "torch"])
+def test_keras_fit(keras_backend):
+    require(keras_backend)
+    require("tensorflow")
+    out = _run("keras_fit.py", "--quick", KERAS_BACKEND=keras_backend)
+    ce = _losses(out, r"cross-entropy ([\d.]+) nats")
+    assert len(ce) == 3 and ce[-1] < ce[0]
+    assert f"Keras backend: {keras_backend}" in out
+
+
+def test_d2l_walkthrough():
+    for b in ("torch", "tensorflow", "mxnet"):
+        require(b)
+    out = _run("d2l_information_theory.py", "--quick")
+    assert "frameworks: numpy, torch, tensorflow, mxnet" in out
+    for value in ("5.7004", "225.5810", "1.6854753", "0.8635473", "0.94856", "0.7213"):
+        assert value in out, value
+    assert out.count("[0.6024678 0.1169925]") == 4  # the MI rows, on each framework
+    mc = float(re.search(r"Monte Carlo .*: ([\d.]+) bits", out).group(1))
+    assert abs(mc - 0.7213) < 0.02
