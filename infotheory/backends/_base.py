@@ -44,6 +44,10 @@ class Backend:
         the NumPy backend). Non-real dtypes are rejected earlier, by ``dtype_kind``."""
         raise NotImplementedError
 
+    def is_float_native(self, x: Any) -> bool:
+        """True for a native tensor with a floating dtype (the common, fast case)."""
+        return self.is_native(x) and self.dtype_kind(x) == "f"
+
     def label_tensor(self, y: Any, like: Any) -> Any:
         """Integer class indices ``y`` as a native int64 tensor on ``like``'s device."""
         raise NotImplementedError
@@ -120,6 +124,20 @@ class Backend:
         nz = p != 0
         return p * self.log(self.where(nz, p, 1.0) / self.where(nz, q, 1.0))
 
+    # Reduction kernels: a backend may override these with fused ops (xlogy, entr, in-place
+    # NumPy ufuncs); a test runs every override against these generic versions.
+    def neg_sum_xlogx(self, p, axis: Axes):
+        """``-sum p log p`` over ``axis`` (entropy in nats), 0 log 0 = 0."""
+        return 0.0 - self.sum(self.xlogy_masked(p, p), axis)
+
+    def neg_sum_xlogy(self, p, q, axis: Axes):
+        """``-sum p log q`` over ``axis`` (cross-entropy in nats), 0 log q = 0."""
+        return 0.0 - self.sum(self.xlogy_masked(p, q), axis)
+
+    def sum_xlogratio(self, p, q, axis: Axes):
+        """``sum p log(p / q)`` over ``axis`` (KL divergence in nats)."""
+        return self.sum(self.xlogratio_masked(p, q), axis)
+
     def plogq_logits(self, p, logq):
         """``p * logq`` for log-probabilities ``logq`` (may be -inf), 0 where ``p == 0``."""
         return p * self.where(p != 0, logq, 0.0)
@@ -132,17 +150,16 @@ class Backend:
         if from_logits:
             logp = self.log_softmax(p, axis)
             terms = self.plogq_logits(self.exp(logp), logp)
-        else:
-            terms = self.xlogy_masked(p, p)
-        return (0.0 - self.sum(terms, axis)) / log_base
+            return (0.0 - self.sum(terms, axis)) / log_base
+        return self.neg_sum_xlogx(p, axis) / log_base
 
     def conditional_entropy(self, p_xy, p_x, log_base: float):
         # H(Y|X) = -sum p(x,y) log(p(x,y) / p(x)), summed over the last two axes.
-        return (0.0 - self.sum(self.xlogratio_masked(p_xy, p_x), (-2, -1))) / log_base
+        return (0.0 - self.sum_xlogratio(p_xy, p_x, (-2, -1))) / log_base
 
     def mutual_information(self, p_xy, p_x, p_y, log_base: float):
         # I(X;Y) = sum p(x,y) log(p(x,y) / (p(x) p(y))).
-        return self.sum(self.xlogratio_masked(p_xy, p_x * p_y), (-2, -1)) / log_base
+        return self.sum_xlogratio(p_xy, p_x * p_y, (-2, -1)) / log_base
 
     def pointwise_mutual_information(self, p_xy, p_x, p_y, log_base: float):
         # log(p(x,y) / (p(x) p(y))), exactly -inf where p(x,y) = 0 (even if a marginal is 0).
@@ -155,9 +172,8 @@ class Backend:
             logp = self.log_softmax(p, axis)
             logq = self.log_softmax(q, axis)
             terms = self.plogq_logits(self.exp(logp), logp - logq)
-        else:
-            terms = self.xlogratio_masked(p, q)
-        return self.sum(terms, axis) / log_base
+            return self.sum(terms, axis) / log_base
+        return self.sum_xlogratio(p, q, axis) / log_base
 
     def cross_entropy_labels(self, y_hat, y, from_logits: bool, log_base: float):
         """Per-sample -log q[y]; ``y_hat`` holds probabilities or logits on the last axis."""
@@ -169,9 +185,8 @@ class Backend:
         """Per-sample -sum_k y_k log q_k, with 0 * log q = 0 where a target is 0."""
         if from_logits:
             terms = self.plogq_logits(y, self.log_softmax(y_hat, (-1,)))
-        else:
-            terms = self.xlogy_masked(y, y_hat)
-        return (0.0 - self.sum(terms, (-1,))) / log_base
+            return (0.0 - self.sum(terms, (-1,))) / log_base
+        return self.neg_sum_xlogy(y, y_hat, (-1,)) / log_base
 
     def nll_loss(self, log_probs, y):
         return 0.0 - self.take_last(log_probs, y)

@@ -57,6 +57,10 @@ class MXNetBackend(Backend):
             return mx.np.array(a, dtype=like.dtype, ctx=like.ctx)
         return mx.np.array(a, dtype=a.dtype if a.dtype.kind == "f" else np.float32)
 
+    def is_float_native(self, x):
+        mx = sys.modules.get("mxnet")
+        return mx is not None and isinstance(x, mx.np.ndarray) and np.dtype(x.dtype).kind == "f"
+
     def label_tensor(self, y, like):
         mx = _mx()
         if self.is_native(y):

@@ -35,12 +35,12 @@ class NumpyBackend(Backend):
         return tuple(np.shape(x))
 
     def upcast(self, *xs):
-        out = np.result_type(*xs)
+        out = xs[0].dtype if len(xs) == 1 else np.result_type(*xs)
         compute = np.float32 if out in _LOW_PRECISION else out
         return [x.astype(compute, copy=False) for x in xs], out
 
     def cast(self, x, dtype):
-        return np.asarray(x).astype(dtype, copy=False)
+        return x if getattr(x, "dtype", None) == dtype else np.asarray(x).astype(dtype)
 
     def itemsize(self, x):
         return np.asarray(x).dtype.itemsize
@@ -69,6 +69,27 @@ class NumpyBackend(Backend):
         m = np.where(np.isfinite(m), m, 0.0)
         out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
         return out if keepdims else np.squeeze(out, axis=axis)
+
+    def is_float_native(self, x):
+        return type(x) is np.ndarray and x.dtype.kind == "f"
+
+    # Kernels: one output buffer, ufuncs with where= and out=, no temporaries beyond a mask.
+    def _plogq(self, p, q):
+        out = np.zeros(np.broadcast_shapes(p.shape, q.shape), np.result_type(p, q))
+        np.log(q, out=out, where=p != 0)
+        return np.multiply(out, p, out=out)
+
+    def neg_sum_xlogx(self, p, axis):
+        return 0.0 - np.sum(self._plogq(p, p), axis=axis)
+
+    def neg_sum_xlogy(self, p, q, axis):
+        return 0.0 - np.sum(self._plogq(p, q), axis=axis)
+
+    def sum_xlogratio(self, p, q, axis):
+        out = np.ones(np.broadcast_shapes(p.shape, q.shape), np.result_type(p, q))
+        np.divide(p, q, out=out, where=p != 0)
+        np.log(out, out=out)
+        return np.sum(np.multiply(out, p, out=out), axis=axis)
 
     def take_last(self, x, idx):
         return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]

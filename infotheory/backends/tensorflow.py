@@ -95,6 +95,21 @@ class TensorflowBackend(Backend):
     def take_last(self, x, idx):
         return _tf().gather(x, idx, batch_dims=len(idx.shape))
 
+    def is_float_native(self, x):
+        return self.is_native(x) and x.dtype.is_floating
+
+    # Kernels on tf.math.xlogy (0 log y = 0). Its registered gradient is xlogy(x != 0, y) for x
+    # and xdivy(x, y) for y: an exact zero of x contributes 0, our convention (tests pin it).
+    def neg_sum_xlogx(self, p, axis):
+        return 0.0 - self.sum(_tf().math.xlogy(p, p), axis)
+
+    def neg_sum_xlogy(self, p, q, axis):
+        return 0.0 - self.sum(_tf().math.xlogy(p, q), axis)
+
+    def sum_xlogratio(self, p, q, axis):
+        xlogy = _tf().math.xlogy
+        return self.sum(xlogy(p, p) - xlogy(p, q), axis)
+
     def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
         """Fused kernel: ``tf.nn.sparse_softmax_cross_entropy_with_logits``."""
         if not from_logits:

@@ -50,16 +50,20 @@ class TorchBackend(Backend):
     def shape(self, x):
         return tuple(x.shape)
 
+    def is_float_native(self, x):
+        torch = sys.modules.get("torch")
+        return torch is not None and isinstance(x, torch.Tensor) and x.is_floating_point()
+
     def upcast(self, *xs):
         torch = _torch()
         out = xs[0].dtype
         for x in xs[1:]:
             out = torch.promote_types(out, x.dtype)
         compute = torch.float32 if out in (torch.float16, torch.bfloat16) else out
-        return [x.to(compute) for x in xs], out
+        return [x if x.dtype == compute else x.to(compute) for x in xs], out
 
     def cast(self, x, dtype):
-        return x.to(dtype)
+        return x if x.dtype == dtype else x.to(dtype)
 
     def itemsize(self, x):
         return x.element_size()
@@ -91,6 +95,14 @@ class TorchBackend(Backend):
 
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
+
+    def neg_sum_xlogx(self, p, axis):
+        """Fused ``torch.special.entr`` when no gradient is recorded: its derivative at 0 is
+        infinite, where ours (an exact zero contributes 0) needs the generic version."""
+        torch = _torch()
+        if p.requires_grad and torch.is_grad_enabled():
+            return super().neg_sum_xlogx(p, axis)
+        return self.sum(torch.special.entr(p), axis)
 
     def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
         """Fused kernel: ``F.cross_entropy`` (log-softmax + NLL) for logits and class indices."""
