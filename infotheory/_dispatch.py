@@ -113,6 +113,10 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     go to NumPy. ``None`` entries are ignored. Raises ``TypeError`` for non-numeric input or for
     tensors of two frameworks.
     """
+    if len(tensors) == 1:  # fast path: one input of a known type
+        b = _cache.get(type(tensors[0]), _NOT_NUMERIC)
+        if b is not _NOT_NUMERIC:
+            return _numpy if b is None else b
     found: Optional[Backend] = None
     found_name = None
     for i, x in enumerate(tensors):

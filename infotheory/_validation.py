@@ -12,7 +12,8 @@ from typing import Iterator
 import numpy as np
 
 _state = threading.local()
-_global = {"enabled": False}
+_lock = threading.Lock()
+_global = {"enabled": False, "scopes": 0}  # scopes: validation() blocks open in any thread
 
 # How far sums may be from 1 (and entries above 1) per dtype size in bytes.
 TOLERANCE = {2: 1e-2, 4: 1e-4, 8: 1e-8}
@@ -28,13 +29,21 @@ def validation(enabled: bool = True) -> Iterator[None]:
     """Context manager: value checks on (or off) for calls in this thread, inside the block."""
     old = getattr(_state, "enabled", None)
     _state.enabled = bool(enabled)
+    with _lock:
+        _global["scopes"] += 1
     try:
         yield
     finally:
         _state.enabled = old
+        with _lock:
+            _global["scopes"] -= 1
 
 
 def active(validate: bool) -> bool:
+    if validate:
+        return True
+    if not _global["scopes"]:
+        return _global["enabled"]
     local = getattr(_state, "enabled", None)
     return bool(validate) or (local if local is not None else _global["enabled"])
 

@@ -35,12 +35,23 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 # --- free argument checks -----------------------------------------------------------------
+_LOG_BASES: dict = {}  # validated base -> ln(base)
+_AXES: dict = {}  # (axis, ndim) -> normalized axes
+
+
 def _log_base(fn: str, base) -> float:
+    try:
+        return _LOG_BASES[base]
+    except (KeyError, TypeError):
+        pass
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"{fn}: base must be a real number, got {type(base).__name__}")
     if not (base > 0 and base != 1 and math.isfinite(base)):
         raise ValueError(f"{fn}: base must be positive, finite and not 1, got {base!r}")
-    return log_of_base(float(base))
+    value = log_of_base(float(base))
+    if type(base) in (int, float):
+        _LOG_BASES[base] = value
+    return value
 
 
 def _kind(B, x) -> str:
@@ -55,6 +66,10 @@ def _kind(B, x) -> str:
 def _floats(B, fn: str, **named) -> list:
     """Convert named inputs to native floating tensors; non-native ones join the first native
     one's dtype and device."""
+    if len(named) == 1:
+        ((name, x),) = named.items()
+        if B.is_float_native(x):  # the common case, kept cheap
+            return [x]
     like = None
     out = {}
     order = sorted(named, key=lambda k: not B.is_native(named[k]))  # native ones first
@@ -78,10 +93,18 @@ def _floats(B, fn: str, **named) -> list:
 
 
 def _axes(fn: str, axis, shape) -> Tuple[int, ...]:
+    key = (axis, len(shape))
     try:
-        return normalize_axes(axis, len(shape))
+        return _AXES[key]
+    except (KeyError, TypeError):
+        pass
+    try:
+        axes = normalize_axes(axis, len(shape))
     except (TypeError, ValueError) as e:
         raise type(e)(f"{fn}: {e}") from None
+    if type(axis) in (int, tuple) or axis is None:
+        _AXES[key] = axes
+    return axes
 
 
 def _broadcast(fn: str, **shapes) -> Tuple[Optional[int], ...]:

@@ -12,7 +12,7 @@ def value_and_grads(backend, f, args, wrt, dtype="float64"):
                         else None, requires_grad=i in wrt) for i, a in enumerate(args)]
         out = f(*ts).sum()
         out.backward()
-        return float(out), [ts[i].grad.numpy() for i in wrt]
+        return float(out.detach()), [ts[i].grad.numpy() for i in wrt]
     if backend == "tensorflow":
         ts = [fw.Variable(np.asarray(a).astype(dtype)) if i in wrt else fw.constant(a)
               for i, a in enumerate(args)]

@@ -32,7 +32,7 @@ class NumpyBackend(Backend):
         return np.asarray(x).dtype.kind
 
     def shape(self, x):
-        return tuple(np.shape(x))
+        return x.shape if type(x) is np.ndarray else tuple(np.shape(x))
 
     def upcast(self, *xs):
         out = xs[0].dtype if len(xs) == 1 else np.result_type(*xs)
@@ -48,15 +48,16 @@ class NumpyBackend(Backend):
     def finish(self, x, *inputs):
         return np.asarray(x)
 
-    def scope(self):
-        # log(0) = -inf and p / 0 = inf are intended results here, not accidents to warn about.
-        return np.errstate(divide="ignore", invalid="ignore", over="ignore")
-
+    # log(0) = -inf and p / 0 = inf are intended results here, not accidents to warn about;
+    # each primitive that can meet them silences NumPy itself (a global errstate per call
+    # would cost more than the arithmetic on small inputs).
     def log(self, x):
-        return np.log(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
 
     def exp(self, x):
-        return np.exp(x)
+        with np.errstate(over="ignore"):
+            return np.exp(x)
 
     def where(self, cond, a, b):
         return np.where(cond, a, b)
@@ -67,29 +68,37 @@ class NumpyBackend(Backend):
     def logsumexp(self, x, axis, keepdims=False):
         m = np.max(x, axis=axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0.0)
-        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
         return out if keepdims else np.squeeze(out, axis=axis)
 
     def is_float_native(self, x):
         return type(x) is np.ndarray and x.dtype.kind == "f"
 
     # Kernels: one output buffer, ufuncs with where= and out=, no temporaries beyond a mask.
-    def _plogq(self, p, q):
-        out = np.zeros(np.broadcast_shapes(p.shape, q.shape), np.result_type(p, q))
-        np.log(q, out=out, where=p != 0)
-        return np.multiply(out, p, out=out)
+    @staticmethod
+    def _buffer(p, q, fill):
+        shape = p.shape if q is p or q.shape == p.shape else np.broadcast_shapes(p.shape, q.shape)
+        dtype = p.dtype if q.dtype == p.dtype else np.result_type(p, q)
+        return (np.zeros if fill == 0 else np.ones)(shape, dtype)
 
     def neg_sum_xlogx(self, p, axis):
-        return 0.0 - np.sum(self._plogq(p, p), axis=axis)
+        out = self._buffer(p, p, 0)
+        np.log(p, out=out, where=p != 0)  # warns only for invalid (negative) p, then NaN
+        return 0.0 - np.multiply(out, p, out=out).sum(axis)
 
     def neg_sum_xlogy(self, p, q, axis):
-        return 0.0 - np.sum(self._plogq(p, q), axis=axis)
+        out = self._buffer(p, q, 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(q, out=out, where=p != 0)
+        return 0.0 - np.multiply(out, p, out=out).sum(axis)
 
     def sum_xlogratio(self, p, q, axis):
-        out = np.ones(np.broadcast_shapes(p.shape, q.shape), np.result_type(p, q))
-        np.divide(p, q, out=out, where=p != 0)
-        np.log(out, out=out)
-        return np.sum(np.multiply(out, p, out=out), axis=axis)
+        out = self._buffer(p, q, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(p, q, out=out, where=p != 0)
+            np.log(out, out=out)
+        return np.multiply(out, p, out=out).sum(axis)
 
     def take_last(self, x, idx):
         return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]
