@@ -337,8 +337,9 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     Args:
         y_hat: predicted probabilities ``q`` over the last axis, shape ``(..., K)``; or logits
             with ``from_logits=True`` (log-softmax, stable for any magnitude).
-        y: integer class indices of shape ``y_hat.shape[:-1]``, or probability targets
-            broadcastable to ``y_hat``'s shape (0 log q = 0 where a target is 0).
+        y: integer class indices of shape ``y_hat.shape[:-1]`` (an index outside
+            ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead), or probability
+            targets broadcastable to ``y_hat``'s shape (0 log q = 0 where a target is 0).
         reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape ``y_hat.shape[:-1]``).
         base: natural log (nats) by default, like every framework's loss.
 
@@ -364,7 +365,9 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                 _check_pred(fn, B, q, from_logits)
                 _validation.labels(fn, "y", B, labels, q_shape[-1])
             (qc,), out = B.upcast(q)
-            losses = B.cross_entropy_labels(qc, labels, from_logits, log_base)
+            safe, valid = B.safe_labels(labels, q_shape[-1])
+            losses = B.where(valid, B.cross_entropy_labels(qc, safe, from_logits, log_base),
+                             math.nan)
         elif kind == "f":
             y_shape = B.shape(y) if B.is_native(y) else np.shape(y)
             if tuple(y_shape) == tuple(q_shape[:-1]) and tuple(y_shape) != tuple(q_shape):
@@ -396,7 +399,8 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
     """Negative log-likelihood loss ``-log_probs[..., y]``, with the semantics of torch's NLLLoss.
 
     ``log_probs`` has shape ``(..., K)`` (classes on the last axis; for 2-D input this is
-    exactly ``torch.nn.NLLLoss``), ``y`` integer class indices of shape ``log_probs.shape[:-1]``.
+    exactly ``torch.nn.NLLLoss``), ``y`` integer class indices of shape ``log_probs.shape[:-1]``
+    (an index outside ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead).
     Natural log units, as its input. ``reduction``: ``"mean"``, ``"sum"`` or ``"none"``.
 
     >>> import math
@@ -424,4 +428,6 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
             _validation.log_probabilities(fn, "log_probs", B, lp)
             _validation.labels(fn, "y", B, labels, shape[-1])
         (lpc,), out = B.upcast(lp)
-        return B.finish(B.cast(B.reduce(B.nll_loss(lpc, labels), reduction), out), log_probs, y)
+        safe, valid = B.safe_labels(labels, shape[-1])
+        losses = B.where(valid, B.nll_loss(lpc, safe), math.nan)
+        return B.finish(B.cast(B.reduce(losses, reduction), out), log_probs, y)

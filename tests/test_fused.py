@@ -71,3 +71,14 @@ def test_public_api_goes_through_the_fused_path_with_base():
     ours = it.cross_entropy(t, torch.tensor(y), from_logits=True, base=2, reduction="none")
     ref = torch.nn.functional.cross_entropy(t, torch.tensor(y), reduction="none") / math.log(2)
     torch.testing.assert_close(ours, ref)
+
+
+def test_mxnet_cross_entropy_override_matches_generic():
+    mx = require("mxnet")
+    B = it.backend_of(mx.np.ones(1))
+    z, y = _data((4, 5))
+    with B.scope():
+        zt, yt = mx.np.array(z), mx.np.array(y, dtype="int64")
+        fused = B.cross_entropy_labels(zt, yt, True, math.e).asnumpy()
+        generic = Backend.cross_entropy_labels(B, zt, yt, True, math.e).asnumpy()
+    np.testing.assert_allclose(fused, generic, rtol=1e-12)

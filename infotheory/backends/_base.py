@@ -120,9 +120,18 @@ class Backend:
         return p * self.log(self.where(p != 0, q, 1.0))
 
     def xlogratio_masked(self, p, q):
-        """``p * log(p / q)`` with 0 * log(0 / q) = 0 and +inf where p > 0 and q = 0."""
+        """``p * (log p - log q)`` with 0 * log(0 / q) = 0 and +inf where p > 0 and q = 0.
+
+        A difference of logs, not the log of ``p / q``: that ratio (or a product of marginals)
+        can overflow or underflow the dtype although its log is an ordinary number.
+        """
         nz = p != 0
-        return p * self.log(self.where(nz, p, 1.0) / self.where(nz, q, 1.0))
+        return p * (self.log(self.where(nz, p, 1.0)) - self.log(self.where(nz, q, 1.0)))
+
+    def log_or_neg_inf(self, x):
+        """``log x`` (-inf at 0) whose gradient at an exact 0 is 0, not inf."""
+        nz = x != 0
+        return self.where(nz, self.log(self.where(nz, x, 1.0)), -math.inf)
 
     # Reduction kernels: a backend may override these with fused ops (xlogy, entr, in-place
     # NumPy ufuncs); a test runs every override against these generic versions.
@@ -137,6 +146,14 @@ class Backend:
     def sum_xlogratio(self, p, q, axis: Axes):
         """``sum p log(p / q)`` over ``axis`` (KL divergence in nats)."""
         return self.sum(self.xlogratio_masked(p, q), axis)
+
+    def sum_pmi_terms(self, p_xy, p_x, p_y, axis: Axes):
+        """``sum p(x,y) (log p(x,y) - log p(x) - log p(y))`` (mutual information in nats);
+        the marginals are never multiplied, so tiny ones cannot underflow to 0."""
+        nz = p_xy != 0
+        log_ratio = self.log(self.where(nz, p_xy, 1.0)) - self.log_or_neg_inf(p_x) \
+            - self.log_or_neg_inf(p_y)
+        return self.sum(p_xy * self.where(nz, log_ratio, 0.0), axis)
 
     def plogq_logits(self, p, logq):
         """``p * logq`` for log-probabilities ``logq`` (may be -inf), 0 where ``p == 0``."""
@@ -159,13 +176,15 @@ class Backend:
 
     def mutual_information(self, p_xy, p_x, p_y, log_base: float):
         # I(X;Y) = sum p(x,y) log(p(x,y) / (p(x) p(y))).
-        return self.sum_xlogratio(p_xy, p_x * p_y, (-2, -1)) / log_base
+        return self.sum_pmi_terms(p_xy, p_x, p_y, (-2, -1)) / log_base
 
     def pointwise_mutual_information(self, p_xy, p_x, p_y, log_base: float):
-        # log(p(x,y) / (p(x) p(y))), exactly -inf where p(x,y) = 0 (even if a marginal is 0).
+        # log p(x,y) - log p(x) - log p(y), exactly -inf where p(x,y) = 0 (even if a marginal
+        # is 0); as differences of logs, so a product of tiny marginals cannot underflow.
         nz = p_xy != 0
-        ratio = self.where(nz, p_xy, 1.0) / self.where(nz, p_x * p_y, 1.0)
-        return self.where(nz, self.log(ratio) / log_base, -math.inf)
+        log_ratio = self.log(self.where(nz, p_xy, 1.0)) - self.log_or_neg_inf(p_x) \
+            - self.log_or_neg_inf(p_y)
+        return self.where(nz, log_ratio / log_base, -math.inf)
 
     def kl_divergence(self, p, q, axis: Axes, from_logits: bool, log_base: float):
         if from_logits:
@@ -177,8 +196,8 @@ class Backend:
 
     def cross_entropy_labels(self, y_hat, y, from_logits: bool, log_base: float):
         """Per-sample -log q[y]; ``y_hat`` holds probabilities or logits on the last axis."""
-        if from_logits:
-            return (0.0 - self.take_last(self.log_softmax(y_hat, (-1,)), y)) / log_base
+        if from_logits:  # logsumexp(z) - z[y]: no full log-softmax array is materialized
+            return (self.logsumexp(y_hat, (-1,)) - self.take_last(y_hat, y)) / log_base
         return (0.0 - self.log(self.take_last(y_hat, y))) / log_base
 
     def cross_entropy_probs(self, y_hat, y, from_logits: bool, log_base: float):
@@ -187,6 +206,12 @@ class Backend:
             terms = self.plogq_logits(y, self.log_softmax(y_hat, (-1,)))
             return (0.0 - self.sum(terms, (-1,))) / log_base
         return self.neg_sum_xlogy(y, y_hat, (-1,)) / log_base
+
+    def safe_labels(self, y, n_classes: int):
+        """Class indices clamped into range, and where they were valid (out-of-range labels
+        then give NaN losses on every backend, with no host sync)."""
+        valid = (y >= 0) & (y < n_classes)
+        return self.where(valid, y, 0), valid
 
     def nll_loss(self, log_probs, y):
         return 0.0 - self.take_last(log_probs, y)

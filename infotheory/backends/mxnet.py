@@ -112,6 +112,11 @@ class MXNetBackend(Backend):
         # mx.np.sum compensates (Kahan) and so turns [inf, 1] into NaN; the legacy reduction
         # does not. It keeps autograd; its full reduction has shape (1,), made 0-d here.
         mx = _mx()
+        if x.size == 0:  # neither reduction handles empty input; an empty sum is 0
+            axes = {a % x.ndim for a in (range(x.ndim) if axis is None else axis)}
+            shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)
+                          if keepdims or i not in axes)
+            return mx.np.zeros(shape, dtype=x.dtype, ctx=x.ctx)
         out = mx.nd.sum(x.as_nd_ndarray(), axis=axis, keepdims=keepdims).as_np_ndarray()
         full = axis is None or len(axis) == x.ndim
         return out.reshape(()) if full and not keepdims else out
@@ -127,6 +132,13 @@ class MXNetBackend(Backend):
         if axis is not None and len(axis) == 1:
             return _mx().npx.log_softmax(x, axis=axis[0])
         return super().log_softmax(x, axis)
+
+    def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
+        """MXNet's fused ``npx.log_softmax`` and ``npx.pick`` (what Gluon's loss uses)."""
+        if not from_logits:
+            return super().cross_entropy_labels(y_hat, y, from_logits, log_base)
+        npx = _mx().npx
+        return (0.0 - npx.pick(npx.log_softmax(y_hat, axis=-1), y, axis=-1)) / log_base
 
     def take_last(self, x, idx):
         return _mx().npx.pick(x, idx, axis=-1)

@@ -110,6 +110,10 @@ class TensorflowBackend(Backend):
         xlogy = _tf().math.xlogy
         return self.sum(xlogy(p, p) - xlogy(p, q), axis)
 
+    def sum_pmi_terms(self, p_xy, p_x, p_y, axis):
+        xlogy = _tf().math.xlogy
+        return self.sum(xlogy(p_xy, p_xy) - xlogy(p_xy, p_x) - xlogy(p_xy, p_y), axis)
+
     def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
         """Fused kernel: ``tf.nn.sparse_softmax_cross_entropy_with_logits``."""
         if not from_logits:

@@ -96,13 +96,36 @@ class TorchBackend(Backend):
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
 
+    @staticmethod
+    def _records_grad(*xs):
+        return _torch().is_grad_enabled() and any(x.requires_grad for x in xs)
+
+    # Without autograd: fused or in-place kernels. With it, the generic (masked) versions,
+    # because xlogy's derivative at 0 is NaN here and in-place ops would break the graph.
     def neg_sum_xlogx(self, p, axis):
-        """Fused ``torch.special.entr`` when no gradient is recorded: its derivative at 0 is
-        infinite, where ours (an exact zero contributes 0) needs the generic version."""
-        torch = _torch()
-        if p.requires_grad and torch.is_grad_enabled():
+        """``torch.xlogy``: one pass (not ``special.entr``, whose -inf for negative input
+        would differ from the NaN every other backend gives)."""
+        if self._records_grad(p):
             return super().neg_sum_xlogx(p, axis)
-        return self.sum(torch.special.entr(p), axis)
+        return 0.0 - self.sum(_torch().xlogy(p, p), axis)
+
+    def sum_xlogratio(self, p, q, axis):
+        """``log p - log q`` in place, set to 0 where p = 0, times p."""
+        if self._records_grad(p, q):
+            return super().sum_xlogratio(p, q, axis)
+        torch = _torch()
+        r = torch.log(p).sub_(torch.log(q)) if p.shape == torch.broadcast_shapes(p.shape, q.shape) \
+            else torch.log(q).neg_().add_(torch.log(p))
+        return self.sum(r.masked_fill_(p == 0, 0.0).mul_(p), axis)
+
+    def sum_pmi_terms(self, p_xy, p_x, p_y, axis):
+        if self._records_grad(p_xy, p_x, p_y):
+            return super().sum_pmi_terms(p_xy, p_x, p_y, axis)
+        torch = _torch()
+        shape = torch.broadcast_shapes(p_xy.shape, p_x.shape, p_y.shape)
+        r = torch.log(p_xy).expand(shape).clone() if p_xy.shape != shape else torch.log(p_xy)
+        r.sub_(torch.log(p_x)).sub_(torch.log(p_y))  # marginals: small arrays
+        return self.sum(r.masked_fill_(p_xy == 0, 0.0).mul_(p_xy), axis)
 
     def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
         """Fused kernel: ``F.cross_entropy`` (log-softmax + NLL) for logits and class indices."""

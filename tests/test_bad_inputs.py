@@ -1,0 +1,168 @@
+"""The bad-input catalogue: for each kind of bad or extreme input, on every backend, the exact
+value returned (validate=False) or the exception and a message naming the argument; and with
+validate=True every invalid value is caught. Structural checks hold either way."""
+import math
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from tests.conftest import BACKENDS, native, require, to_np
+
+NAN, INF = math.nan, math.inf
+
+# name -> (p, entropy without validation, the validate=True message or None if valid)
+VALUES = {
+    "nan": ([0.5, NAN, 0.5], NAN, "p contains NaN"),
+    "+inf": ([0.5, INF], -INF, r"p has entries greater than 1 \(max inf\)"),
+    "-inf": ([0.5, -INF], NAN, r"p has negative entries \(min -inf\)"),
+    "negative": ([1.5, -0.5], NAN, r"p has negative entries \(min -0.5\)"),
+    "greater than 1": ([1.5], -1.5 * math.log2(1.5), r"p has entries greater than 1"),
+    "not normalized": ([0.5, 0.25], 1.0, "p does not sum to 1"),
+    "exact zeros": ([0.0, 1.0, 0.0], 0.0, None),
+    "subnormal": ([1e-310, 1.0], -1e-310 * math.log2(1e-310), None),
+}
+
+
+@pytest.mark.parametrize("case", VALUES)
+def test_bad_values(backend, case):
+    p, expected, message = VALUES[case]
+    t = native(backend, p)
+    got = to_np(it.entropy(t)).reshape(())
+    if case == "subnormal" and backend == "tensorflow":
+        expected = 0.0  # TF's CPU kernels treat subnormals as 0 (denormals-are-zero)
+    if math.isnan(expected):
+        assert math.isnan(got)
+    else:
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    if message is None:
+        it.entropy(t, validate=True)
+    else:
+        with pytest.raises(ValueError, match=f"entropy: {message}"):
+            it.entropy(t, validate=True)
+
+
+def test_nan_in_q_and_logits(backend):
+    p = native(backend, [0.5, 0.5])
+    assert math.isnan(to_np(it.kl_divergence(p, native(backend, [NAN, 1.0]))).reshape(()))
+    with pytest.raises(ValueError, match="kl_divergence: q contains NaN"):
+        it.kl_divergence(p, native(backend, [NAN, 1.0]), validate=True)
+    z = native(backend, [1.0, NAN])
+    assert math.isnan(to_np(it.entropy(z, from_logits=True)).reshape(()))
+
+
+def test_empty_tensors(backend):
+    if backend.startswith("mxnet"):
+        # Without NumPy shape semantics MXNet reads a 0 in a shape as "unknown" and cannot
+        # even create an empty array; with them (npx.set_np()) empties work as elsewhere.
+        mx = require(backend)
+        with mx.util.np_shape(True), mx.util.np_array(True):
+            return _empty_tensors(backend)
+    _empty_tensors(backend)
+
+
+def _empty_tensors(backend):
+    assert to_np(it.entropy(native(backend, np.zeros(0)))).reshape(()) == 0.0  # empty sum
+    np.testing.assert_array_equal(to_np(it.entropy(native(backend, np.zeros((2, 0))))), [0, 0])
+    assert to_np(it.entropy(native(backend, np.zeros((0, 3))))).size == 0
+    ce = it.cross_entropy(native(backend, np.zeros((0, 3))), native(backend, np.zeros(0, np.int64)))
+    assert math.isnan(to_np(ce).reshape(()))  # the mean of no losses, as every framework
+    none = it.cross_entropy(native(backend, np.zeros((0, 3))), native(backend, np.zeros(0, np.int64)),
+                            reduction="none")
+    assert to_np(none).shape == (0,)
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "mxnet.nd"])
+def test_zero_dimensional_tensors(backend):  # legacy mx.nd has no 0-d arrays without set_np
+    require(backend)
+    half = native(backend, np.array(0.5))
+    assert to_np(it.self_information(half)).reshape(()) == 1.0
+    with pytest.raises(ValueError, match="entropy: axis -1 is out of range for an input with 0 dimension"):
+        it.entropy(half)
+    assert to_np(it.entropy(half, axis=None)).reshape(()) == 0.5
+
+
+@pytest.mark.parametrize("bad,error,message", [
+    ([[0.5, 0.5], [1.0]], ValueError, "entropy: p is a ragged nested sequence"),
+    ("0.5", TypeError, "entropy: p must be an array"),
+    (None, TypeError, "entropy: p must be an array"),
+    ([["a", "b"]], TypeError, "entropy: p has a non-numeric dtype"),
+    ([True, False], TypeError, "entropy: p has a boolean dtype"),
+    ([0.5 + 0j, 0.5], TypeError, "entropy: p has a complex dtype"),
+])
+def test_non_numbers(bad, error, message):
+    with pytest.raises(error, match=message):
+        it.entropy(bad)
+
+
+def _typed(backend, values, kind):
+    fw = require(backend)
+    a = np.array(values)
+    if backend == "numpy":
+        return a.astype(kind)
+    if backend == "torch":
+        return fw.tensor(a.astype(kind))
+    if backend == "tensorflow":
+        return fw.constant(a.astype(kind))
+    if backend == "mxnet":
+        return fw.np.array(a, dtype=kind)
+    return fw.nd.array(a, dtype=kind)
+
+
+def test_bool_and_complex_tensors(backend):
+    if backend not in ("mxnet", "mxnet.nd"):  # MXNet 1.9 has no complex arrays
+        with pytest.raises(TypeError, match="entropy: p has a complex dtype"):
+            it.entropy(_typed(backend, [0.5, 0.5], "complex64"))
+    if backend != "mxnet.nd":  # nor legacy boolean NDArrays
+        with pytest.raises(TypeError, match="entropy: p has a boolean dtype"):
+            it.entropy(_typed(backend, [True, False], "bool"))
+
+
+def test_integer_tensors_are_promoted(backend):
+    out = it.entropy(_typed(backend, [1, 0, 0], "int32"))
+    assert to_np(out).reshape(()) == 0.0
+    out = it.self_information(_typed(backend, [1, 2], "int64"), base=2)
+    np.testing.assert_array_equal(to_np(out), [0.0, -1.0])
+
+
+@pytest.mark.parametrize("labels", [[0, 3], [-1, 0], [0, 1000]])
+def test_labels_out_of_range_give_nan_or_raise_with_validate(backend, labels):
+    q = native(backend, [[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]])
+    y = native(backend, np.array(labels))
+    losses = to_np(it.cross_entropy(q, y, reduction="none"))
+    bad = [not 0 <= v < 3 for v in labels]
+    assert all(math.isnan(l) == b for l, b in zip(losses, bad)), losses
+    assert math.isnan(to_np(it.nll_loss(q, y)).reshape(()))
+    with pytest.raises(ValueError, match=r"cross_entropy: y has class indices outside \[0, 3\)"):
+        it.cross_entropy(q, y, validate=True)
+
+
+def test_floating_labels(backend):
+    with pytest.raises(TypeError, match="cross_entropy: y has the shape of class indices"):
+        it.cross_entropy(native(backend, [[0.5, 0.5]]), native(backend, [1.0]))
+
+
+def test_subnormal_probabilities_float32(backend):
+    tiny = float(np.float32(1e-45))  # the smallest float32 subnormal, 2**-149
+    si = to_np(it.self_information(native(backend, [tiny], "float32")))[0]
+    # TensorFlow's CPU kernels treat subnormals as 0 (denormals-are-zero), so log gives the
+    # value at 2**-150; everywhere else it is exact.
+    assert si == (150.0 if backend == "tensorflow" else 149.0)
+    h = to_np(it.entropy(native(backend, [tiny, 1.0], "float32"))).reshape(())
+    assert h == 0.0 or h < 1e-40
+
+
+def test_ten_million_outcomes(backend):
+    k = 10 ** 7
+    h = to_np(it.entropy(native(backend, np.full(k, 1.0 / k), "float32"))).reshape(())
+    assert abs(h - math.log2(k)) < 2e-5 * math.log2(k)
+
+
+def test_free_checks_hold_without_validation(backend):
+    p = native(backend, [[0.5, 0.5]])
+    with pytest.raises(ValueError, match="axis"):
+        it.entropy(p, axis=2, validate=False)
+    with pytest.raises(ValueError, match="shapes do not broadcast"):
+        it.kl_divergence(p, native(backend, [0.2, 0.3, 0.5]), validate=False)
+    with pytest.raises(ValueError, match="base"):
+        it.entropy(p, base=1, validate=False)
