@@ -1,14 +1,18 @@
-# make demo   sets up .venv (all backends, pinned) and runs the crosscheck
-# make test   sets up .venv and runs the whole test suite
-# make bench  sets up .venv and runs the benchmarks (not part of the tests)
+# make demo         sets up .venv (all backends, pinned) and runs the crosscheck
+# make test         the whole test suite in both tested environments:
+#   make test-main    .venv: numpy 1.26, torch, tensorflow-cpu, mxnet (constraints.txt)
+#   make test-numpy2  .venv-numpy2: numpy 2, torch, tensorflow-cpu (constraints-numpy2.txt)
+# make bench        sets up .venv and runs the benchmarks (not part of the tests)
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VENV2  := .venv-numpy2
+STAMP2 := $(VENV2)/.installed
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test test-main test-numpy2 bench setup clean
 
 setup: $(STAMP)
 
@@ -18,15 +22,28 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[all,test]'
 	touch $(STAMP)
 
+$(STAMP2): pyproject.toml constraints-numpy2.txt
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or make PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV2)
+	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt -e '.[torch,tensorflow-cpu,test]'
+	touch $(STAMP2)
+
 demo: $(STAMP)
 	$(BIN)/python -m infotheory backends
 	$(BIN)/python -m infotheory crosscheck
 
-test: $(STAMP)
+test: test-main test-numpy2
+
+test-main: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Where backends are required (CI), this environment requires the three it has.
+test-numpy2: $(STAMP2)
+	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow}" \
+		$(VENV2)/bin/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(VENV2) build *.egg-info
