@@ -1,0 +1,25 @@
+"""The benchmark script runs (a smoke run at small sizes). No timing is asserted: benchmarks
+are not tests; this only keeps the script from rotting."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_benchmark_script_runs_quick(tmp_path):
+    path = tmp_path / "bench.json"
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "run.py"), "--quick",
+                          "--repeats", "1", "--backends", "numpy", "--json", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "ratio of medians, ours / best native" in out.stdout
+    data = json.loads(path.read_text())
+    assert {r["case"] for r in data["results"]} == {"1 entropy 1e7", "2 entropy 1e3", "3 kl 1e7",
+                                                    "4 mi 2000x2000", "5 ce 2048x4096"}
+    for r in data["results"]:  # every candidate computed the same quantity
+        ours = r["values"]["infotheory"]
+        for name, v in r["values"].items():
+            if r["kinds"][name] in ("native", "builtin"):
+                assert abs(v - ours) <= 1e-3 * max(1.0, abs(ours)), (r["case"], name, v, ours)
