@@ -319,15 +319,33 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
         return B.finish(B.cast(r, out), p, q)
 
 
-def _labels(fn, B, y_hat_shape, y, validate_n=None):
-    """Integer class indices ``y`` of shape ``y_hat.shape[:-1]`` as a native int64 tensor."""
+def _predictions(fn: str, B, name: str, x, y):
+    """The prediction tensor (classes on the last axis), its shape, and the dtype kind of y."""
+    (t,) = _floats(B, fn, **{name: x})
+    shape = B.shape(t)
+    _need_ndim(fn, name, shape, 1)
+    try:
+        kind = _kind(B, y)
+    except ValueError as e:
+        raise ValueError(f"{fn}: y {e}") from None
+    return t, shape, kind
+
+
+def _class_indices(fn: str, B, shape, y, like):
+    """Integer class indices ``y`` of shape ``shape[:-1]`` as a native int64 tensor."""
     y_shape = B.shape(y) if B.is_native(y) else np.shape(y)
-    want = tuple(y_hat_shape[:-1])
+    want = tuple(shape[:-1])
     if len(y_shape) != len(want) or any(a is not None and b is not None and a != b
                                         for a, b in zip(y_shape, want)):
         raise ValueError(f"{fn}: y holds class indices, so its shape must be "
                          f"{want} (the input's shape without the class axis), got {tuple(y_shape)}")
-    return y_shape
+    return B.label_tensor(y, like)
+
+
+def _per_label(B, losses_of, labels, n_classes):
+    """``losses_of(labels)`` with out-of-range labels clamped, then their losses set to NaN."""
+    safe, valid = B.safe_labels(labels, n_classes)
+    return B.where(valid, losses_of(safe), math.nan)
 
 
 def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
@@ -351,23 +369,16 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     _reduction(fn, reduction)
     B = backend_of(y_hat, y, fn=fn, names=("y_hat", "y"))
     with B.scope():
-        (q,) = _floats(B, fn, y_hat=y_hat)
-        q_shape = B.shape(q)
-        _need_ndim(fn, "y_hat", q_shape, 1)
-        try:
-            kind = _kind(B, y)
-        except ValueError as e:
-            raise ValueError(f"{fn}: y {e}") from None
+        q, q_shape, kind = _predictions(fn, B, "y_hat", y_hat, y)
         if kind in "iu":
-            _labels(fn, B, q_shape, y)
-            labels = B.label_tensor(y, q)
+            labels = _class_indices(fn, B, q_shape, y, q)
             if _validation.active(validate):
                 _check_pred(fn, B, q, from_logits)
                 _validation.labels(fn, "y", B, labels, q_shape[-1])
             (qc,), out = B.upcast(q)
-            safe, valid = B.safe_labels(labels, q_shape[-1])
-            losses = B.where(valid, B.cross_entropy_labels(qc, safe, from_logits, log_base),
-                             math.nan)
+            losses = _per_label(
+                B, lambda t: B.cross_entropy_labels(qc, t, from_logits, log_base), labels,
+                q_shape[-1])
         elif kind == "f":
             y_shape = B.shape(y) if B.is_native(y) else np.shape(y)
             if tuple(y_shape) == tuple(q_shape[:-1]) and tuple(y_shape) != tuple(q_shape):
@@ -412,22 +423,14 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
     _reduction(fn, reduction)
     B = backend_of(log_probs, y, fn=fn, names=("log_probs", "y"))
     with B.scope():
-        (lp,) = _floats(B, fn, log_probs=log_probs)
-        shape = B.shape(lp)
-        _need_ndim(fn, "log_probs", shape, 1)
-        try:
-            kind = _kind(B, y)
-        except ValueError as e:
-            raise ValueError(f"{fn}: y {e}") from None
+        lp, shape, kind = _predictions(fn, B, "log_probs", log_probs, y)
         if kind not in "iu":
-            raise TypeError(f"{fn}: y must hold integer class indices, got a "
-                            f"{ {'f': 'floating', 'b': 'boolean', 'c': 'complex'}.get(kind, 'non-numeric') } dtype")
-        _labels(fn, B, shape, y)
-        labels = B.label_tensor(y, lp)
+            what = {"f": "floating", "b": "boolean", "c": "complex"}.get(kind, "non-numeric")
+            raise TypeError(f"{fn}: y must hold integer class indices, got a {what} dtype")
+        labels = _class_indices(fn, B, shape, y, lp)
         if _validation.active(validate):
             _validation.log_probabilities(fn, "log_probs", B, lp)
             _validation.labels(fn, "y", B, labels, shape[-1])
         (lpc,), out = B.upcast(lp)
-        safe, valid = B.safe_labels(labels, shape[-1])
-        losses = B.where(valid, B.nll_loss(lpc, safe), math.nan)
+        losses = _per_label(B, lambda t: B.nll_loss(lpc, t), labels, shape[-1])
         return B.finish(B.cast(B.reduce(losses, reduction), out), log_probs, y)
