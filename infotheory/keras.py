@@ -33,8 +33,20 @@ def _labels_or_targets(y_true, y_pred):
     return keras.ops.cast(y_true, "int64")
 
 
+class _MeasureLoss(keras.losses.Loss):
+    """Shared by the losses below: ``from_logits`` and ``base``, kept in the config."""
+
+    def __init__(self, from_logits: bool, base: float, name: str, reduction, dtype):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.from_logits = from_logits
+        self.base = base
+
+    def get_config(self):
+        return {**super().get_config(), "from_logits": self.from_logits, "base": self.base}
+
+
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-class CrossEntropy(keras.losses.Loss):
+class CrossEntropy(_MeasureLoss):
     """Cross-entropy ``-sum_k y_k log q_k`` (nats by default), via :func:`infotheory.cross_entropy`.
 
     ``y_true``: integer class indices (shape ``(batch,)`` or ``(batch, 1)``) or probability
@@ -44,21 +56,16 @@ class CrossEntropy(keras.losses.Loss):
     def __init__(self, from_logits: bool = False, base: float = math.e,
                  name: str = "infotheory_cross_entropy", reduction="sum_over_batch_size",
                  dtype=None):
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.from_logits = from_logits
-        self.base = base
+        super().__init__(from_logits, base, name, reduction, dtype)
 
     def call(self, y_true, y_pred):
         return measures.cross_entropy(y_pred, _labels_or_targets(y_true, y_pred),
                                       from_logits=self.from_logits, reduction="none",
                                       base=self.base)
 
-    def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits, "base": self.base}
-
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-class KLDivergence(keras.losses.Loss):
+class KLDivergence(_MeasureLoss):
     """``D(y_true || y_pred)`` over the last axis (nats by default), via
     :func:`infotheory.kl_divergence`: exact at zeros, no epsilon clipping. With
     ``from_logits=True`` both are logits (distillation)."""
@@ -66,37 +73,29 @@ class KLDivergence(keras.losses.Loss):
     def __init__(self, from_logits: bool = False, base: float = math.e,
                  name: str = "infotheory_kl_divergence", reduction="sum_over_batch_size",
                  dtype=None):
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.from_logits = from_logits
-        self.base = base
+        super().__init__(from_logits, base, name, reduction, dtype)
 
     def call(self, y_true, y_pred):
         return measures.kl_divergence(y_true, y_pred, from_logits=self.from_logits,
                                       base=self.base)
 
-    def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits, "base": self.base}
-
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-class Entropy(keras.losses.Loss):
+class Entropy(_MeasureLoss):
     """Entropy regularization loss: ``weight * H(y_pred)`` over the last axis; ``y_true`` is
     ignored. A positive weight rewards confident predictions; a negative one is an entropy
     bonus (exploration, label smoothing-like)."""
 
     def __init__(self, from_logits: bool = False, base: float = math.e, weight: float = 1.0,
                  name: str = "infotheory_entropy", reduction="sum_over_batch_size", dtype=None):
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.from_logits = from_logits
-        self.base = base
+        super().__init__(from_logits, base, name, reduction, dtype)
         self.weight = weight
 
     def call(self, y_true, y_pred):
         return measures.entropy(y_pred, from_logits=self.from_logits, base=self.base) * self.weight
 
     def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits, "base": self.base,
-                "weight": self.weight}
+        return {**super().get_config(), "weight": self.weight}
 
 
 __all__ = ["CrossEntropy", "KLDivergence", "Entropy"]
