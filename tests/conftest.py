@@ -52,9 +52,8 @@ def native(backend: str, value, dtype: str = "float64"):
 
 
 def to_np(x) -> np.ndarray:
-    """Any backend's result as float64 NumPy, with legacy mx.nd (1,) scalars made 0-d."""
-    a = conformance.to_numpy(x)
-    return a
+    """Any backend's result as float64 NumPy (legacy mx.nd scalars keep their shape (1,))."""
+    return conformance.to_numpy(x)
 
 
 def is_native(backend: str, x) -> bool:

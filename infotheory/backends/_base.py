@@ -151,9 +151,13 @@ class Backend:
         """``sum p(x,y) (log p(x,y) - log p(x) - log p(y))`` (mutual information in nats);
         the marginals are never multiplied, so tiny ones cannot underflow to 0."""
         nz = p_xy != 0
-        log_ratio = self.log(self.where(nz, p_xy, 1.0)) - self.log_or_neg_inf(p_x) \
+        return self.sum(p_xy * self.where(nz, self._log_pmi(p_xy, p_x, p_y, nz), 0.0), axis)
+
+    def _log_pmi(self, p_xy, p_x, p_y, nz):
+        """``log p(x,y) - log p(x) - log p(y)``, with p(x,y) masked to 1 where ``nz`` is false;
+        differences of logs, so a product of tiny marginals cannot underflow."""
+        return self.log(self.where(nz, p_xy, 1.0)) - self.log_or_neg_inf(p_x) \
             - self.log_or_neg_inf(p_y)
-        return self.sum(p_xy * self.where(nz, log_ratio, 0.0), axis)
 
     def plogq_logits(self, p, logq):
         """``p * logq`` for log-probabilities ``logq`` (may be -inf), 0 where ``p == 0``."""
@@ -179,12 +183,9 @@ class Backend:
         return self.sum_pmi_terms(p_xy, p_x, p_y, (-2, -1)) / log_base
 
     def pointwise_mutual_information(self, p_xy, p_x, p_y, log_base: float):
-        # log p(x,y) - log p(x) - log p(y), exactly -inf where p(x,y) = 0 (even if a marginal
-        # is 0); as differences of logs, so a product of tiny marginals cannot underflow.
+        # Exactly -inf where p(x,y) = 0, even if a marginal is 0.
         nz = p_xy != 0
-        log_ratio = self.log(self.where(nz, p_xy, 1.0)) - self.log_or_neg_inf(p_x) \
-            - self.log_or_neg_inf(p_y)
-        return self.where(nz, log_ratio / log_base, -math.inf)
+        return self.where(nz, self._log_pmi(p_xy, p_x, p_y, nz) / log_base, -math.inf)
 
     def kl_divergence(self, p, q, axis: Axes, from_logits: bool, log_base: float):
         if from_logits:
