@@ -49,17 +49,24 @@ def measures(quick: bool) -> None:
     show("entropy([0.1, 0.5, 0.1, 0.3])", 1.6855,
          lambda t: it.entropy(t([0.1, 0.5, 0.1, 0.3])))
     show("joint_entropy([[0.1, 0.5], [0.1, 0.3]])", 1.6855, lambda t: it.joint_entropy(t(p_xy)))
-    show("conditional_entropy([[0.1, 0.5], [0.2, 0.3]], [0.2, 0.8])", 0.8635,
-         lambda t: it.conditional_entropy(t([[0.1, 0.5], [0.2, 0.3]]), t([0.2, 0.8])),
-         note="the book's p_x is used as given and broadcast against p_xy, as its formula does")
-    show("mutual_information(p_xy, [0.2, 0.8], [[0.75, 0.25]])", 0.7195,
-         lambda t: it.mutual_information(t(p_xy), t([0.2, 0.8]), t([[0.75, 0.25]])))
+    print("\n  The book's joint-measure calls broadcast a 1-D p_x along the LAST axis of p_xy; here")
+    print("  a 1-D p_x runs along the x axis, so the book's calls are written with p_x of shape")
+    print("  (1, 2). Neither is a real marginal: the conditional-entropy 'joint' sums to 1.1, and")
+    print("  p_xy's marginals are p_x = [0.6, 0.4], p_y = [0.2, 0.8].")
+    show("conditional_entropy([[0.1, 0.5], [0.2, 0.3]], [[0.2, 0.8]])", 0.8635,
+         lambda t: it.conditional_entropy(t([[0.1, 0.5], [0.2, 0.3]]), t([[0.2, 0.8]])),
+         note="the book's call, broadcasting written out")
+    show("mutual_information(p_xy, [[0.2, 0.8]], [[0.75, 0.25]])", 0.7195,
+         lambda t: it.mutual_information(t(p_xy), t([[0.2, 0.8]]), t([[0.75, 0.25]])),
+         note="the book's call, broadcasting written out")
+    show("mutual_information(p_xy)", 0.0074, lambda t: it.mutual_information(t(p_xy)),
+         note="the mutual information of p_xy itself, with its own marginals")
     print("\n  The book's TensorFlow cells printed vectors, not scalars: their nansum reduced only")
     print("  the last axis, giving per-row partial sums. The joint-entropy rows are:")
     show("joint_entropy(p_xy, axis=-1)", [0.8321928, 0.8532826],
          lambda t: it.joint_entropy(t(p_xy), axis=-1))
     show("row sums of p_xy * pointwise_mutual_information(...)", [0.60246783, 0.1169925],
-         lambda t: it.pointwise_mutual_information(t(p_xy), t([0.2, 0.8]), t([[0.75, 0.25]])),
+         lambda t: it.pointwise_mutual_information(t(p_xy), t([[0.2, 0.8]]), t([[0.75, 0.25]])),
          post=lambda pmi: (p_xy * pmi).sum(-1),
          note="they add up to the scalar mutual information, 0.7195")
     preds = np.array([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]])

@@ -7,17 +7,17 @@ same framework, dtype and device out. Importing this package imports no framewor
 >>> round(float(it.entropy([0.1, 0.5, 0.1, 0.3])), 4)
 1.6855
 """
-from ._dispatch import available_backends, backend_of, register_backend, unregister_backend
+from ._dispatch import (available_backends, backend_of, register_backend, registered_backends,
+                        unregister_backend)
 from ._validation import set_validation, validation
 from .backends._base import Backend
+from .losses import cross_entropy, nll_loss
 from .measures import (
     conditional_entropy,
-    cross_entropy,
     entropy,
     joint_entropy,
     kl_divergence,
     mutual_information,
-    nll_loss,
     pointwise_mutual_information,
     self_information,
 )
@@ -39,6 +39,7 @@ __all__ = [
     "nll_loss",
     "pointwise_mutual_information",
     "register_backend",
+    "registered_backends",
     "self_information",
     "set_validation",
     "unregister_backend",

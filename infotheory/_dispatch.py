@@ -11,7 +11,7 @@ import importlib
 import numbers
 import threading
 from importlib import metadata
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -19,18 +19,17 @@ from .backends._base import Backend
 
 ENTRY_POINT_GROUP = "infotheory.backends"
 
-# module path, class name: imported lazily (the modules themselves import no framework).
-_BUILTIN = [
-    ("infotheory.backends.torch", "TorchBackend"),
-    ("infotheory.backends.tensorflow", "TensorflowBackend"),
-    ("infotheory.backends.mxnet", "MXNetBackend"),
-]
+from .backends import BUILTIN as _BUILTIN  # (module, class) pairs; they import no framework
 
 _lock = threading.RLock()
 _backends: List[Backend] = []  # framework backends, first match wins
 _numpy: Optional[Backend] = None
-_cache: Dict[type, Optional[Backend]] = {}  # type -> framework backend, or None for "NumPy-like"
+# type -> (registry generation, framework backend or None for "NumPy-like"). An entry of an
+# older generation is stale: lookups read and write it without a lock (the call path takes none,
+# which torch.compile needs) and still never answer with a backend unregistered before they began.
+_cache: Dict[type, Tuple[int, Optional[Backend]]] = {}
 _entry_points_loaded = False
+_generation = 0  # bumped under the lock by every registry change; stale lookups are not cached
 _NOT_NUMERIC = object()
 
 
@@ -53,20 +52,25 @@ def register_backend(backend: Backend, *, first: bool = False) -> Backend:
     if not isinstance(backend, Backend):
         raise TypeError(f"register_backend: expected an infotheory.Backend instance, got "
                         f"{type(backend).__name__}")
+    global _generation
     with _lock:
         if first:
             _backends.insert(0, backend)
         else:
             _backends.append(backend)
+        _generation += 1
         _cache.clear()
     return backend
 
 
 def unregister_backend(backend: Backend) -> None:
-    """Remove a backend added by :func:`register_backend`."""
+    """Remove a backend added by :func:`register_backend`. Once this returns, no lookup in any
+    thread answers with it."""
+    global _generation
     with _lock:
         if backend in _backends:
             _backends.remove(backend)
+        _generation += 1
         _cache.clear()
 
 
@@ -93,16 +97,16 @@ def _is_numpy_like(x: Any) -> bool:
 def _lookup(x: Any):
     """The framework backend of ``x``, None for NumPy-like values, or _NOT_NUMERIC."""
     t = type(x)
-    try:
-        return _cache[t]
-    except KeyError:
-        pass
+    generation = _generation  # read before the registry: a later change makes this entry stale
+    entry = _cache.get(t)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
     found = next((b for b in list(_backends) if b.is_native(x)), None)
     if found is None and not _is_numpy_like(x):
         if _load_entry_points():
             return _lookup(x)
         return _NOT_NUMERIC  # not cached: a framework imported later may claim this type
-    _cache[t] = found
+    _cache[t] = (generation, found)
     return found
 
 
@@ -114,9 +118,9 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     tensors of two frameworks.
     """
     if len(tensors) == 1:  # fast path: one input of a known type
-        b = _cache.get(type(tensors[0]), _NOT_NUMERIC)
-        if b is not _NOT_NUMERIC:
-            return _numpy if b is None else b
+        entry = _cache.get(type(tensors[0]))
+        if entry is not None and entry[0] == _generation:
+            return _numpy if entry[1] is None else entry[1]
     found: Optional[Backend] = None
     found_name = None
     for i, x in enumerate(tensors):
@@ -140,19 +144,26 @@ def available_backends() -> Dict[str, str]:
     """Backends whose framework is installed, as ``{name: version}``. Imports nothing: a
     framework's version is read from its installed distribution metadata."""
     out = {"numpy": np.__version__}
-    dist = {"torch": "torch", "tensorflow": ("tensorflow", "tensorflow-cpu"), "mxnet": "mxnet"}
     for b in list(_backends):
-        names = dist.get(b.name)
-        if names is None:  # a registered third-party backend
-            out[b.name] = b.version()
+        if not b.distributions:  # no distribution to read: ask the backend itself
+            try:
+                out[b.name] = b.version()
+            except Exception:  # noqa: BLE001 - its framework is not importable here
+                pass
             continue
-        for d in (names,) if isinstance(names, str) else names:
+        for d in b.distributions:
             try:
                 out[b.name] = metadata.version(d)
                 break
             except metadata.PackageNotFoundError:
                 continue
     return out
+
+
+def registered_backends() -> List[Backend]:
+    """Every backend in lookup order: NumPy first, then the framework backends."""
+    with _lock:
+        return [_numpy, *_backends]
 
 
 _init()

@@ -61,15 +61,13 @@ def _no_nan(fn, name, a):
 def probabilities(fn: str, name: str, B, x, axes=None) -> None:
     """Entries in [0, 1], no NaN, and (when ``axes`` is given) summing to 1 over ``axes``."""
     a, tol = _host(B, x)
-    if a.size == 0:
-        return
     _no_nan(fn, name, a)
-    if a.min() < 0:
+    if a.size and a.min() < 0:
         raise ValueError(f"{fn}: {name} has negative entries (min {a.min():.6g})")
-    if a.max() > 1 + tol:
+    if a.size and a.max() > 1 + tol:
         raise ValueError(f"{fn}: {name} has entries greater than 1 (max {a.max():.6g})")
     if axes is not None:
-        s = a.sum(axis=axes)
+        s = a.sum(axis=tuple(axes))  # an empty distribution sums to 0, not 1
         dev = np.abs(s - 1.0)
         if not np.all(dev <= tol):
             raise ValueError(
@@ -100,10 +98,12 @@ def labels(fn: str, name: str, B, y, n_classes) -> None:
                          f"(min {a.min()}, max {a.max()})")
 
 
-def marginal(fn: str, name: str, B, given, computed, over: str) -> None:
-    """``given`` must equal ``computed`` (the marginal of p_xy) once broadcast to p_xy's shape."""
+def marginal(fn: str, name: str, B, given, p_xy, over: str) -> None:
+    """``given`` must equal the marginal of ``p_xy`` over ``over`` ("y": the last axis, "x": the
+    one before), once broadcast to p_xy's shape."""
     g, tol = _host(B, given)
-    c, _ = _host(B, computed)
+    j, _ = _host(B, p_xy)
+    c = j.sum(axis=-1 if over == "y" else -2, keepdims=True)
     probabilities(fn, name, B, given)
     try:
         dev = np.max(np.abs(g - c)) if np.broadcast(g, c).size else 0.0

@@ -16,7 +16,7 @@ import math
 
 import keras
 
-from . import measures
+from . import losses, measures
 
 _PACKAGE = "infotheory"
 
@@ -59,7 +59,7 @@ class CrossEntropy(_MeasureLoss):
         super().__init__(from_logits, base, name, reduction, dtype)
 
     def call(self, y_true, y_pred):
-        return measures.cross_entropy(y_pred, _labels_or_targets(y_true, y_pred),
+        return losses.cross_entropy(y_pred, _labels_or_targets(y_true, y_pred),
                                       from_logits=self.from_logits, reduction="none",
                                       base=self.base)
 

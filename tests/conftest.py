@@ -10,7 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from infotheory import conformance  # noqa: E402
+from infotheory import testing as conformance  # noqa: E402
 
 BACKENDS = conformance.BACKENDS  # numpy, torch, tensorflow, mxnet, mxnet.nd
 AUTOGRAD = ("torch", "tensorflow", "mxnet")

@@ -1,7 +1,7 @@
 """Gradients through each autograd backend, and central finite differences, as NumPy."""
 import numpy as np
 
-from infotheory import conformance
+from infotheory import testing as conformance
 
 
 def value_and_grads(backend, f, args, wrt, dtype="float64"):

@@ -17,7 +17,8 @@ VALUES = {
     "+inf": ([0.5, INF], -INF, r"p has entries greater than 1 \(max inf\)"),
     "-inf": ([0.5, -INF], NAN, r"p has negative entries \(min -inf\)"),
     "negative": ([1.5, -0.5], NAN, r"p has negative entries \(min -0.5\)"),
-    "greater than 1": ([1.5], -1.5 * math.log2(1.5), r"p has entries greater than 1"),
+    # -1.5 log2(1.5) < 0 by the formula; nothing is below 0 (second pass), so it is clamped
+    "greater than 1": ([1.5], 0.0, r"p has entries greater than 1"),
     "not normalized": ([0.5, 0.25], 1.0, "p does not sum to 1"),
     "exact zeros": ([0.0, 1.0, 0.0], 0.0, None),
     "subnormal": ([1e-310, 1.0], -1e-310 * math.log2(1e-310), None),
@@ -118,11 +119,15 @@ def test_bool_and_complex_tensors(backend):
             it.entropy(_typed(backend, [True, False], "bool"))
 
 
-def test_integer_tensors_are_promoted(backend):
-    out = it.entropy(_typed(backend, [1, 0, 0], "int32"))
-    assert to_np(out).reshape(()) == 0.0
-    out = it.self_information(_typed(backend, [1, 2], "int64"), base=2)
-    np.testing.assert_array_equal(to_np(out), [0.0, -1.0])
+def test_integer_tensors_are_refused_or_promoted(backend):
+    # second pass: an integer distribution looks like counts and raises; integer logits and
+    # log-probabilities are still promoted
+    with pytest.raises(TypeError, match="entropy: p has an integer dtype"):
+        it.entropy(_typed(backend, [1, 0, 0], "int32"))
+    with pytest.raises(TypeError, match="self_information: p has an integer dtype"):
+        it.self_information(_typed(backend, [1, 2], "int64"), base=2)
+    out = it.nll_loss(_typed(backend, [[-1, 0]], "int32"), native(backend, np.array([0])))
+    assert to_np(out).reshape(()) == 1.0
 
 
 @pytest.mark.parametrize("labels", [[0, 3], [-1, 0], [0, 1000]])
@@ -138,8 +143,13 @@ def test_labels_out_of_range_give_nan_or_raise_with_validate(backend, labels):
 
 
 def test_floating_labels(backend):
-    with pytest.raises(TypeError, match="cross_entropy: y has the shape of class indices"):
-        it.cross_entropy(native(backend, [[0.5, 0.5]]), native(backend, [1.0]))
+    # second pass: the dtype decides. A float y of the labels' shape (1,) is a probability
+    # target broadcast over the classes, so its loss is -1.0 * (log 0.5 + log 0.5)...
+    got = to_np(it.cross_entropy(native(backend, [[0.5, 0.5]]), native(backend, [1.0]))).reshape(())
+    assert got == pytest.approx(2 * math.log(2), rel=1e-12)
+    # ...and one that cannot broadcast says which reading was assumed
+    with pytest.raises(ValueError, match="y was read as probability targets"):
+        it.cross_entropy(native(backend, [[0.5, 0.5, 0.0]] * 2), native(backend, [1.0, 2.0]))
 
 
 def test_subnormal_probabilities_float32(backend):

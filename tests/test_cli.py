@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import infotheory.__main__ as cli
-from infotheory import conformance
+from infotheory import testing as conformance
 from tests.conftest import BACKENDS, require
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,8 +34,8 @@ def test_crosscheck_prints_the_full_table_and_json(tmp_path):
 
 def test_crosscheck_exits_non_zero_on_disagreement(monkeypatch, capsys):
     wrong = conformance.Case("wrong on purpose", "entropy", ([0.5, 0.5],), 2.0, 1e-6)
-    monkeypatch.setattr(conformance, "CASES", [wrong])
-    monkeypatch.setattr(conformance, "random_inputs", lambda seed=0: {})
+    monkeypatch.setattr(conformance.cases, "CASES", [wrong])
+    monkeypatch.setattr(conformance.cases, "random_inputs", lambda seed=0: {})
     rc = cli.main(["crosscheck", "--backends", "numpy"])
     out = capsys.readouterr().out
     assert rc == 1

@@ -63,8 +63,8 @@ def test_python_values_go_to_numpy():
 def test_lookups_are_cached_per_type():
     torch = require("torch")
     it.backend_of(torch.ones(1))
-    assert _dispatch._cache[torch.Tensor].name == "torch"
-    assert _dispatch._cache[np.ndarray] is None  # NumPy-like: joins a framework or goes to NumPy
+    assert _dispatch._cache[torch.Tensor][1].name == "torch"
+    assert _dispatch._cache[np.ndarray][1] is None  # NumPy-like: joins a framework or goes to NumPy
 
 
 def test_register_a_toy_backend_at_run_time():

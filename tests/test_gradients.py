@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from infotheory.conformance import dirichlet_with_zeros
+from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import require
 from tests.gradients import numeric_grads, value_and_grads
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from infotheory.conformance import dirichlet_with_zeros
+from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import require
 
 RNG = np.random.default_rng(5)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from infotheory.conformance import dirichlet_with_zeros
+from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import native, require, to_np
 
 RNG = np.random.default_rng(9)

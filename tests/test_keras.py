@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from infotheory.conformance import dirichlet_with_zeros
+from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import require
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

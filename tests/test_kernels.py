@@ -1,55 +1,84 @@
-"""Every backend kernel that overrides a generic one (infotheory.backends._base.Backend) gives
-the generic result: same values, zeros, infinities, broadcasting and axes."""
+"""Every fused kernel a backend declares (``Backend.fused``) gives the generic kernel's result
+(``infotheory._kernels``): same values, zeros, infinities, broadcasting and axes. Only declared
+kernels are tested, so no case compares a kernel with itself."""
 import numpy as np
 import pytest
 
 import infotheory as it
-from infotheory.backends._base import Backend
-from infotheory.conformance import dirichlet_with_zeros
-from tests.conftest import native, require, to_np
+from infotheory import _kernels as K
+from infotheory.testing import dirichlet_with_zeros
+from tests.conftest import BACKENDS, native, require, to_np
 
 RNG = np.random.default_rng(17)
 P = dirichlet_with_zeros(RNG, (3, 7))
 Q = dirichlet_with_zeros(RNG, (3, 7))  # zeros where P > 0 too: infinite KL rows
 Q_ROW = dirichlet_with_zeros(RNG, (1, 7), zero_fraction=0.0)  # broadcasts
+Q_3D = dirichlet_with_zeros(RNG, (2, 1, 7))  # broadcasts to a higher rank
 AXES = [(1,), (0,), (0, 1), None]
-KERNELS = ["neg_sum_xlogx", "neg_sum_xlogy", "sum_xlogratio"]
+REDUCTIONS = ["neg_sum_xlogx", "neg_sum_xlogy", "sum_xlogratio"]
+
+
+def _declared():
+    """(backend, kernel) for every fused kernel a built-in backend declares."""
+    out = []
+    for name in BACKENDS:
+        b = next(b for b in it.registered_backends() if name in (b.name, *b.variants))
+        out += [(name, k) for k in b.fused]
+    return out
+
+
+DECLARED = _declared()
+REDUCTION_CASES = [(b, k) for b, k in DECLARED if k in REDUCTIONS]
 
 
 def _backend(backend):
-    B = it.backend_of(native(backend, [0.5]))
-    return B
+    require(backend)
+    return it.backend_of(native(backend, [0.5]))
 
 
-@pytest.mark.parametrize("kernel", KERNELS)
+def test_every_backend_declares_only_known_kernels():
+    assert DECLARED, "no fused kernel is declared: these tests would test nothing"
+    for backend, kernel in DECLARED:
+        assert kernel in K.GENERIC, (backend, kernel)
+
+
+@pytest.mark.parametrize("backend,kernel", REDUCTION_CASES, ids=lambda v: str(v))
 @pytest.mark.parametrize("axis", AXES, ids=str)
 @pytest.mark.parametrize("q", ["q", "q_row"])
-def test_kernel_override_equals_generic(backend, kernel, axis, q):
+def test_fused_reduction_equals_generic(backend, kernel, axis, q):
     B = _backend(backend)
     p = native(backend, P)
     other = native(backend, Q if q == "q" else Q_ROW)
     args = (p,) if kernel == "neg_sum_xlogx" else (p, other)
-    with B.scope(), np.errstate(all="ignore"):  # the generic version on NumPy warns of log(0)
+    with B.scope():
         args = [B.float_tensor(a) for a in args]
-        fast = to_np(getattr(B, kernel)(*args, axis))
-        generic = to_np(getattr(Backend, kernel)(B, *args, axis))
-    np.testing.assert_array_equal(np.isinf(fast), np.isinf(generic))
-    np.testing.assert_allclose(fast, generic, rtol=1e-13, atol=1e-15)
-    assert not np.signbit(fast[fast == 0]).any()  # +0, not -0
+        fused = getattr(B, "fused_" + kernel)(*args, axis)
+        assert fused is not NotImplemented
+        fused = to_np(fused)
+        with np.errstate(all="ignore"):  # the generic version on NumPy warns of log(0)
+            generic = to_np(K.GENERIC[kernel](B, *args, axis))
+    np.testing.assert_array_equal(np.isinf(fused), np.isinf(generic))
+    np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
+    assert not np.signbit(fused[fused == 0]).any()  # +0, not -0
 
 
-def test_torch_entr_path_and_grad_path_agree():
-    torch = require("torch")
-    B = it.backend_of(torch.ones(1))
-    p = torch.tensor(P)
-    no_grad = B.neg_sum_xlogx(p, (1,))
-    with_grad = B.neg_sum_xlogx(p.clone().requires_grad_(True), (1,))
-    assert with_grad.requires_grad and not no_grad.requires_grad
-    torch.testing.assert_close(no_grad, with_grad.detach(), rtol=1e-14, atol=0)
+@pytest.mark.parametrize("backend,kernel",
+                         [c for c in REDUCTION_CASES if c[1] != "neg_sum_xlogx"], ids=str)
+def test_fused_reduction_broadcasts_to_a_higher_rank(backend, kernel):
+    """The first version's in-place torch kernels refused (2, 1, 7) against (3, 7)."""
+    B = _backend(backend)
+    with B.scope():
+        p, q = B.float_tensor(native(backend, P)), B.float_tensor(native(backend, Q_3D))
+        fused = to_np(getattr(B, "fused_" + kernel)(p, q, (2,)))
+        with np.errstate(all="ignore"):
+            generic = to_np(K.GENERIC[kernel](B, p, q, (2,)))
+    assert fused.shape == (2, 3)
+    np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
 
 
+@pytest.mark.parametrize("backend", [b for b, k in DECLARED if k == "sum_pmi_terms"])
 @pytest.mark.parametrize("given", [False, True])
-def test_mutual_information_kernel_equals_generic(backend, given):
+def test_fused_mutual_information_equals_generic(backend, given):
     B = _backend(backend)
     joint = dirichlet_with_zeros(RNG, (2, 12)).reshape(2, 3, 4)
     joint[0, 1, :] = 0  # a zero marginal
@@ -57,10 +86,43 @@ def test_mutual_information_kernel_equals_generic(backend, given):
     p_y = joint.sum(-2, keepdims=True)
     with B.scope(), np.errstate(all="ignore"):
         args = [B.float_tensor(native(backend, a)) for a in (joint, p_x, p_y)]
-        fast = to_np(B.sum_pmi_terms(*args, (-2, -1)))
-        generic = to_np(Backend.sum_pmi_terms(B, *args, (-2, -1)))
-    np.testing.assert_array_equal(np.isinf(fast), np.isinf(generic))
-    np.testing.assert_allclose(fast, generic, rtol=1e-13, atol=1e-15)
+        fused = to_np(B.fused_sum_pmi_terms(*args, (-2, -1)))
+        generic = to_np(K.sum_pmi_terms(B, *args, (-2, -1)))
+    np.testing.assert_array_equal(np.isinf(fused), np.isinf(generic))
+    np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
+
+
+def test_torch_xlogy_path_and_grad_path_agree():
+    torch = require("torch")
+    B = it.backend_of(torch.ones(1))
+    p = torch.tensor(P)
+    no_grad = K.call(B, "neg_sum_xlogx", p, (1,))
+    with_grad = K.call(B, "neg_sum_xlogx", p.clone().requires_grad_(True), (1,))
+    assert with_grad.requires_grad and not no_grad.requires_grad
+    assert B.fused_neg_sum_xlogx(p.clone().requires_grad_(True), (1,)) is NotImplemented
+    torch.testing.assert_close(no_grad, with_grad.detach(), rtol=1e-14, atol=0)
+
+
+def test_an_unsupported_option_falls_back_to_the_generic_kernel():
+    np_backend = it.backend_of(np.ones(1))
+    calls = []
+
+    class Spy(type(np_backend)):
+        fused = {"neg_sum_xlogx": frozenset()}
+
+        def fused_neg_sum_xlogx(self, p, axis, **options):
+            calls.append(options)
+            return super().fused_neg_sum_xlogx(p, axis)
+
+    B = Spy()
+    p = np.array([0.5, 0.5])
+    assert K.call(B, "neg_sum_xlogx", p, (0,)) == pytest.approx(np.log(2))
+    K.GENERIC["neg_sum_xlogx"] = lambda B, p, axis, **o: "generic"
+    try:
+        assert K.call(B, "neg_sum_xlogx", p, (0,), weight=True) == "generic"
+    finally:
+        K.GENERIC["neg_sum_xlogx"] = K.neg_sum_xlogx
+    assert calls == [{}]
 
 
 def test_tiny_marginals_do_not_underflow(backend):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from infotheory.conformance import dirichlet_with_zeros
+from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import dtype_name, native, require, to_np
 
 #: The documented tolerance: a few roundings of the result to its own dtype (eps 2**-11, 2**-8);

@@ -146,10 +146,11 @@ def test_base_scales_every_measure(backend, dtype, pxy, base):
     require(backend)
     t = native(backend, pxy, dtype)
     flat = native(backend, pxy.ravel(), dtype)
+    other = native(backend, pxy.ravel()[::-1].copy(), dtype)  # KL(p || p) = 0 scales trivially
     calls = [lambda b: it.entropy(flat, base=b), lambda b: it.joint_entropy(t, base=b),
              lambda b: it.conditional_entropy(t, base=b),
              lambda b: it.mutual_information(t, base=b),
-             lambda b: it.kl_divergence(flat, flat, base=b),
+             lambda b: it.kl_divergence(flat, other, base=b),
              lambda b: it.self_information(flat, base=b)]
     for f in calls:
         nats = to_np(f(math.e))
@@ -173,5 +174,8 @@ def test_batching_equals_looping(backend, dtype, batch):
         batched = to_np(f(*(native(backend, a, dtype) for a in args)))
         looped = [to_np(f(*(native(backend, a[i:i + 1], dtype) for a in args)))
                   for i in range(len(ps))]
+        # float32: terms of size ~1 cancel to values near 0, so a few ulps of them (1e-7 each)
+        # are the absolute error of a sum, whatever the batch size
         np.testing.assert_allclose(batched.ravel(), np.ravel(looped),
-                                   rtol=1e-6 if dtype == "float32" else 1e-12, atol=1e-12)
+                                   rtol=1e-6 if dtype == "float32" else 1e-12,
+                                   atol=1e-6 if dtype == "float32" else 1e-12)

@@ -6,7 +6,7 @@ import pytest
 from scipy import special, stats
 
 import infotheory as it
-from infotheory.conformance import dirichlet_with_zeros
+from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import native, require, to_np
 
 RNG = np.random.default_rng(1)

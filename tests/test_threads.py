@@ -17,7 +17,7 @@ def test_eight_threads_on_all_backends():
         import math, threading
         import numpy as np
         import infotheory as it
-        from infotheory import conformance as c
+        from infotheory import testing as c
         from infotheory import _dispatch
         from tests.toy_backend import Box, BoxBackend
         for b in c.BACKENDS:

@@ -42,13 +42,35 @@ def test_native_type_dtype_and_shape(backend, dtype):
         assert tuple(out.shape) == shape, (name, out.shape)
 
 
-def test_integer_input_promotes_to_default_float(backend):
+def test_integer_logits_promote_to_default_float(backend):
     out = it.entropy(native(backend, np.array([1, 1, 0])) if backend != "numpy"
-                     else np.array([1, 1, 0]), base=math.e)
+                     else np.array([1, 1, 0]), base=math.e, from_logits=True)
     expected = {"numpy": "float64", "torch": "float32", "tensorflow": "float32",
                 "mxnet": "float32", "mxnet.nd": "float32"}[backend]
     assert dtype_name(out) == expected
-    assert to_np(out) == 0.0  # 1*log 1 + 1*log 1 + 0 log 0
+    q = np.exp([1, 1, 0]) / np.exp([1, 1, 0]).sum()
+    assert abs(to_np(out) - -(q * np.log(q)).sum()) < 1e-6
+
+
+def test_integer_distributions_are_refused_as_counts(backend):
+    """Second pass: an integer distribution looks like counts (entropy([10, 20, 30, 0]) was
+    -266.86 bits); it raises, naming the argument and the fix."""
+    counts = native(backend, np.array([10, 20, 30, 0]))
+    with pytest.raises(TypeError, match=r"entropy: p has an integer dtype, so it looks like "
+                                        r"counts.*normalize it first"):
+        it.entropy(counts)
+    for call, name in ((lambda: it.kl_divergence(counts, native(backend, [.25] * 4)), "p"),
+                       (lambda: it.kl_divergence(native(backend, [.25] * 4), counts), "q"),
+                       (lambda: it.mutual_information(native(backend, [[1, 0], [0, 1]])), "p_xy"),
+                       (lambda: it.conditional_entropy(native(backend, [[.5, 0], [0, .5]]),
+                                                       native(backend, np.array([1, 1]))), "p_x"),
+                       (lambda: it.self_information(counts), "p"),
+                       (lambda: it.cross_entropy(counts, native(backend, np.array(1))), "y_hat")):
+        with pytest.raises(TypeError, match=f": {name} has an integer dtype"):
+            call()
+    # class indices keep taking integers; a Python number is a value, not counts
+    it.cross_entropy(native(backend, [[0.5, 0.5]]), native(backend, np.array([1])))
+    assert float(to_np(it.self_information(1))) == 0.0
 
 
 def test_python_values_are_float64_so_tiny_probabilities_survive():

@@ -9,12 +9,14 @@ class Box:
     """A minimal tensor: wraps a NumPy array."""
 
     def __init__(self, data):
-        self.data = np.asarray(data, dtype=np.float64)
+        self.data = np.asarray(data)
 
 
 class BoxBackend(NumpyBackend):
     name = "box"
     module_name = "tests.toy_backend"
+    distributions = ()
+    fused = {}  # only the generic kernels
 
     def is_native(self, x):
         return isinstance(x, Box)
@@ -22,11 +24,28 @@ class BoxBackend(NumpyBackend):
     def version(self):
         return "0.1"
 
+    def import_framework(self):
+        import tests.toy_backend as module
+
+        return module
+
+    def from_numpy(self, a, variant=None):
+        return Box(np.array(a))
+
+    def to_numpy(self, x):
+        return np.asarray(x.data if isinstance(x, Box) else x)
+
     def dtype_kind(self, x):
-        return x.data.dtype.kind
+        return np.asarray(x.data if isinstance(x, Box) else x).dtype.kind
+
+    def is_float_native(self, x):
+        return False
 
     def float_tensor(self, x, like=None):
         return super().float_tensor(x.data if isinstance(x, Box) else x, like)
+
+    def label_tensor(self, y, like):
+        return super().label_tensor(y.data if isinstance(y, Box) else y, like)
 
     def shape(self, x):
         return super().shape(x.data if isinstance(x, Box) else x)

@@ -1,10 +1,13 @@
 """MXNet backend: ``mxnet.numpy`` arrays and legacy ``mxnet.nd.NDArray`` arrays.
 
-Every measure runs inside MXNet's thread-local NumPy-semantics scopes (``np_shape`` and
+Every call runs inside MXNet's thread-local NumPy-semantics scopes (``np_shape`` and
 ``np_array``), entered and restored around the call, so it works whether or not the user called
 ``npx.set_np()`` and never changes the user's global MXNet state. Legacy ``mx.nd`` inputs are
 computed as ``mxnet.numpy`` views and handed back as ``mx.nd`` arrays; where the user's session has
 no NumPy shape semantics a full reduction comes back with shape ``(1,)``, as ``mx.nd.sum`` does.
+
+MXNet has no fused kernel that is as exact as the generic ones (its float32 ``npx.log_softmax``
+returns +1.4e-6 for a point mass), so it declares none.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ def _mx():
 class MXNetBackend(Backend):
     name = "mxnet"
     module_name = "mxnet"
+    distributions = ("mxnet",)
+    variants = ("mxnet.nd",)
+    max_ndim = 5  # from rank 6, MXNet 1.9.1 returns arrays whose reads fail or give garbage
 
     def __init__(self):
         self._user_np_shape = threading.local()
@@ -35,6 +41,21 @@ class MXNetBackend(Backend):
 
     def version(self):
         return _mx().__version__
+
+    def import_framework(self):
+        from ..mxnet_compat import import_mxnet
+
+        return import_mxnet()
+
+    def from_numpy(self, a, variant=None):
+        mx = _mx()
+        if variant == "mxnet.nd":
+            return mx.nd.array(a, dtype=a.dtype)
+        return mx.np.array(a, dtype=a.dtype)
+
+    def to_numpy(self, x):
+        with self.scope():
+            return self._np(x).asnumpy()
 
     @contextlib.contextmanager
     def scope(self):
@@ -86,9 +107,16 @@ class MXNetBackend(Backend):
 
     def finish(self, x, *inputs):
         mx = _mx()
+        user_np_shape = self._user_np_shape.value
+        if x.ndim == 0 and not user_np_shape and mx.autograd.is_recording():
+            # MXNet 1.9.1 aborts the interpreter in backward() through ops on a 0-d array
+            # outside NumPy shape semantics; refuse instead.
+            raise RuntimeError("MXNet cannot differentiate a 0-d result without NumPy shape "
+                               "semantics: call mx.npx.set_np() first, or keep a batch axis "
+                               "(reduction='none', or axis= that leaves one)")
         if any(isinstance(i, mx.np.ndarray) for i in inputs):
             return x
-        if x.ndim == 0 and not self._user_np_shape.value:
+        if x.ndim == 0 and not user_np_shape:
             x = x.reshape((1,))
         return x.as_nd_ndarray()
 
@@ -108,43 +136,35 @@ class MXNetBackend(Backend):
             b = np_.full_like(a, b)
         return np_.where(cond, a, b)
 
+    def _empty_reduction(self, x, axis, keepdims, fill):
+        axes = {a % x.ndim for a in (range(x.ndim) if axis is None else axis)}
+        shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)
+                      if keepdims or i not in axes)
+        return _mx().np.full(shape, fill, dtype=x.dtype, ctx=x.ctx)
+
     def sum(self, x, axis, keepdims=False):
         # mx.np.sum compensates (Kahan) and so turns [inf, 1] into NaN; the legacy reduction
         # does not. It keeps autograd; its full reduction has shape (1,), made 0-d here.
         mx = _mx()
         if x.size == 0:  # neither reduction handles empty input; an empty sum is 0
-            axes = {a % x.ndim for a in (range(x.ndim) if axis is None else axis)}
-            shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)
-                          if keepdims or i not in axes)
-            return mx.np.zeros(shape, dtype=x.dtype, ctx=x.ctx)
+            return self._empty_reduction(x, axis, keepdims, 0.0)
         out = mx.nd.sum(x.as_nd_ndarray(), axis=axis, keepdims=keepdims).as_np_ndarray()
         full = axis is None or len(axis) == x.ndim
         return out.reshape(()) if full and not keepdims else out
 
-    def logsumexp(self, x, axis, keepdims=False):
+    def amax(self, x, axis, keepdims=False):
         mx = _mx()
-        m = mx.np.max(x, axis=axis, keepdims=True)
-        m = mx.np.where(mx.np.isfinite(m), m, 0.0)
-        out = mx.np.log(self.sum(mx.np.exp(x - m), axis, keepdims=True)) + m
-        return out if keepdims else mx.np.squeeze(out, axis=axis)
-
-    def log_softmax(self, x, axis):
-        if axis is not None and len(axis) == 1:
-            return _mx().npx.log_softmax(x, axis=axis[0])
-        return super().log_softmax(x, axis)
-
-    def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
-        """MXNet's fused ``npx.log_softmax`` and ``npx.pick`` (what Gluon's loss uses)."""
-        if not from_logits:
-            return super().cross_entropy_labels(y_hat, y, from_logits, log_base)
-        npx = _mx().npx
-        return (0.0 - npx.pick(npx.log_softmax(y_hat, axis=-1), y, axis=-1)) / log_base
+        if x.size == 0:
+            return self._empty_reduction(x, axis, keepdims, -np.inf)
+        m = mx.np.max(x, axis=axis, keepdims=keepdims)
+        # mx.np.max skips NaN; a NaN anywhere in the reduced entries makes the maximum NaN.
+        return m + self.sum(self.where(x != x, x, 0.0), axis, keepdims)
 
     def take_last(self, x, idx):
         return _mx().npx.pick(x, idx, axis=-1)
 
+    def expand_dims(self, x, axis):
+        return _mx().np.expand_dims(x, axis)
+
     def mean(self, x):
         return self.sum(x, None) / float(x.size)  # 0 / 0 = NaN for empty input, as elsewhere
-
-    def to_numpy(self, x):
-        return self._np(x).asnumpy()

@@ -6,11 +6,26 @@ import numpy as np
 from ._base import Backend
 
 _LOW_PRECISION = (np.dtype(np.float16),)
+_PAIRWISE_BLOCK = 8192  # NumPy's pairwise summation works on blocks of this many terms
+
+
+def _total(terms, axis, keepdims=False):
+    """Sum. Past one pairwise block of float16/float32 terms the sum is accumulated in float64:
+    a float32 entropy of 10^7 uniform outcomes was 2.2e-4 bits off with NumPy's own float32
+    sum, and is below 2e-6 bits with this (``tests/test_bad_inputs.py`` pins it)."""
+    if terms.dtype.itemsize < 8 and terms.size > _PAIRWISE_BLOCK:
+        return terms.sum(axis, dtype=np.float64, keepdims=keepdims).astype(terms.dtype)
+    return terms.sum(axis, keepdims=keepdims)
 
 
 class NumpyBackend(Backend):
     name = "numpy"
     module_name = "numpy"
+    distributions = ("numpy",)
+    # NumPy has no autograd: its kernels write into one output buffer (ufuncs with out= and
+    # where=), with no temporaries beyond a mask.
+    fused = {"neg_sum_xlogx": frozenset(), "neg_sum_xlogy": frozenset(),
+             "sum_xlogratio": frozenset(), "sum_pmi_terms": frozenset()}
 
     def is_native(self, x):
         return isinstance(x, (np.ndarray, np.generic))
@@ -18,12 +33,23 @@ class NumpyBackend(Backend):
     def version(self):
         return np.__version__
 
+    def import_framework(self):
+        return np
+
+    def from_numpy(self, a, variant=None):
+        return np.array(a)
+
+    def to_numpy(self, x):
+        return np.asarray(x)
+
     def float_tensor(self, x, like=None):
         a = np.asarray(x)
         if a.dtype.kind == "f":
             return a
-        dtype = like.dtype if like is not None else np.float64
-        return a.astype(dtype)
+        return a.astype(like.dtype if like is not None else np.float64)
+
+    def is_float_native(self, x):
+        return type(x) is np.ndarray and x.dtype.kind == "f"
 
     def label_tensor(self, y, like):
         return np.asarray(y).astype(np.int64, copy=False)
@@ -48,9 +74,7 @@ class NumpyBackend(Backend):
     def finish(self, x, *inputs):
         return np.asarray(x)
 
-    # log(0) = -inf and p / 0 = inf are intended results here, not accidents to warn about;
-    # each primitive that can meet them silences NumPy itself (a global errstate per call
-    # would cost more than the arithmetic on small inputs).
+    # log(0) = -inf and p / 0 = inf are intended results here, not accidents to warn about.
     def log(self, x):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(x)
@@ -63,76 +87,64 @@ class NumpyBackend(Backend):
         return np.where(cond, a, b)
 
     def sum(self, x, axis, keepdims=False):
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        return _total(np.asarray(x), axis, keepdims)
 
-    def logsumexp(self, x, axis, keepdims=False):
-        m = np.max(x, axis=axis, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-        return out if keepdims else np.squeeze(out, axis=axis)
+    def amax(self, x, axis, keepdims=False):
+        if np.size(x) == 0:
+            shape = np.sum(x, axis=axis, keepdims=keepdims).shape
+            return np.full(shape, -np.inf, x.dtype)
+        return np.max(x, axis=axis, keepdims=keepdims)
 
-    def is_float_native(self, x):
-        return type(x) is np.ndarray and x.dtype.kind == "f"
-
-    # Kernels: one output buffer, ufuncs with where= and out=, no temporaries beyond a mask.
-    @staticmethod
-    def _total(terms, axis):
-        """Sum. NumPy's float32 sum of 10^7 terms was measured 1e-5 relative off (2.2e-4 bits
-        on a uniform entropy); past 8192 terms, float16/float32 terms are accumulated in
-        float64 instead (7.5e-7 bits there), at a measured cost in speed (RESULTS.md)."""
-        if terms.dtype.itemsize < 8 and terms.size > 8192:
-            return terms.sum(axis, dtype=np.float64)
-        return terms.sum(axis)
-
-    @staticmethod
-    def _buffer(p, q, fill):
-        shape = p.shape if q is p or q.shape == p.shape else np.broadcast_shapes(p.shape, q.shape)
-        dtype = p.dtype if q.dtype == p.dtype else np.result_type(p, q)
-        return (np.zeros if fill == 0 else np.ones)(shape, dtype)
-
-    def neg_sum_xlogx(self, p, axis):
-        out = self._buffer(p, p, 0)
-        np.log(p, out=out, where=p != 0)  # warns only for invalid (negative) p, then NaN
-        return 0.0 - self._total(np.multiply(out, p, out=out), axis)
-
-    def neg_sum_xlogy(self, p, q, axis):
-        out = self._buffer(p, q, 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.log(q, out=out, where=p != 0)
-        return 0.0 - self._total(np.multiply(out, p, out=out), axis)
-
-    def sum_xlogratio(self, p, q, axis):
-        # Fast path: log of the ratio, in one buffer. The ratio can overflow (q in the
-        # subnormal range) or underflow; then the sum is not finite, and only then the terms are
-        # recomputed as differences of logs (rare; NumPy values can be inspected for free).
-        nz = p != 0
-        out = self._buffer(p, q, 1)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            np.divide(p, q, out=out, where=nz)
-            np.log(out, out=out)
-            s = self._total(np.multiply(out, p, out=out), axis)
-            if np.all(np.isfinite(s)):
-                return s
-            np.log(p, out=out, where=nz)
-            np.subtract(out, np.log(q), out=out, where=nz)
-            return self._total(np.multiply(out, p, out=out), axis)
-
-    def sum_pmi_terms(self, p_xy, p_x, p_y, axis):
-        nz = p_xy != 0
-        out = np.zeros(np.broadcast_shapes(p_xy.shape, p_x.shape, p_y.shape),
-                       np.result_type(p_xy, p_x, p_y))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.log(p_xy, out=out, where=nz)
-            np.subtract(out, np.log(p_x), out=out, where=nz)  # marginals: small arrays
-            np.subtract(out, np.log(p_y), out=out, where=nz)
-        return self._total(np.multiply(out, p_xy, out=out), axis)
+    def log_softmax(self, x, axis):
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            return super().log_softmax(x, axis)
 
     def take_last(self, x, idx):
         return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]
 
-    def mean(self, x):
-        return np.mean(x)
+    def expand_dims(self, x, axis):
+        return np.expand_dims(x, axis)
 
-    def to_numpy(self, x):
-        return np.asarray(x)
+    def mean(self, x):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.mean(x) if np.size(x) else np.asarray(np.nan, x.dtype)
+
+    # --- fused kernels (same results as infotheory._kernels, one buffer) -----------------
+    @staticmethod
+    def _buffer(*xs):
+        shape = np.broadcast_shapes(*(x.shape for x in xs))
+        return np.zeros(shape, np.result_type(*xs))
+
+    def fused_neg_sum_xlogx(self, p, axis):
+        out = self._buffer(p)
+        with np.errstate(invalid="ignore"):  # negative p: NaN, as everywhere
+            np.log(p, out=out, where=p != 0)
+            np.multiply(out, p, out=out)
+        return 0.0 - _total(out, axis)
+
+    def fused_neg_sum_xlogy(self, p, q, axis):
+        out = self._buffer(p, q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(q, out=out, where=np.broadcast_to(p != 0, out.shape))
+            np.multiply(out, p, out=out)
+        return 0.0 - _total(out, axis)
+
+    def fused_sum_xlogratio(self, p, q, axis):
+        # log p - log q, never log(p / q): the ratio can overflow or lose subnormal accuracy.
+        nz = np.broadcast_to(p != 0, np.broadcast_shapes(p.shape, q.shape))
+        out = self._buffer(p, q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(np.broadcast_to(p, out.shape), out=out, where=nz)
+            np.subtract(out, np.log(q), out=out, where=nz)
+            np.multiply(out, p, out=out)
+        return _total(out, axis)
+
+    def fused_sum_pmi_terms(self, p_xy, p_x, p_y, axis):
+        out = self._buffer(p_xy, p_x, p_y)
+        nz = np.broadcast_to(p_xy != 0, out.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(np.broadcast_to(p_xy, out.shape), out=out, where=nz)
+            np.subtract(out, np.log(p_x), out=out, where=nz)  # marginals: small arrays
+            np.subtract(out, np.log(p_y), out=out, where=nz)
+            np.multiply(out, p_xy, out=out)
+        return _total(out, axis)

@@ -1,6 +1,7 @@
 """TensorFlow backend: ``tf.Tensor`` and ``tf.Variable``, eagerly or inside ``tf.function``."""
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
@@ -15,6 +16,12 @@ def _tf():
 class TensorflowBackend(Backend):
     name = "tensorflow"
     module_name = "tensorflow"
+    distributions = ("tensorflow", "tensorflow-cpu")
+    max_ndim = 8  # TensorFlow's CPU kernels raise UnimplementedError from rank 9
+    #: ``tf.math.xlogy`` (0 log y = 0; its registered gradient gives an exact zero of x a zero
+    #: gradient, our convention) and ``tf.nn.sparse_softmax_cross_entropy_with_logits``.
+    fused = {"neg_sum_xlogx": frozenset(), "neg_sum_xlogy": frozenset(),
+             "cross_entropy_logits": frozenset()}
 
     def is_native(self, x):
         tf = sys.modules.get("tensorflow")
@@ -22,6 +29,19 @@ class TensorflowBackend(Backend):
 
     def version(self):
         return _tf().__version__
+
+    def import_framework(self):
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        return super().import_framework()
+
+    def from_numpy(self, a, variant=None):
+        return _tf().constant(a)
+
+    def to_numpy(self, x):
+        if not _tf().executing_eagerly():
+            raise RuntimeError("validate=True needs eager execution; it cannot run inside "
+                               "tf.function (it reads values on the host)")
+        return x.numpy()
 
     def float_tensor(self, x, like=None):
         tf = _tf()
@@ -32,6 +52,9 @@ class TensorflowBackend(Backend):
             return tf.cast(tf.convert_to_tensor(a), like.dtype)
         t = tf.convert_to_tensor(a)
         return t if t.dtype.is_floating else tf.cast(t, tf.float32)
+
+    def is_float_native(self, x):
+        return self.is_native(x) and x.dtype.is_floating
 
     def label_tensor(self, y, like):
         tf = _tf()
@@ -52,14 +75,21 @@ class TensorflowBackend(Backend):
         return "O"
 
     def shape(self, x):
-        dims = x.shape.as_list() if x.shape.rank is not None else None
-        if dims is None:
-            raise ValueError("inputs of unknown rank are not supported")
-        return tuple(dims)
+        if x.shape.rank is None:
+            raise ValueError("has an unknown rank (a tf.TensorSpec without a shape); give it a "
+                             "known rank, for example TensorSpec([None, None])")
+        return tuple(x.shape.as_list())
+
+    def dim(self, x, axis):
+        static = x.shape[axis]
+        return static if static is not None else _tf().shape(x, out_type=_tf().int64)[axis]
 
     def upcast(self, *xs):
         tf = _tf()
-        out = max((x.dtype for x in xs), key=lambda d: d.size)
+        dtypes = {x.dtype for x in xs}
+        out = max(dtypes, key=lambda d: d.size)
+        if len(dtypes) > 1 and len({d.size for d in dtypes}) == 1 and out.size == 2:
+            out = tf.float32  # float16 with bfloat16: neither holds the other (torch's rule)
         compute = tf.float32 if out.size < 4 else out
         return [x if x.dtype == compute else tf.cast(x, compute) for x in xs], out
 
@@ -83,9 +113,8 @@ class TensorflowBackend(Backend):
     def sum(self, x, axis, keepdims=False):
         return _tf().reduce_sum(x, axis=None if axis is None else list(axis), keepdims=keepdims)
 
-    def logsumexp(self, x, axis, keepdims=False):
-        return _tf().reduce_logsumexp(x, axis=None if axis is None else list(axis),
-                                      keepdims=keepdims)
+    def amax(self, x, axis, keepdims=False):
+        return _tf().reduce_max(x, axis=None if axis is None else list(axis), keepdims=keepdims)
 
     def log_softmax(self, x, axis):
         if axis is not None and len(axis) == 1:
@@ -95,38 +124,18 @@ class TensorflowBackend(Backend):
     def take_last(self, x, idx):
         return _tf().gather(x, idx, batch_dims=len(idx.shape))
 
-    def is_float_native(self, x):
-        return self.is_native(x) and x.dtype.is_floating
-
-    # Kernels on tf.math.xlogy (0 log y = 0). Its registered gradient is xlogy(x != 0, y) for x
-    # and xdivy(x, y) for y: an exact zero of x contributes 0, our convention (tests pin it).
-    def neg_sum_xlogx(self, p, axis):
-        return 0.0 - self.sum(_tf().math.xlogy(p, p), axis)
-
-    def neg_sum_xlogy(self, p, q, axis):
-        return 0.0 - self.sum(_tf().math.xlogy(p, q), axis)
-
-    def sum_xlogratio(self, p, q, axis):
-        xlogy = _tf().math.xlogy
-        return self.sum(xlogy(p, p) - xlogy(p, q), axis)
-
-    def sum_pmi_terms(self, p_xy, p_x, p_y, axis):
-        xlogy = _tf().math.xlogy
-        return self.sum(xlogy(p_xy, p_xy) - xlogy(p_xy, p_x) - xlogy(p_xy, p_y), axis)
-
-    def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
-        """Fused kernel: ``tf.nn.sparse_softmax_cross_entropy_with_logits``."""
-        if not from_logits:
-            return super().cross_entropy_labels(y_hat, y, from_logits, log_base)
-        losses = _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=y_hat)
-        return losses / log_base
+    def expand_dims(self, x, axis):
+        return _tf().expand_dims(x, axis)
 
     def mean(self, x):
         return _tf().reduce_mean(x)
 
-    def to_numpy(self, x):
-        tf = _tf()
-        if not tf.executing_eagerly():
-            raise RuntimeError("validate=True needs eager execution; it cannot run inside "
-                               "tf.function (it reads values on the host)")
-        return x.numpy()
+    # --- fused kernels ----------------------------------------------------------------
+    def fused_neg_sum_xlogx(self, p, axis):
+        return self.sum(0.0 - _tf().math.xlogy(p, p), axis)
+
+    def fused_neg_sum_xlogy(self, p, q, axis):
+        return self.sum(0.0 - _tf().math.xlogy(p, q), axis)
+
+    def fused_cross_entropy_logits(self, z, y):
+        return _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=z)

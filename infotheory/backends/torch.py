@@ -5,8 +5,6 @@ import sys
 
 from ._base import Backend
 
-_KINDS = {}
-
 
 def _torch():
     return sys.modules["torch"]
@@ -15,6 +13,12 @@ def _torch():
 class TorchBackend(Backend):
     name = "torch"
     module_name = "torch"
+    distributions = ("torch",)
+    #: ``neg_sum_xlogx``: ``torch.xlogy`` in one pass when no gradient is recorded (its
+    #: derivative at 0 is NaN, so with autograd the masked generic version runs).
+    #: ``cross_entropy_logits``: ``F.cross_entropy`` (fused log-softmax + NLL, forward and
+    #: backward).
+    fused = {"neg_sum_xlogx": frozenset(), "cross_entropy_logits": frozenset()}
 
     def is_native(self, x):
         torch = sys.modules.get("torch")
@@ -22,6 +26,13 @@ class TorchBackend(Backend):
 
     def version(self):
         return _torch().__version__
+
+    def from_numpy(self, a, variant=None):
+        return _torch().from_numpy(a.copy())
+
+    def to_numpy(self, x):
+        x = x.detach().cpu()
+        return (x.float() if x.dtype == _torch().bfloat16 else x).numpy()
 
     def float_tensor(self, x, like=None):
         torch = _torch()
@@ -32,9 +43,12 @@ class TorchBackend(Backend):
         t = torch.as_tensor(x)
         return t if t.is_floating_point() else t.to(torch.get_default_dtype())
 
+    def is_float_native(self, x):
+        torch = sys.modules.get("torch")
+        return torch is not None and isinstance(x, torch.Tensor) and x.is_floating_point()
+
     def label_tensor(self, y, like):
-        torch = _torch()
-        return torch.as_tensor(y, device=like.device).long()
+        return _torch().as_tensor(y, device=like.device).long()
 
     def dtype_kind(self, x):
         torch = _torch()
@@ -49,10 +63,6 @@ class TorchBackend(Backend):
 
     def shape(self, x):
         return tuple(x.shape)
-
-    def is_float_native(self, x):
-        torch = sys.modules.get("torch")
-        return torch is not None and isinstance(x, torch.Tensor) and x.is_floating_point()
 
     def upcast(self, *xs):
         torch = _torch()
@@ -83,10 +93,10 @@ class TorchBackend(Backend):
             return torch.sum(x)
         return torch.sum(x, dim=axis, keepdim=keepdims)
 
-    def logsumexp(self, x, axis, keepdims=False):
+    def amax(self, x, axis, keepdims=False):
         torch = _torch()
         dim = tuple(range(x.ndim)) if axis is None else axis
-        return torch.logsumexp(x, dim=dim, keepdim=keepdims)
+        return torch.amax(x, dim=dim, keepdim=keepdims)
 
     def log_softmax(self, x, axis):
         if axis is not None and len(axis) == 1:
@@ -96,49 +106,20 @@ class TorchBackend(Backend):
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
 
-    @staticmethod
-    def _records_grad(*xs):
-        return _torch().is_grad_enabled() and any(x.requires_grad for x in xs)
-
-    # Without autograd: fused or in-place kernels. With it, the generic (masked) versions,
-    # because xlogy's derivative at 0 is NaN here and in-place ops would break the graph.
-    def neg_sum_xlogx(self, p, axis):
-        """``torch.xlogy``: one pass (not ``special.entr``, whose -inf for negative input
-        would differ from the NaN every other backend gives)."""
-        if self._records_grad(p):
-            return super().neg_sum_xlogx(p, axis)
-        return 0.0 - self.sum(_torch().xlogy(p, p), axis)
-
-    def sum_xlogratio(self, p, q, axis):
-        """``log p - log q`` in place, set to 0 where p = 0, times p."""
-        if self._records_grad(p, q):
-            return super().sum_xlogratio(p, q, axis)
-        torch = _torch()
-        r = torch.log(p).sub_(torch.log(q)) if p.shape == torch.broadcast_shapes(p.shape, q.shape) \
-            else torch.log(q).neg_().add_(torch.log(p))
-        return self.sum(r.masked_fill_(p == 0, 0.0).mul_(p), axis)
-
-    def sum_pmi_terms(self, p_xy, p_x, p_y, axis):
-        if self._records_grad(p_xy, p_x, p_y):
-            return super().sum_pmi_terms(p_xy, p_x, p_y, axis)
-        torch = _torch()
-        shape = torch.broadcast_shapes(p_xy.shape, p_x.shape, p_y.shape)
-        r = torch.log(p_xy).expand(shape).clone() if p_xy.shape != shape else torch.log(p_xy)
-        r.sub_(torch.log(p_x)).sub_(torch.log(p_y))  # marginals: small arrays
-        return self.sum(r.masked_fill_(p_xy == 0, 0.0).mul_(p_xy), axis)
-
-    def cross_entropy_labels(self, y_hat, y, from_logits, log_base):
-        """Fused kernel: ``F.cross_entropy`` (log-softmax + NLL) for logits and class indices."""
-        if not from_logits:
-            return super().cross_entropy_labels(y_hat, y, from_logits, log_base)
-        F = _torch().nn.functional
-        k = y_hat.shape[-1]
-        losses = F.cross_entropy(y_hat.reshape(-1, k), y.reshape(-1), reduction="none")
-        return losses.reshape(y.shape) / log_base
+    def expand_dims(self, x, axis):
+        return x.unsqueeze(axis)
 
     def mean(self, x):
         return _torch().mean(x)
 
-    def to_numpy(self, x):
-        return x.detach().cpu().float().numpy() if x.dtype == _torch().bfloat16 \
-            else x.detach().cpu().numpy()
+    # --- fused kernels ----------------------------------------------------------------
+    def fused_neg_sum_xlogx(self, p, axis):
+        torch = _torch()
+        if torch.is_grad_enabled() and p.requires_grad:
+            return NotImplemented
+        return self.sum(0.0 - torch.xlogy(p, p), axis)
+
+    def fused_cross_entropy_logits(self, z, y):
+        k = z.shape[-1]
+        F = _torch().nn.functional
+        return F.cross_entropy(z.reshape(-1, k), y.reshape(-1), reduction="none").reshape(y.shape)

@@ -2,7 +2,7 @@
 agreement of every backend with the NumPy float64 result on random distributions with zeros."""
 import pytest
 
-from infotheory import conformance
+from infotheory import testing as conformance
 from tests.conftest import BACKENDS, require
 
 CASES = [(c, d) for c in conformance.CASES for d in c.dtypes]

@@ -1,0 +1,229 @@
+"""The one call pipeline every public function goes through.
+
+``run`` does, in order: check ``base`` -> find the backend of the inputs -> enter its scope ->
+convert each input by its kind (floating distributions, real values, integer labels, or targets
+told apart by dtype) -> the measure's free structural checks and, when validation is on, its
+value checks (``prepare``) -> cast the floating inputs to one compute dtype -> the measure's
+mathematics (``math``, in nats, over the backend's primitives) -> clamp at 0 for measures that
+cannot be negative -> divide by ln(base) -> cast back -> hand back the caller's kind of tensor.
+
+Nothing here reads a tensor's values (no host sync) except the validation that ``prepare`` runs
+when asked to. Shapes may be partly unknown (``None`` or NaN dimensions): free checks raise only
+on what is known.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _validation
+from ._dispatch import backend_of
+from .backends._base import normalize_axes
+
+#: Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
+#: "real": any real values (logits, log-probabilities; integers become floats);
+#: "labels": integer class indices; "target": labels if its dtype is an integer one, else a
+#: floating distribution.
+KINDS = ("dist", "real", "labels", "target")
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+@dataclass
+class Input:
+    name: str
+    value: Any
+    kind: str = "dist"
+    optional: bool = False
+
+
+class Call:
+    """What ``prepare`` sees: the backend, converted tensors by name, and helpers for checks."""
+
+    def __init__(self, fn: str, B, tensors: Dict[str, Any], kinds: Dict[str, str],
+                 validating: bool):
+        self.fn, self.B, self.t, self.kinds, self.validating = fn, B, tensors, kinds, validating
+
+    def shape(self, name: str) -> Tuple[Optional[int], ...]:
+        return shape_of(self.fn, name, self.B, self.t[name])
+
+    def error(self, message: str, kind=ValueError):
+        return kind(f"{self.fn}: {message}")
+
+
+# --- free checks -------------------------------------------------------------------------
+def log_base(fn: str, base) -> float:
+    """``ln(base)`` for a real base > 0, != 1 (a Python or NumPy number, not a tensor)."""
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        raise TypeError(f"{fn}: base must be a real number (a Python or NumPy scalar), got "
+                        f"{type(base).__name__}")
+    try:
+        ok = base > 0 and base != 1 and math.isfinite(base)
+    except OverflowError:  # an int too large for a float is finite
+        ok = True
+    if not ok:
+        raise ValueError(f"{fn}: base must be positive, finite and not 1, got {base!r}")
+    return math.log(base)
+
+
+def reduction(fn: str, value) -> str:
+    if not isinstance(value, str) or value not in _REDUCTIONS:
+        raise ValueError(f"{fn}: reduction must be one of {_REDUCTIONS}, got {value!r}")
+    return value
+
+
+def axes(fn: str, axis, ndim: int) -> Tuple[int, ...]:
+    try:
+        return normalize_axes(axis, ndim)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{fn}: {e}") from None
+
+
+def _known(d) -> Optional[int]:
+    if d is None or (isinstance(d, float) and math.isnan(d)):
+        return None
+    return int(d)
+
+
+def shape_of(fn: str, name: str, B, x) -> Tuple[Optional[int], ...]:
+    """Static shape with unknown dimensions as ``None``; our error for an unknown rank or a
+    rank the backend does not support."""
+    try:
+        shape = tuple(_known(d) for d in B.shape(x))
+    except ValueError as e:
+        raise ValueError(f"{fn}: {name} {e}") from None
+    if B.max_ndim is not None and len(shape) > B.max_ndim:
+        raise ValueError(f"{fn}: {name} has {len(shape)} dimensions; the {B.name} backend "
+                         f"supports at most {B.max_ndim}")
+    return shape
+
+
+def broadcast(fn: str, **shapes) -> Tuple[Optional[int], ...]:
+    """Broadcast static shapes (``None`` = unknown); ``ValueError`` naming the arguments."""
+    ndim = max(len(s) for s in shapes.values())
+    out = []
+    for i in range(-ndim, 0):
+        dims = {s[i] for s in shapes.values() if len(s) >= -i} - {1}
+        known = dims - {None}
+        if len(known) > 1:
+            desc = ", ".join(f"{k} {tuple(v)}" for k, v in shapes.items())
+            raise ValueError(f"{fn}: shapes do not broadcast: {desc}")
+        out.append(known.pop() if known else (None if None in dims else 1))
+    return tuple(out)
+
+
+def need_ndim(fn: str, name: str, shape, n: int) -> None:
+    if len(shape) < n:
+        raise ValueError(f"{fn}: {name} needs at least {n} dimension(s), got shape {tuple(shape)}")
+
+
+# --- conversion --------------------------------------------------------------------------
+def _dtype_kind(fn: str, name: str, B, x) -> str:
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(f"{fn}: {name} is a NumPy masked array, whose mask would be ignored; "
+                        f"pass np.ma.filled({name}, 0) (masked entries as 0) or "
+                        f"{name}.compressed()")
+    if B.is_native(x):
+        return B.dtype_kind(x)
+    if isinstance(x, numbers.Number) and not isinstance(x, bool):
+        return "c" if isinstance(x, complex) else "f"  # a Python number is a value, not counts
+    try:
+        return np.asarray(x).dtype.kind
+    except ValueError as e:  # ragged nested lists
+        raise ValueError(f"{fn}: {name} is a ragged nested sequence ({e})") from None
+
+
+def _counts_error(fn: str, name: str) -> TypeError:
+    return TypeError(
+        f"{fn}: {name} has an integer dtype, so it looks like counts, not probabilities; "
+        f"normalize it first ({name} / {name}.sum(axis, keepdims=True)) or pass floating values")
+
+
+def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[str, str]]:
+    """Native tensors by name, and each input's resolved kind ("dist", "real" or "labels").
+    Floating inputs that are not native join the first native one's dtype and device."""
+    tensors: Dict[str, Any] = {}
+    kinds: Dict[str, str] = {}
+    like = None
+    floats = []
+    for inp in sorted(inputs, key=lambda i: not B.is_native(i.value)):  # native ones first
+        x = inp.value
+        if x is None:
+            if inp.optional:
+                continue
+            raise TypeError(f"{fn}: {inp.name} must be an array, a tensor or a number, got NoneType")
+        if inp.kind == "dist" and B.is_float_native(x):  # the common case, kept cheap
+            tensors[inp.name], kinds[inp.name] = x, "dist"
+            like = like if like is not None else x
+            continue
+        kind = _dtype_kind(fn, inp.name, B, x)
+        if kind == "b":
+            raise TypeError(f"{fn}: {inp.name} has a boolean dtype; expected real numbers")
+        if kind not in "fiu":
+            what = "complex" if kind == "c" else "non-numeric"
+            raise TypeError(f"{fn}: {inp.name} has a {what} dtype; expected real numbers")
+        resolved = inp.kind
+        if resolved == "target":
+            resolved = "labels" if kind in "iu" else "dist"
+        if resolved == "labels":
+            if kind not in "iu":
+                raise TypeError(f"{fn}: {inp.name} must hold integer class indices, got a "
+                                f"floating dtype")
+            kinds[inp.name] = "labels"
+            tensors[inp.name] = x  # converted below, once a native float gives the device
+            continue
+        if resolved == "dist" and kind in "iu":
+            raise _counts_error(fn, inp.name)
+        kinds[inp.name] = resolved
+        tensors[inp.name] = t = B.float_tensor(x, like)
+        floats.append(inp.name)
+        if like is None and B.is_native(x):
+            like = t
+    if like is None and floats:
+        like = tensors[floats[0]]
+    for name, kind in kinds.items():
+        if kind == "labels":
+            tensors[name] = B.label_tensor(tensors[name], like)
+    return tensors, kinds
+
+
+# --- the pipeline ------------------------------------------------------------------------
+def clamp_nonnegative(B, x):
+    """``x`` with finite values below 0 (rounding, or invalid input without validation) set to
+    0. NaN stays NaN and -inf stays -inf (only invalid input gives them, never rounding); the
+    result stays on the gradient path."""
+    return B.where((x < 0) & (x > -math.inf), 0.0, x)
+
+
+NATS = object()  # ``run``'s base for functions without one: natural-log units
+
+
+def run(fn: str, math_fn: Callable, inputs: Sequence[Input], *, base=NATS,
+        validate: bool = False, prepare: Optional[Callable] = None, nonnegative: bool = False,
+        **options):
+    """Compute ``math_fn(B, **tensors, **prepared, **options)`` (nats) through the pipeline.
+
+    ``prepare(call)`` runs the measure's free checks (and, if ``call.validating``, its value
+    checks), may replace tensors in ``call.t``, and returns extra keyword arguments for
+    ``math_fn``. Returns the caller's kind of tensor, in units of ``base`` (default nats).
+    """
+    lb = None if base is NATS else log_base(fn, base)
+    values = [i.value for i in inputs]
+    B = backend_of(*values, fn=fn, names=[i.name for i in inputs])
+    with B.scope():
+        tensors, kinds = convert(fn, B, inputs)
+        call = Call(fn, B, tensors, kinds, _validation.active(validate))
+        extra = prepare(call) if prepare is not None else {}
+        floats = [k for k in tensors if kinds[k] != "labels"]
+        compute, out_dtype = B.upcast(*(tensors[k] for k in floats))
+        tensors.update(zip(floats, compute))
+        r = math_fn(B, **tensors, **extra, **options)
+        if nonnegative:
+            r = clamp_nonnegative(B, r)
+        if lb is not None and lb != 1.0:
+            r = r / lb
+        return B.finish(B.cast(r, out_dtype), *values)

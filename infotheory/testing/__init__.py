@@ -1,0 +1,25 @@
+"""Conformance: the documented cases as data, and a runner for any registered backend.
+
+The test suite, the command line (``python -m infotheory crosscheck``) and third-party backend
+authors run the same cases::
+
+    from infotheory import testing
+    for result in testing.run(backends=["numpy", "torch"], dtypes=["float32", "float64"]):
+        print(result)
+
+``run`` compares with the values the book printed and with closed forms; ``run_agreement``
+compares random batches (with exact zeros) with an independent float64 reference (SciPy).
+Importing this package imports no framework; running a case on a backend imports that one.
+"""
+from .cases import (AGREEMENT_TOL, CASES, DTYPE_RTOL, DTYPES, P_XY, PREDS, RANDOM_KWARGS, Case,
+                    dirichlet_with_zeros, random_inputs)
+from .runner import (Result, backend_names, installed_backends, load_framework, references, run,
+                     run_agreement, run_case, to_native, to_numpy)
+
+#: Backend names known at import (the built-in ones); :func:`backend_names` gives the current.
+BACKENDS = backend_names()
+
+__all__ = ["AGREEMENT_TOL", "BACKENDS", "CASES", "DTYPES", "DTYPE_RTOL", "P_XY", "PREDS",
+           "RANDOM_KWARGS", "Case", "Result", "backend_names", "dirichlet_with_zeros",
+           "installed_backends", "load_framework", "references", "random_inputs", "run",
+           "run_agreement", "run_case", "to_native", "to_numpy"]

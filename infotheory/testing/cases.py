@@ -1,0 +1,125 @@
+"""The documented cases as data: the values of *Dive into Deep Learning* section 22.11, closed
+forms, and the random inputs of the agreement check. Importing this imports no framework."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence
+
+import numpy as np
+
+DTYPES = ("float32", "float64")
+
+#: Agreement with the independent float64 reference (:mod:`infotheory.testing.reference`) on
+#: random distributions, per dtype (atol, rtol): max |a - b| must be at most
+#: ``atol + rtol * max |b|``. float32 sums over up to 64 outcomes accumulate a few ulps.
+AGREEMENT_TOL = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-12)}
+
+#: Extra tolerance for comparing with a value the book printed, beyond its rounding, per dtype.
+DTYPE_RTOL = {"float32": 1e-6, "float64": 1e-12}
+
+P_XY = [[0.1, 0.5], [0.1, 0.3]]
+PREDS = [[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]]
+BOOK_JOINT = [[0.1, 0.5], [0.2, 0.3]]  # the book's conditional-entropy "joint": it sums to 1.1
+
+BOOK_NOTE = ("the book's call; its 1-D marginal broadcast along the LAST axis of p_xy, written "
+             "out here as shape (1, 2). It is not a marginal of that joint (")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One documented value.
+
+    ``kind``: ``"value"`` compares ``measure(*args, **kwargs)`` with ``expected``;
+    ``"rows_sum"`` checks that the book's printed rows ``expected`` add up to the scalar measure;
+    ``"rows_pmi"`` checks that they equal the row sums of ``p_xy * pointwise MI``.
+    """
+
+    name: str
+    measure: str
+    args: tuple
+    expected: object
+    atol: float
+    kwargs: dict = field(default_factory=dict)
+    kind: str = "value"
+    dtypes: Sequence[str] = DTYPES
+    note: str = ""
+
+
+CASES: List[Case] = [
+    Case("self_information(1/64)", "self_information", (1 / 64,), 6.0, 1e-6),
+    Case("entropy", "entropy", ([0.1, 0.5, 0.1, 0.3],), 1.6855, 5e-5),
+    Case("joint_entropy", "joint_entropy", (P_XY,), 1.6855, 5e-5),
+    Case("book: conditional_entropy", "conditional_entropy", (BOOK_JOINT, [[0.2, 0.8]]),
+         0.8635, 5e-5,
+         note=BOOK_NOTE + "the book's joint sums to 1.1, so it is no distribution at all)"),
+    Case("book: mutual_information", "mutual_information", (P_XY, [[0.2, 0.8]], [[0.75, 0.25]]),
+         0.7195, 5e-5,
+         note=BOOK_NOTE + "p_xy's marginals are p_x = [0.6, 0.4], p_y = [0.2, 0.8]); the mutual "
+              "information of that joint is 0.0074 bits"),
+    Case("mutual_information of the book's joint", "mutual_information", (P_XY,),
+         sum(v * math.log2(v / (px * py)) for v, px, py in
+             ((0.1, 0.6, 0.2), (0.5, 0.6, 0.8), (0.1, 0.4, 0.2), (0.3, 0.4, 0.8))),
+         1e-6, note="closed form (0.0074 bits), its marginals computed from it"),
+    Case("mutual_information, 1-D marginals", "mutual_information",
+         (np.outer([0.3, 0.7], [0.2, 0.8]), [0.3, 0.7], [0.2, 0.8]), 0.0, 1e-6,
+         note="independent: a 1-D p_x runs along the x axis"),
+    Case("mutual_information of a copy", "mutual_information", ([[0.5, 0.0], [0.0, 0.5]],), 1.0,
+         1e-6, note="Y = X, a fair bit: I = H(X) = 1 bit"),
+    Case("conditional_entropy, 1-D marginal", "conditional_entropy",
+         ([[0.1, 0.4], [0.2, 0.3]], [0.5, 0.5]),
+         0.5 * (-0.2 * math.log2(0.2) - 0.8 * math.log2(0.8))
+         + 0.5 * (-0.4 * math.log2(0.4) - 0.6 * math.log2(0.6)), 1e-6),
+    Case("kl_divergence", "kl_divergence", ([1.0, 0.0], [0.5, 0.5]), 1.0, 1e-6),
+    Case("cross_entropy", "cross_entropy", (PREDS, np.array([0, 2])), 0.9486, 5e-5),
+    Case("nll_loss", "nll_loss", (np.log(PREDS), np.array([0, 2])), 0.9486, 5e-5),
+    Case("card: a known card", "self_information", (1.0,), 0.0, 1e-12),
+    Case("card: its suit", "self_information", (1 / 4,), 2.0, 1e-6),
+    Case("card: one card of 52", "self_information", (1 / 52,), 5.7, 0.05,
+         note="log2(52) = 5.7004"),
+    Case("card: uniform over 52 cards", "entropy", ([1 / 52] * 52,), 5.7, 0.05),
+    Case("card: an order of the deck", "self_information", (1 / math.factorial(52),), 225.6,
+         0.05, dtypes=("float64",),
+         note="log2(52!) = 225.58; 1/52! = 1.2e-68 underflows float32, so float64 only"),
+    Case("book TF rows: joint_entropy", "joint_entropy", (P_XY,), [0.8321928, 0.8532826], 5e-7,
+         kwargs={"axis": -1},
+         note="the book's TensorFlow cell used nansum over the last axis only, so it printed "
+              "per-row partial sums: joint_entropy(p_xy, axis=-1)"),
+    Case("book TF rows: conditional_entropy", "conditional_entropy",
+         (BOOK_JOINT, [[0.2, 0.8]]), [0.43903595, 0.42451128], 5e-7,
+         kind="rows_sum", note="per-row partial sums; they add up to the scalar 0.8635"),
+    Case("book TF rows: mutual_information", "mutual_information",
+         (P_XY, [[0.2, 0.8]], [[0.75, 0.25]]), [0.60246783, 0.1169925], 5e-7, kind="rows_pmi",
+         note="per-row partial sums: the row sums of p_xy * pointwise MI; they add up to 0.7195"),
+]
+
+
+def dirichlet_with_zeros(rng: np.random.Generator, shape, zero_fraction: float = 0.2):
+    """Random distributions over the last axis with exact zeros (at least one nonzero)."""
+    p = rng.dirichlet(np.full(shape[-1], 0.5), size=shape[:-1])
+    p[rng.random(p.shape) < zero_fraction] = 0.0
+    p[..., 0] += (p.sum(-1) == 0)
+    return p / p.sum(-1, keepdims=True)
+
+
+def random_inputs(seed: int = 0) -> Dict[str, tuple]:
+    """Measure name -> args on random float64 data, for the agreement check."""
+    rng = np.random.default_rng(seed)
+    p = dirichlet_with_zeros(rng, (8, 64))
+    q = dirichlet_with_zeros(rng, (8, 64))
+    joint = dirichlet_with_zeros(rng, (4, 36)).reshape(4, 6, 6)
+    logits = rng.normal(0, 5, size=(8, 10))
+    labels = rng.integers(0, 10, size=8)
+    return {
+        "self_information": (p,),
+        "entropy": (p,),
+        "joint_entropy": (joint,),
+        "conditional_entropy": (joint,),
+        "mutual_information": (joint,),
+        "kl_divergence": (p, np.where(p > 0, 0.5 * (p + q), q)),
+        "cross_entropy": (logits, labels),
+        "nll_loss": (logits - np.log(np.exp(logits).sum(-1, keepdims=True)), labels),
+    }
+
+
+RANDOM_KWARGS = {"cross_entropy": {"from_logits": True}}

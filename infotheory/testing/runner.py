@@ -1,0 +1,169 @@
+"""Run the documented cases and the random agreement check on any registered backend.
+
+A backend is named by :attr:`Backend.name` or one of its :attr:`Backend.variants`; the runner
+makes native tensors with ``Backend.from_numpy`` and reads results back with
+``Backend.to_numpy``, so a third-party backend needs nothing more than its own class.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+
+import numpy as np
+
+import infotheory as it
+
+from . import cases as _cases
+from .cases import AGREEMENT_TOL, DTYPE_RTOL, DTYPES, RANDOM_KWARGS, Case
+from .reference import REFERENCES
+
+
+def backend_names() -> Tuple[str, ...]:
+    """Every registered backend and variant name, in lookup order (NumPy first)."""
+    return tuple(n for b in it.registered_backends() for n in (b.name, *b.variants))
+
+
+def _resolve(name: str):
+    for b in it.registered_backends():
+        if name == b.name:
+            return b, None
+        if name in b.variants:
+            return b, name
+    raise ValueError(f"unknown backend {name!r}; known: {', '.join(backend_names())}")
+
+
+def load_framework(backend: str):
+    """Import a backend's framework and return its module."""
+    return _resolve(backend)[0].import_framework()
+
+
+def to_native(backend: str, value, dtype: str):
+    """``value`` as a tensor of ``backend``; floating data in ``dtype``, integers as int64."""
+    a = np.asarray(value)
+    a = a.astype(np.int64 if a.dtype.kind in "iu" else dtype)
+    b, variant = _resolve(backend)
+    b.import_framework()
+    return b.from_numpy(a, variant)
+
+
+def to_numpy(x) -> np.ndarray:
+    """A NumPy float64 copy of a result of any backend (host copy; for comparisons only)."""
+    if isinstance(x, np.ndarray) or np.isscalar(x):
+        return np.asarray(x, dtype=np.float64)
+    return np.asarray(it.backend_of(x).to_numpy(x), dtype=np.float64)
+
+
+def installed_backends() -> List[str]:
+    """The backend names whose framework can be imported here."""
+    out = []
+    for name in backend_names():
+        try:
+            load_framework(name)
+        except Exception:  # noqa: BLE001 - any import failure means "not installed here"
+            continue
+        out.append(name)
+    return out
+
+
+@dataclass
+class Result:
+    case: str
+    backend: str
+    dtype: str
+    value: Optional[np.ndarray]
+    expected: object
+    deviation: float
+    tolerance: float
+    passed: bool
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        v = None if self.value is None else np.asarray(self.value).tolist()
+        e = np.asarray(self.expected, dtype=float).tolist()
+        return {"case": self.case, "backend": self.backend, "dtype": self.dtype, "value": v,
+                "expected": e, "deviation": self.deviation, "tolerance": self.tolerance,
+                "passed": self.passed, "error": self.error}
+
+
+def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None, **kw):
+    fn = getattr(it, measure or case.measure)
+    args = [to_native(backend, a, dtype) for a in case.args]
+    value = to_numpy(fn(*args, **{**case.kwargs, **kw}))
+    # Legacy mx.nd arrays without NumPy shape semantics have no 0-d: a scalar comes as (1,).
+    return value.reshape(()) if backend == "mxnet.nd" and value.shape == (1,) else value
+
+
+def run_case(case: Case, backend: str, dtype: str) -> Result:
+    """Run one case on one backend and dtype; never raises (an exception is a failure)."""
+    expected = np.asarray(case.expected, dtype=np.float64)
+    tol = case.atol + DTYPE_RTOL[dtype] * float(np.max(np.abs(expected)))
+    try:
+        if case.kind == "value":
+            value = _call(case, backend, dtype)
+            deviation = float(np.max(np.abs(value - expected)))
+        elif case.kind == "rows_sum":
+            value = _call(case, backend, dtype)
+            deviation = float(np.abs(expected.sum() - value))
+        elif case.kind == "rows_pmi":
+            p_xy = np.asarray(case.args[0], dtype=np.float64)
+            pmi = _call(case, backend, dtype, "pointwise_mutual_information")
+            value = (p_xy * pmi).sum(axis=-1)
+            scalar = _call(case, backend, dtype)
+            deviation = max(float(np.max(np.abs(value - expected))),
+                            float(np.abs(expected.sum() - scalar)))
+        else:
+            raise ValueError(f"unknown case kind {case.kind!r}")
+    except Exception as e:  # noqa: BLE001 - reported as a failed cell
+        return Result(case.name, backend, dtype, None, case.expected, math.inf, tol, False,
+                      f"{type(e).__name__}: {e}")
+    passed = bool(np.all(np.isfinite(value))) and deviation <= tol
+    return Result(case.name, backend, dtype, value, case.expected, deviation, tol, passed)
+
+
+def run(backends: Optional[Iterable[str]] = None, dtypes: Iterable[str] = DTYPES,
+        cases: Optional[Iterable[Case]] = None) -> Iterator[Result]:
+    """Every case (default :data:`CASES`) on every (installed, by default) backend and dtype
+    the case allows."""
+    backends = list(backends) if backends is not None else installed_backends()
+    dtypes = list(dtypes)
+    for case in _cases.CASES if cases is None else cases:
+        for backend in backends:
+            for dtype in dtypes:
+                if dtype in case.dtypes:
+                    yield run_case(case, backend, dtype)
+
+
+def references(seed: int = 0) -> Dict[str, Tuple[tuple, np.ndarray]]:
+    """Measure -> (args, float64 reference value) for the random agreement check."""
+    out = {}
+    for measure, args in _cases.random_inputs(seed).items():
+        ref = REFERENCES[measure](*args, **RANDOM_KWARGS.get(measure, {}))
+        out[measure] = (args, np.asarray(ref, dtype=np.float64))
+    return out
+
+
+def run_agreement(backends: Optional[Iterable[str]] = None, dtypes: Iterable[str] = DTYPES,
+                  seed: int = 0) -> Iterator[Result]:
+    """Each measure on random batches (with exact zeros): every backend and dtype against an
+    independent float64 reference (SciPy, closed forms), within :data:`AGREEMENT_TOL`."""
+    backends = list(backends) if backends is not None else installed_backends()
+    dtypes = list(dtypes)
+    for measure, (args, ref) in references(seed).items():
+        kwargs = RANDOM_KWARGS.get(measure, {})
+        case = Case(f"random {measure}", measure, args, ref, 0.0, kwargs=kwargs)
+        finite = np.isfinite(ref)
+        for backend in backends:
+            for dtype in dtypes:
+                atol, rtol = AGREEMENT_TOL[dtype]
+                tol = atol + rtol * float(np.max(np.abs(ref[finite]), initial=0.0))
+                try:
+                    value = _call(case, backend, dtype)
+                    same_inf = np.array_equal(np.isfinite(value), finite) and np.array_equal(
+                        value[~finite], ref[~finite])
+                    dev = float(np.max(np.abs(value[finite] - ref[finite]), initial=0.0))
+                    yield Result(case.name, backend, dtype, value, ref, dev, tol,
+                                 same_inf and dev <= tol)
+                except Exception as e:  # noqa: BLE001
+                    yield Result(case.name, backend, dtype, None, ref, math.inf, tol, False,
+                                 f"{type(e).__name__}: {e}")
