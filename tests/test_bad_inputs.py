@@ -159,13 +159,19 @@ def test_subnormal_probabilities_float32(backend):
     # value at 2**-150; everywhere else it is exact.
     assert si == (150.0 if backend == "tensorflow" else 149.0)
     h = to_np(it.entropy(native(backend, [tiny, 1.0], "float32"))).reshape(())
-    assert h == 0.0 or h < 1e-40
+    # -2**-149 log2(2**-149) = 149 * 2**-149, exactly representable; TF flushes it to 0
+    assert h == (0.0 if backend == "tensorflow" else 149 * tiny)
 
 
 def test_ten_million_outcomes(backend):
     k = 10 ** 7
     h = to_np(it.entropy(native(backend, np.full(k, 1.0 / k), "float32"))).reshape(())
-    assert abs(h - math.log2(k)) < 2e-5 * math.log2(k)
+    if backend in ("numpy", "mxnet", "mxnet.nd"):
+        # NumPy accumulates float32 sums past 8192 terms in float64 (a plain float32 sum is
+        # 2.2e-4 bits off here); MXNet's legacy reduction accumulates exactly enough too
+        assert abs(h - math.log2(k)) < 2e-6
+    else:  # torch and TensorFlow: their own float32 reductions (measured 7e-6 and 1.7e-5 bits)
+        assert abs(h - math.log2(k)) < 2e-5 * math.log2(k)
 
 
 def test_free_checks_hold_without_validation(backend):

@@ -305,3 +305,40 @@ def test_every_backend_runs_the_documented_cases_through_the_kit(name):
 
     results = list(testing.run(backends=[name], dtypes=["float64"]))
     assert results and all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+def test_the_kit_runs_on_a_third_party_backend():
+    """The first version's run_case imported the backend's name as a module."""
+    from infotheory import testing
+    from tests.toy_backend import BoxBackend
+
+    b = it.register_backend(BoxBackend())
+    try:
+        assert "box" in testing.backend_names()
+        results = list(testing.run(backends=["box"], dtypes=["float64"]))
+        results += list(testing.run_agreement(backends=["box"], dtypes=["float64"]))
+        assert len(results) > 20 and all(r.passed for r in results), \
+            [r for r in results if not r.passed]
+    finally:
+        it.unregister_backend(b)
+
+
+def test_no_framework_name_outside_its_backend_module():
+    import os
+    import re
+
+    root = os.path.dirname(it.__file__)
+    allowed = {"keras.py", "mxnet_compat.py", "__init__.py"}
+    pattern = re.compile(r"\b(torch|tensorflow|tf|mxnet|mx|npx)\.\w|import (torch|tensorflow|"
+                         r"mxnet)|==\s*\"(torch|tensorflow|mxnet)")
+    offenders = []
+    for dirpath, _, files in os.walk(root):
+        if os.path.basename(dirpath) == "backends":
+            continue
+        for f in files:
+            if f.endswith(".py") and not (f in allowed and dirpath == root):
+                for i, line in enumerate(open(os.path.join(dirpath, f)), 1):
+                    code = line.split("#")[0]
+                    if pattern.search(code) and '"""' not in code and "``" not in code:
+                        offenders.append(f"{f}:{i}: {line.strip()}")
+    assert offenders == []

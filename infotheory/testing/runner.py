@@ -86,12 +86,13 @@ class Result:
                 "passed": self.passed, "error": self.error}
 
 
-def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None, **kw):
+def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None,
+          scalar: bool = False, **kw):
     fn = getattr(it, measure or case.measure)
     args = [to_native(backend, a, dtype) for a in case.args]
     value = to_numpy(fn(*args, **{**case.kwargs, **kw}))
-    # Legacy mx.nd arrays without NumPy shape semantics have no 0-d: a scalar comes as (1,).
-    return value.reshape(()) if backend == "mxnet.nd" and value.shape == (1,) else value
+    # Arrays without 0-d (legacy mx.nd outside NumPy shape semantics) give a scalar as (1,).
+    return value.reshape(()) if value.shape == (1,) and scalar else value
 
 
 def run_case(case: Case, backend: str, dtype: str) -> Result:
@@ -100,16 +101,16 @@ def run_case(case: Case, backend: str, dtype: str) -> Result:
     tol = case.atol + DTYPE_RTOL[dtype] * float(np.max(np.abs(expected)))
     try:
         if case.kind == "value":
-            value = _call(case, backend, dtype)
+            value = _call(case, backend, dtype, scalar=expected.ndim == 0)
             deviation = float(np.max(np.abs(value - expected)))
         elif case.kind == "rows_sum":
-            value = _call(case, backend, dtype)
+            value = _call(case, backend, dtype, scalar=True)
             deviation = float(np.abs(expected.sum() - value))
         elif case.kind == "rows_pmi":
             p_xy = np.asarray(case.args[0], dtype=np.float64)
             pmi = _call(case, backend, dtype, "pointwise_mutual_information")
             value = (p_xy * pmi).sum(axis=-1)
-            scalar = _call(case, backend, dtype)
+            scalar = _call(case, backend, dtype, scalar=True)
             deviation = max(float(np.max(np.abs(value - expected))),
                             float(np.abs(expected.sum() - scalar)))
         else:
@@ -158,7 +159,7 @@ def run_agreement(backends: Optional[Iterable[str]] = None, dtypes: Iterable[str
                 atol, rtol = AGREEMENT_TOL[dtype]
                 tol = atol + rtol * float(np.max(np.abs(ref[finite]), initial=0.0))
                 try:
-                    value = _call(case, backend, dtype)
+                    value = _call(case, backend, dtype, scalar=ref.ndim == 0)
                     same_inf = np.array_equal(np.isfinite(value), finite) and np.array_equal(
                         value[~finite], ref[~finite])
                     dev = float(np.max(np.abs(value[finite] - ref[finite]), initial=0.0))
