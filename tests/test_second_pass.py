@@ -105,14 +105,13 @@ def test_kl_of_negative_entries_is_nan(backend):
 
 
 def test_a_row_does_not_depend_on_its_batch(backend):
-    if backend == "tensorflow":
-        pytest.skip("TF's CPU kernels flush subnormals to 0")
     p_row, q_row = [2.22e-308, 1.0 - 2.22e-308], [1e-310, 1.0]
     alone = scalar(it.kl_divergence(native(backend, p_row), native(backend, q_row), base=math.e))
     batch = to_np(it.kl_divergence(native(backend, [p_row, [1.0, 0.0]]),
                                    native(backend, [q_row, [1e-320, 1.0]]), base=math.e))
     assert batch[0] == alone
-    assert alone == pytest.approx(float(special.rel_entr(p_row, q_row).sum()), rel=1e-12)
+    if backend != "tensorflow":  # TF's CPU kernels flush subnormals to 0
+        assert alone == pytest.approx(float(special.rel_entr(p_row, q_row).sum()), rel=1e-12)
 
 
 def test_validation_of_an_empty_distribution():
@@ -248,9 +247,9 @@ def test_ranks_each_backend_supports(backend):
         it.entropy(native(backend, too_many))
 
 
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "mxnet.nd"])  # as mxnet
 def test_float16_infinite_logits_agree(backend):
-    if backend == "mxnet.nd":
-        pytest.skip("legacy mx.nd: float16 as mxnet")
+    require(backend)
     z = native(backend, [[math.inf, -math.inf, 0.0]], "float32")
     z = z.astype("float16") if backend in ("numpy", "mxnet") else (
         z.half() if backend == "torch" else require("tensorflow").cast(z, "float16"))
