@@ -196,7 +196,7 @@ def clamp_nonnegative(B, x):
     """``x`` with finite values below 0 (rounding, or invalid input without validation) set to
     0. NaN stays NaN and -inf stays -inf (only invalid input gives them, never rounding); the
     result stays on the gradient path."""
-    return B.where((x < 0) & (x > -math.inf), 0.0, x)
+    return B.nonnegative(x)
 
 
 NATS = object()  # ``run``'s base for functions without one: natural-log units

@@ -38,12 +38,12 @@ def plogq_logits(B, p, logq):
 # --- reduction kernels (a backend may declare a fused replacement) ------------------------
 def neg_sum_xlogx(B, p, axis):
     """``-sum p log p`` over ``axis`` (entropy in nats)."""
-    return B.sum(0.0 - xlogy_masked(B, p, p), axis)
+    return 0.0 - B.sum(xlogy_masked(B, p, p), axis)
 
 
 def neg_sum_xlogy(B, p, q, axis):
     """``-sum p log q`` over ``axis`` (cross-entropy in nats), 0 log q = 0."""
-    return B.sum(0.0 - xlogy_masked(B, p, q), axis)
+    return 0.0 - B.sum(xlogy_masked(B, p, q), axis)
 
 
 def sum_xlogratio(B, p, q, axis):

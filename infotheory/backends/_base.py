@@ -138,6 +138,10 @@ class Backend:
         s = x - self.amax(x, axis, keepdims=True)
         return s - self.log(self.sum(self.exp(s), axis, keepdims=True))
 
+    def nonnegative(self, x):
+        """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""
+        return self.where((x < 0) & (x > -math.inf), 0.0, x)
+
     def take_last(self, x, idx):
         """``x[..., idx[...]]``: one entry of the last axis per leading index (``idx`` valid)."""
         raise NotImplementedError

@@ -112,14 +112,21 @@ class NumpyBackend(Backend):
     # --- fused kernels (same results as infotheory._kernels, one buffer) -----------------
     @staticmethod
     def _buffer(*xs):
+        if len(xs) == 1:
+            return np.zeros_like(xs[0])
         shape = np.broadcast_shapes(*(x.shape for x in xs))
         return np.zeros(shape, np.result_type(*xs))
 
+    def nonnegative(self, x):
+        a = np.asarray(x)
+        if a.ndim == 0:  # a full reduction: decided on the host for free (NumPy is the host)
+            return a if not -np.inf < a < 0 else np.zeros_like(a)
+        return super().nonnegative(a)
+
     def fused_neg_sum_xlogx(self, p, axis):
         out = self._buffer(p)
-        with np.errstate(invalid="ignore"):  # negative p: NaN, as everywhere
-            np.log(p, out=out, where=p != 0)
-            np.multiply(out, p, out=out)
+        np.log(p, out=out, where=p != 0)  # negative p: NaN (NumPy warns), as everywhere
+        np.multiply(out, p, out=out)
         return 0.0 - _total(out, axis)
 
     def fused_neg_sum_xlogy(self, p, q, axis):

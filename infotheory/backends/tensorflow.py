@@ -132,10 +132,10 @@ class TensorflowBackend(Backend):
 
     # --- fused kernels ----------------------------------------------------------------
     def fused_neg_sum_xlogx(self, p, axis):
-        return self.sum(0.0 - _tf().math.xlogy(p, p), axis)
+        return 0.0 - self.sum(_tf().math.xlogy(p, p), axis)
 
     def fused_neg_sum_xlogy(self, p, q, axis):
-        return self.sum(0.0 - _tf().math.xlogy(p, q), axis)
+        return 0.0 - self.sum(_tf().math.xlogy(p, q), axis)
 
     def fused_cross_entropy_logits(self, z, y):
         return _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=z)

@@ -117,7 +117,7 @@ class TorchBackend(Backend):
         torch = _torch()
         if torch.is_grad_enabled() and p.requires_grad:
             return NotImplemented
-        return self.sum(0.0 - torch.xlogy(p, p), axis)
+        return 0.0 - self.sum(torch.xlogy(p, p), axis)
 
     def fused_cross_entropy_logits(self, z, y):
         k = z.shape[-1]
