@@ -112,7 +112,7 @@ def _check_dist_or_logits(c, name, ax, from_logits):
 
 
 # --- joint measures ----------------------------------------------------------------------
-def _prepare_joint(c, with_y: bool):
+def _prepare_joint(c):
     """Shapes of p_xy and its marginals: 1-D p_x runs along axis -2; validation."""
     fn, B = c.fn, c.B
     need_ndim(fn, "p_xy", c.shape("p_xy"), 2)
@@ -154,7 +154,7 @@ def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: flo
     """
     return run("conditional_entropy", _conditional_entropy,
                [Input("p_xy", p_xy), Input("p_x", p_x, optional=True)], base=base,
-               validate=validate, prepare=lambda c: _prepare_joint(c, False), nonnegative=True)
+               validate=validate, prepare=_prepare_joint, nonnegative=True)
 
 
 def _conditional_entropy(B, p_xy, p_x=None):
@@ -178,7 +178,7 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     return run("mutual_information", _mutual_information,
                [Input("p_xy", p_xy), Input("p_x", p_x, optional=True),
                 Input("p_y", p_y, optional=True)], base=base, validate=validate,
-               prepare=lambda c: _prepare_joint(c, True), nonnegative=True)
+               prepare=_prepare_joint, nonnegative=True)
 
 
 def _mutual_information(B, p_xy, p_x=None, p_y=None):
@@ -199,7 +199,7 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     return run("pointwise_mutual_information", _pointwise_mutual_information,
                [Input("p_xy", p_xy), Input("p_x", p_x, optional=True),
                 Input("p_y", p_y, optional=True)], base=base,
-               prepare=lambda c: _prepare_joint(c, True))
+               prepare=_prepare_joint)
 
 
 def _pointwise_mutual_information(B, p_xy, p_x=None, p_y=None):
