@@ -58,6 +58,9 @@ class Call:
 # --- free checks -------------------------------------------------------------------------
 def log_base(fn: str, base) -> float:
     """``ln(base)`` for a real base > 0, != 1 (a Python or NumPy number, not a tensor)."""
+    if type(base) is int or type(base) is float:  # the common case, checked cheaply
+        if base > 0 and base != 1 and base != math.inf:
+            return math.log(base)
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"{fn}: base must be a real number (a Python or NumPy scalar), got "
                         f"{type(base).__name__}")
@@ -77,6 +80,8 @@ def reduction(fn: str, value) -> str:
 
 
 def axes(fn: str, axis, ndim: int) -> Tuple[int, ...]:
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, checked cheaply
+        return (axis % ndim,)
     try:
         return normalize_axes(axis, ndim)
     except (TypeError, ValueError) as e:
@@ -146,6 +151,8 @@ def _counts_error(fn: str, name: str) -> TypeError:
 def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[str, str]]:
     """Native tensors by name, and each input's resolved kind ("dist", "real" or "labels").
     Floating inputs that are not native join the first native one's dtype and device."""
+    if len(inputs) == 1 and inputs[0].kind == "dist" and B.is_float_native(inputs[0].value):
+        return {inputs[0].name: inputs[0].value}, {inputs[0].name: "dist"}  # the common case
     tensors: Dict[str, Any] = {}
     kinds: Dict[str, str] = {}
     like = None
@@ -192,13 +199,6 @@ def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[s
 
 
 # --- the pipeline ------------------------------------------------------------------------
-def clamp_nonnegative(B, x):
-    """``x`` with finite values below 0 (rounding, or invalid input without validation) set to
-    0. NaN stays NaN and -inf stays -inf (only invalid input gives them, never rounding); the
-    result stays on the gradient path."""
-    return B.nonnegative(x)
-
-
 NATS = object()  # ``run``'s base for functions without one: natural-log units
 
 
@@ -222,8 +222,4 @@ def run(fn: str, math_fn: Callable, inputs: Sequence[Input], *, base=NATS,
         compute, out_dtype = B.upcast(*(tensors[k] for k in floats))
         tensors.update(zip(floats, compute))
         r = math_fn(B, **tensors, **extra, **options)
-        if nonnegative:
-            r = clamp_nonnegative(B, r)
-        if lb is not None and lb != 1.0:
-            r = r / lb
-        return B.finish(B.cast(r, out_dtype), *values)
+        return B.finish(B.finalize(r, lb, nonnegative, out_dtype), *values)

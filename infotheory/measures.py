@@ -14,8 +14,10 @@ Conventions (shared by every function here and in :mod:`infotheory.losses`):
   Distributions must have a floating dtype: integer input looks like counts and raises
   ``TypeError`` (normalize first). float16/bfloat16 accumulate in float32. NumPy arrays and
   Python values beside a framework tensor join that framework. Full reductions give 0-d tensors.
-* **Never negative.** Entropies, KL and mutual information are clamped at 0, so rounding cannot
-  make them negative (NaN stays NaN).
+* **Never negative.** KL divergence, conditional entropy and mutual information are sums of log
+  differences that rounding could push below 0; they are clamped at 0 (NaN and -inf stay).
+  Entropy and cross-entropy are sums of terms that are each >= 0 in floating point for valid
+  input, so they need no clamp (invalid input, such as p > 1, gives the formula's value).
 * **Errors.** Structural problems (non-numeric or integer distributions, shapes, axis, base,
   rank) always raise; value problems (negative, NaN, > 1, not normalized, bad marginals) only
   with ``validate=True`` or :func:`infotheory.set_validation`.
@@ -63,7 +65,7 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = 
         base: logarithm base; 2 gives bits, ``math.e`` nats.
         validate: check that ``p`` is a distribution over ``axis`` (host copy).
 
-    Returns: shape of ``p`` without ``axis``; 0 log 0 = 0; never below 0.
+    Returns: shape of ``p`` without ``axis``; 0 log 0 = 0; never below 0 for a distribution.
 
     >>> round(float(entropy([0.1, 0.5, 0.1, 0.3])), 4)
     1.6855
@@ -92,8 +94,10 @@ def _entropy_call(fn, p, axis, base, from_logits, validate, name="p"):
         return {"axis": ax}
 
     kind = "real" if from_logits else "dist"
+    # No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and
+    # an exact log-softmax is <= 0, so only invalid input (p > 1) gives a negative entropy.
     return run(fn, _entropy, [Input(name, p, kind)], base=base, validate=validate,
-               prepare=prepare, nonnegative=True, from_logits=from_logits)
+               prepare=prepare, from_logits=from_logits)
 
 
 def _entropy(B, axis, from_logits, p=None, p_xy=None):

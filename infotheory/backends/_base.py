@@ -142,6 +142,15 @@ class Backend:
         """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""
         return self.where((x < 0) & (x > -math.inf), 0.0, x)
 
+    def finalize(self, r, log_base: Optional[float], nonnegative: bool, dtype):
+        """The pipeline's last arithmetic on a result in nats: clamp at 0 (if ``nonnegative``),
+        divide by ``log_base`` (unless None or 1), cast to ``dtype``."""
+        if nonnegative:
+            r = self.nonnegative(r)
+        if log_base is not None and log_base != 1.0:
+            r = r / log_base
+        return self.cast(r, dtype)
+
     def take_last(self, x, idx):
         """``x[..., idx[...]]``: one entry of the last axis per leading index (``idx`` valid)."""
         raise NotImplementedError

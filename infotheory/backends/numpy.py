@@ -1,6 +1,8 @@
 """NumPy backend: also the home of Python scalars and nested lists (as float64)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._base import Backend
@@ -15,7 +17,7 @@ def _total(terms, axis, keepdims=False):
     sum, and is below 2e-6 bits with this (``tests/test_bad_inputs.py`` pins it)."""
     if terms.dtype.itemsize < 8 and terms.size > _PAIRWISE_BLOCK:
         return terms.sum(axis, dtype=np.float64, keepdims=keepdims).astype(terms.dtype)
-    return terms.sum(axis, keepdims=keepdims)
+    return np.add.reduce(terms, axis=axis, keepdims=keepdims)
 
 
 class NumpyBackend(Backend):
@@ -61,6 +63,8 @@ class NumpyBackend(Backend):
         return x.shape if type(x) is np.ndarray else tuple(np.shape(x))
 
     def upcast(self, *xs):
+        if len(xs) == 1 and xs[0].dtype.itemsize >= 4:
+            return list(xs), xs[0].dtype
         out = xs[0].dtype if len(xs) == 1 else np.result_type(*xs)
         compute = np.float32 if out in _LOW_PRECISION else out
         return [x.astype(compute, copy=False) for x in xs], out
@@ -113,15 +117,19 @@ class NumpyBackend(Backend):
     @staticmethod
     def _buffer(*xs):
         if len(xs) == 1:
-            return np.zeros_like(xs[0])
+            return np.zeros(xs[0].shape, xs[0].dtype)
         shape = np.broadcast_shapes(*(x.shape for x in xs))
         return np.zeros(shape, np.result_type(*xs))
 
-    def nonnegative(self, x):
-        a = np.asarray(x)
-        if a.ndim == 0:  # a full reduction: decided on the host for free (NumPy is the host)
-            return a if not -np.inf < a < 0 else np.zeros_like(a)
-        return super().nonnegative(a)
+    def finalize(self, r, log_base, nonnegative, dtype):
+        if type(r) is not np.ndarray or r.ndim == 0:  # a full reduction: Python arithmetic (NumPy's values are on the host)
+            v = float(r)
+            if nonnegative and -math.inf < v < 0:
+                v = 0.0
+            if log_base is not None:
+                v = v / log_base
+            return np.asarray(v, dtype=dtype)
+        return super().finalize(np.asarray(r), log_base, nonnegative, dtype)
 
     def fused_neg_sum_xlogx(self, p, axis):
         out = self._buffer(p)

@@ -103,6 +103,9 @@ class TorchBackend(Backend):
             return _torch().log_softmax(x, dim=axis[0])
         return super().log_softmax(x, axis)
 
+    def nonnegative(self, x):
+        return _torch().where(x.isneginf(), x, x.clamp_min(0))  # NaN stays: clamp_min keeps it
+
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
 
