@@ -11,10 +11,14 @@ from ._dispatch import (available_backends, backend_of, register_backend, regist
                         unregister_backend)
 from ._validation import set_validation, validation
 from .backends._base import Backend
-from .losses import cross_entropy, nll_loss
+from .losses import binary_cross_entropy, cross_entropy, nll_loss, perplexity
 from .measures import (
+    binary_entropy,
     conditional_entropy,
     entropy,
+    gaussian_entropy,
+    gaussian_kl_divergence,
+    jensen_shannon_divergence,
     joint_entropy,
     kl_divergence,
     mutual_information,
@@ -29,14 +33,20 @@ __all__ = [
     "Backend",
     "available_backends",
     "backend_of",
+    "binary_cross_entropy",
+    "binary_entropy",
     "conditional_entropy",
     "cross_entropy",
     "entropy",
+    "gaussian_entropy",
+    "gaussian_kl_divergence",
+    "jensen_shannon_divergence",
     "import_mxnet",
     "joint_entropy",
     "kl_divergence",
     "mutual_information",
     "nll_loss",
+    "perplexity",
     "pointwise_mutual_information",
     "register_backend",
     "registered_backends",

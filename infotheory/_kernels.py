@@ -59,9 +59,30 @@ def sum_pmi_terms(B, p_xy, p_x, p_y, axis):
     return B.sum(p_xy * B.where(nz, log_pmi(B, p_xy, p_x, p_y, nz), 0.0), axis)
 
 
-def cross_entropy_logits(B, z, y):
-    """Per-sample ``-log_softmax(z)[..., y]`` for logits ``z`` and valid class indices ``y``."""
-    return 0.0 - B.take_last(B.log_softmax(z, (-1,)), y)
+def cross_entropy_logits(B, z, y, weight=None, label_smoothing=0.0):
+    """Per-sample ``-w[y] log_softmax(z)[..., y]`` for logits ``z`` and valid class indices
+    ``y``; with label smoothing ``eps``, mixed as ``(1 - eps) * that + eps / K * sum_k -w_k
+    log_softmax(z)_k`` (torch's ``F.cross_entropy(..., reduction="none")``)."""
+    return label_losses(B, B.log_softmax(z, (-1,)), y, weight, label_smoothing)
+
+
+def label_losses(B, logq, y, weight=None, label_smoothing=0.0):
+    """Per-sample ``-w[y] logq[..., y]`` for log-probabilities ``logq`` and valid indices ``y``,
+    mixed with ``-sum_k w_k logq_k / K`` by label smoothing."""
+    nll = 0.0 - B.take_last(logq, y)
+    if weight is not None:
+        nll = nll * B.take(weight, y)
+    if not label_smoothing:
+        return nll
+    smooth = 0.0 - B.sum(logq if weight is None else logq * weight, (-1,))
+    return nll * (1.0 - label_smoothing) + smooth * per_class(B, label_smoothing, logq)
+
+
+def per_class(B, amount: float, like):
+    """``amount / K`` for the size K of ``like``'s last axis (a tensor when K is unknown until
+    run time, as in a TensorFlow graph)."""
+    n = B.dim(like, -1)
+    return amount / (n if isinstance(n, int) else B.cast(n, like.dtype))
 
 
 GENERIC = {
@@ -73,11 +94,16 @@ GENERIC = {
 }
 
 
+def _given(option) -> bool:
+    """An option is in use unless it is None, False or 0 (a tensor is always in use)."""
+    return option is not None and not (isinstance(option, (bool, int, float)) and not option)
+
+
 def call(B, name: str, *args, **options):
     """Kernel ``name`` on ``args``: the backend's fused op if it declares one that supports the
     options given (those with a truthy value), else the generic kernel."""
     supported = B.fused.get(name)
-    if supported is not None and {k for k, v in options.items() if v} <= supported:
+    if supported is not None and {k for k, v in options.items() if _given(v)} <= supported:
         out = getattr(B, "fused_" + name)(*args, **options)
         if out is not NotImplemented:
             return out

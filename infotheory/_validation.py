@@ -89,8 +89,10 @@ def log_probabilities(fn: str, name: str, B, x) -> None:
         raise ValueError(f"{fn}: {name} has positive log-probabilities (max {a.max():.6g})")
 
 
-def labels(fn: str, name: str, B, y, n_classes) -> None:
+def labels(fn: str, name: str, B, y, n_classes, ignore_index=None) -> None:
     a = np.asarray(B.to_numpy(y))
+    if ignore_index is not None:
+        a = a[a != ignore_index]
     if a.size == 0 or n_classes is None:
         return
     if a.min() < 0 or a.max() >= n_classes:

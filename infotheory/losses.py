@@ -1,14 +1,17 @@
-"""Training losses: cross-entropy and negative log-likelihood, in nats by default.
+"""Training losses, in nats by default: cross-entropy, negative log-likelihood, binary
+cross-entropy and perplexity, with torch's options (``weight``, ``ignore_index``,
+``label_smoothing``, ``pos_weight``) and their semantics.
 
 Targets are told apart by dtype, never by shape: an integer ``y`` holds class indices (shape
 ``y_hat.shape[:-1]``), a floating ``y`` holds probabilities (broadcastable to ``y_hat``'s shape).
-A class index outside ``[0, K)`` gives a NaN loss for that sample (``validate=True`` raises
-instead); nothing on the path reads a tensor's values.
+A class index outside ``[0, K)`` (other than ``ignore_index``) gives a NaN loss for that sample
+(``validate=True`` raises instead); nothing on the path reads a tensor's values.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+import numbers
+from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
@@ -18,6 +21,7 @@ from ._frontend import run
 Tensor = Any
 
 
+# --- free checks -----------------------------------------------------------------------
 def _check_classes(c, name):
     """``name`` has a class axis (the last) that is not empty, where its size is known."""
     shape = c.shape(name)
@@ -28,7 +32,7 @@ def _check_classes(c, name):
     return shape
 
 
-def _check_labels(c, shape, pred_name):
+def _check_labels(c, shape, pred_name, ignore_index):
     """Class indices ``y`` of shape ``shape[:-1]``."""
     y_shape, want = c.shape("y"), tuple(shape[:-1])
     if len(y_shape) != len(want) or any(a is not None and b is not None and a != b
@@ -37,25 +41,66 @@ def _check_labels(c, shape, pred_name):
                       f"without the class axis), got {y_shape}; y was read as class indices "
                       f"because it has an integer dtype")
     if c.validating:
-        _validation.labels(c.fn, "y", c.B, c.t["y"], shape[-1])
+        _validation.labels(c.fn, "y", c.B, c.t["y"], shape[-1], ignore_index)
 
 
-def _per_label(B, losses_of, pred, y):
-    """``losses_of(labels)`` with out-of-range labels replaced by 0, then their losses by NaN."""
-    valid = (y >= 0) & (y < B.dim(pred, -1))
-    return B.where(valid, losses_of(B.where(valid, y, 0)), math.nan)
+def _check_weight(c, shape):
+    if "weight" in c.t:
+        w = c.shape("weight")
+        if len(w) != 1 or (w[0] is not None and shape[-1] is not None and w[0] != shape[-1]):
+            raise c.error(f"weight must hold one value per class, shape ({shape[-1]},), got {w}")
 
 
-def reduce(B, losses, reduction: str):
+def _check_options(fn, ignore_index, label_smoothing):
+    if ignore_index is not None and (isinstance(ignore_index, bool)
+                                     or not isinstance(ignore_index, numbers.Integral)):
+        raise TypeError(f"{fn}: ignore_index must be an int or None, got {ignore_index!r}")
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real) \
+            or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{fn}: label_smoothing must be a number in [0, 1], got "
+                         f"{label_smoothing!r}")
+
+
+# --- shared math ---------------------------------------------------------------------------
+def reduce(B, losses, reduction: str, denominator=None):
+    """``"mean"`` (over the samples, or ``sum(losses) / denominator`` when given), ``"sum"``
+    or ``"none"``."""
     if reduction == "mean":
-        return B.mean(losses)
+        if denominator is None:
+            return B.mean(losses)
+        return B.sum(losses, None) / denominator
     if reduction == "sum":
         return B.sum(losses, None)
     return losses
 
 
+def _labelled(B, per_sample, pred, y, weight, ignore_index, reduction):
+    """Per-sample losses for class indices: ``per_sample(safe_labels)`` (weighted by
+    ``weight[y]`` inside), 0 for ``ignore_index``, NaN for other indices outside ``[0, K)``;
+    reduced with torch's weighted mean (divided by the weights of the samples that count)."""
+    inrange = (y >= 0) & (y < B.dim(pred, -1))
+    losses = per_sample(B.where(inrange, y, 0))
+    if ignore_index is None:
+        losses = B.where(inrange, losses, math.nan)
+        counted = None
+    else:
+        counted = y != ignore_index
+        losses = B.where(counted, B.where(inrange, losses, math.nan), 0.0)
+    if reduction != "mean" or (weight is None and counted is None):
+        return reduce(B, losses, reduction)
+    if weight is None:
+        denominator = B.sum(B.cast(counted, pred.dtype), None)  # samples that count
+    else:
+        w = B.take(weight, B.where(inrange, y, 0))
+        denominator = B.sum(w if counted is None else B.where(counted, w, 0.0), None)
+    return reduce(B, losses, reduction, denominator)
+
+
+# --- cross-entropy -------------------------------------------------------------------------
 def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
-                  reduction: str = "mean", base: float = math.e, validate: bool = False) -> Tensor:
+                  reduction: str = "mean", base: float = math.e, weight: Optional[Tensor] = None,
+                  ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
+                  validate: bool = False) -> Tensor:
     """Cross-entropy loss ``-sum_k y_k log_base q_k`` of predictions ``y_hat`` against ``y``.
 
     Args:
@@ -68,21 +113,39 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape
             ``y_hat.shape[:-1]``).
         base: natural log (nats) by default, like every framework's loss.
+        weight: one weight per class, shape ``(K,)``: a sample's loss is multiplied by the
+            weight of its class (of each class, for probability targets); the mean over class
+            indices is then divided by the sum of the weights of the samples that count, as
+            ``torch.nn.functional.cross_entropy`` does.
+        ignore_index: a class index whose samples count nowhere: loss 0 under
+            ``reduction="none"``, left out of the sum and of the mean's denominator (torch's
+            ``ignore_index``, Keras' ``ignore_class``). Class indices only. ``None`` (default):
+            no index is ignored.
+        label_smoothing: ``eps`` in [0, 1]: the target becomes ``(1 - eps) * target + eps / K``
+            (for class indices as for probability targets), as torch's ``label_smoothing``.
 
     Returns: per-sample losses are never below 0 for valid input: each term -y log q is >= 0
     and the log-softmax is exact (it is 0, not +1e-6, for a point mass on every backend).
 
     >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, 2])), 4)
     0.9486
+    >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, -100],
+    ...                           ignore_index=-100)), 4)
+    1.204
     """
     fn = "cross_entropy"
     _reduction(fn, reduction)
+    _check_options(fn, ignore_index, label_smoothing)
 
     def prepare(c):
         shape = _check_classes(c, "y_hat")
+        _check_weight(c, shape)
         if c.kinds["y"] == "labels":
-            _check_labels(c, shape, "y_hat")
+            _check_labels(c, shape, "y_hat", ignore_index)
         else:
+            if ignore_index is not None:
+                raise c.error("ignore_index applies to class indices; y has a floating dtype "
+                              "(probability targets)")
             try:
                 broadcast(fn, y_hat=shape, y=c.shape("y"))
             except ValueError as e:
@@ -98,36 +161,47 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                 _validation.probabilities(fn, "y_hat", c.B, c.t["y_hat"], (-1,))
         return {"labels": c.kinds["y"] == "labels"}
 
-    return run(fn, _cross_entropy, [Input("y_hat", y_hat, "real" if from_logits else "dist"),
-                                    Input("y", y, "target")],
+    return run(fn, _cross_entropy,
+               [Input("y_hat", y_hat, "real" if from_logits else "dist"), Input("y", y, "target"),
+                Input("weight", weight, "real", optional=True)],
                base=base, validate=validate, prepare=prepare, from_logits=from_logits,
-               reduction=reduction)
+               reduction=reduction, ignore_index=ignore_index, label_smoothing=label_smoothing)
 
 
-def _cross_entropy(B, y_hat, y, labels, from_logits, reduction):
+def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, label_smoothing,
+                   weight=None):
     if labels:
         if from_logits:
-            def losses_of(t):
-                return K.call(B, "cross_entropy_logits", y_hat, t)
+            def per_sample(t):
+                return K.call(B, "cross_entropy_logits", y_hat, t, weight=weight,
+                              label_smoothing=label_smoothing)
         else:
-            def losses_of(t):
-                return 0.0 - B.log(B.take_last(y_hat, t))
-        losses = _per_label(B, losses_of, y_hat, y)
-    elif from_logits:
+            def per_sample(t):
+                return K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
+                                      else B.log(y_hat), t, weight, label_smoothing)
+        return _labelled(B, per_sample, y_hat, y, weight, ignore_index, reduction)
+    if label_smoothing:
+        y = y * (1.0 - label_smoothing) + K.per_class(B, label_smoothing, y_hat)
+    if weight is not None:
+        y = y * weight
+    if from_logits:
         losses = B.sum(0.0 - K.plogq_logits(B, y, B.log_softmax(y_hat, (-1,))), (-1,))
     else:
         losses = K.call(B, "neg_sum_xlogy", y, y_hat, (-1,))
     return reduce(B, losses, reduction)
 
 
+# --- negative log-likelihood ---------------------------------------------------------------
 def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
+             weight: Optional[Tensor] = None, ignore_index: Optional[int] = None,
              validate: bool = False) -> Tensor:
-    """Negative log-likelihood loss ``-log_probs[..., y]``, with the semantics of torch's NLLLoss.
+    """Negative log-likelihood loss ``-weight[y] * log_probs[..., y]``, torch's NLLLoss.
 
     ``log_probs`` has shape ``(..., K)``, K >= 1 (classes on the last axis; for 2-D input this is
     exactly ``torch.nn.NLLLoss``), ``y`` integer class indices of shape ``log_probs.shape[:-1]``
-    (an index outside ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead).
-    Natural log units, as its input. ``reduction``: ``"mean"``, ``"sum"`` or ``"none"``.
+    (an index outside ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead). ``weight``
+    and ``ignore_index`` as in :func:`cross_entropy`. Natural log units, as its input.
+    ``reduction``: ``"mean"``, ``"sum"`` or ``"none"``.
 
     >>> import math
     >>> q = [[math.log(0.3), math.log(0.6), math.log(0.1)], [math.log(0.2), math.log(0.3), math.log(0.5)]]
@@ -136,18 +210,115 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
     """
     fn = "nll_loss"
     _reduction(fn, reduction)
+    _check_options(fn, ignore_index, 0.0)
 
     def prepare(c):
         shape = _check_classes(c, "log_probs")
-        _check_labels(c, shape, "log_probs")
+        _check_weight(c, shape)
+        _check_labels(c, shape, "log_probs", ignore_index)
         if c.validating:
             _validation.log_probabilities(fn, "log_probs", c.B, c.t["log_probs"])
         return {}
 
-    return run(fn, _nll_loss, [Input("log_probs", log_probs, "real"), Input("y", y, "labels")],
-               validate=validate, prepare=prepare, reduction=reduction)
+    return run(fn, _nll_loss, [Input("log_probs", log_probs, "real"), Input("y", y, "labels"),
+                               Input("weight", weight, "real", optional=True)],
+               validate=validate, prepare=prepare, reduction=reduction, ignore_index=ignore_index)
 
 
-def _nll_loss(B, log_probs, y, reduction):
-    losses = _per_label(B, lambda t: 0.0 - B.take_last(log_probs, t), log_probs, y)
+def _nll_loss(B, log_probs, y, reduction, ignore_index, weight=None):
+    return _labelled(B, lambda t: K.label_losses(B, log_probs, t, weight, 0.0), log_probs,
+                     y, weight, ignore_index, reduction)
+
+
+# --- perplexity ----------------------------------------------------------------------------
+def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
+               ignore_index: Optional[int] = None, validate: bool = False) -> Tensor:
+    """Perplexity ``exp(mean cross-entropy in nats)`` over the tokens that count.
+
+    ``y_hat``: probabilities (or logits with ``from_logits=True``) of shape ``(..., K)``; ``y``:
+    integer class indices of shape ``y_hat.shape[:-1]``; tokens equal to ``ignore_index`` are
+    left out. What torchmetrics' ``Perplexity`` computes; the book's exercise. A 0-d tensor.
+
+    >>> round(float(perplexity([[0.5, 0.5], [0.25, 0.75]], [0, 1])), 4)
+    1.633
+    """
+    fn = "perplexity"
+    _check_options(fn, ignore_index, 0.0)
+
+    def prepare(c):
+        shape = _check_classes(c, "y_hat")
+        _check_labels(c, shape, "y_hat", ignore_index)
+        if c.validating:
+            if from_logits:
+                _validation.logits(fn, "y_hat", c.B, c.t["y_hat"])
+            else:
+                _validation.probabilities(fn, "y_hat", c.B, c.t["y_hat"], (-1,))
+        return {"labels": True}
+
+    def math_fn(B, **kw):
+        return B.exp(_cross_entropy(B, **kw))
+
+    return run(fn, math_fn, [Input("y_hat", y_hat, "real" if from_logits else "dist"),
+                             Input("y", y, "labels")],
+               validate=validate, prepare=prepare, from_logits=from_logits, reduction="mean",
+               ignore_index=ignore_index, label_smoothing=0.0)
+
+
+# --- binary cross-entropy ------------------------------------------------------------------
+def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
+                         pos_weight: Optional[Tensor] = None, weight: Optional[Tensor] = None,
+                         reduction: str = "mean", base: float = math.e,
+                         validate: bool = False) -> Tensor:
+    """Elementwise Bernoulli cross-entropy
+    ``-w [pos_weight * y log q + (1 - y) log(1 - q)]``, torch's ``binary_cross_entropy`` and
+    ``binary_cross_entropy_with_logits``.
+
+    Args:
+        y_hat: probabilities ``q`` (any shape), or logits with ``from_logits=True``: then
+            ``log q = -softplus(-z)`` and ``log(1 - q) = -softplus(z)``, finite for logits of
+            +-1e4.
+        y: targets in [0, 1] (floating), broadcastable to ``y_hat``.
+        pos_weight: weight of the positive term, broadcastable (per class on the last axis).
+        weight: weight of each element's loss, broadcastable.
+        reduction: ``"mean"`` over all elements, ``"sum"``, or ``"none"`` (the broadcast shape).
+
+    On probabilities it is exact: 0 log 0 = 0, and +inf where the target is certain and the
+    prediction calls it impossible (torch clamps each log at -100; Keras clips q).
+
+    >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
+    0.1643
+    """
+    fn = "binary_cross_entropy"
+    _reduction(fn, reduction)
+
+    def prepare(c):
+        names = [n for n in ("y_hat", "y", "pos_weight", "weight") if n in c.t]
+        broadcast(fn, **{n: c.shape(n) for n in names})
+        if c.validating:
+            _validation.probabilities(fn, "y", c.B, c.t["y"])
+            if from_logits:
+                _validation.logits(fn, "y_hat", c.B, c.t["y_hat"])
+            else:
+                _validation.probabilities(fn, "y_hat", c.B, c.t["y_hat"])
+        return {}
+
+    return run(fn, _binary_cross_entropy,
+               [Input("y_hat", y_hat, "real" if from_logits else "dist"), Input("y", y, "dist"),
+                Input("pos_weight", pos_weight, "real", optional=True),
+                Input("weight", weight, "real", optional=True)],
+               base=base, validate=validate, prepare=prepare, from_logits=from_logits,
+               reduction=reduction)
+
+
+def _binary_cross_entropy(B, y_hat, y, from_logits, reduction, pos_weight=None, weight=None):
+    if from_logits:
+        log_q, log_not_q = 0.0 - B.softplus(0.0 - y_hat), 0.0 - B.softplus(y_hat)
+        pos, neg = y * log_q, (1.0 - y) * log_not_q
+    else:
+        pos, neg = K.xlogy_masked(B, y, y_hat), K.xlogy_masked(B, 1.0 - y, 1.0 - y_hat)
+    if pos_weight is not None:
+        pos = pos * pos_weight
+    losses = 0.0 - (pos + neg)
+    if weight is not None:
+        losses = losses * weight
     return reduce(B, losses, reduction)

@@ -262,3 +262,102 @@ def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
             logp, logq = logp - log_repeats[0], logq - log_repeats[1]
         return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
     return K.call(B, "sum_xlogratio", p, q, axis)
+
+
+def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
+                              from_logits: bool = False, validate: bool = False) -> Tensor:
+    """Jensen-Shannon divergence ``1/2 D(P||M) + 1/2 D(Q||M)`` with ``M = (P + Q) / 2``.
+
+    The divergence, not SciPy's ``jensenshannon`` distance (its square root). Symmetric, at most
+    1 bit (``ln 2`` nats), finite with finite gradients where p or q has zeros (m > 0 wherever p
+    or q is). ``p`` and ``q`` broadcast; with ``from_logits=True`` both are logits. Returns the
+    broadcast shape without ``axis``; never below 0.
+
+    >>> float(jensen_shannon_divergence([1.0, 0.0], [0.0, 1.0]))
+    1.0
+    """
+    fn = "jensen_shannon_divergence"
+
+    def prepare(c):
+        shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
+        ax = axes(fn, axis, len(shape))
+        for name in ("p", "q"):
+            for _ in range(len(shape) - len(c.shape(name))):
+                c.t[name] = c.B.expand_dims(c.t[name], 0)
+            if from_logits and any(c.shape(name)[a] == 1 and shape[a] != 1 for a in ax):
+                raise c.error(f"{name} broadcasts along a reduced axis; with from_logits=True "
+                              f"give p and q the full shape of the distribution")
+        if c.validating:
+            for name in ("p", "q"):
+                _check_dist_or_logits(c, name, ax, from_logits)
+        return {"axis": ax}
+
+    kind = "real" if from_logits else "dist"
+    return run(fn, _jensen_shannon, [Input("p", p, kind), Input("q", q, kind)], base=base,
+               validate=validate, prepare=prepare, nonnegative=True, from_logits=from_logits)
+
+
+def _jensen_shannon(B, p, q, axis, from_logits):
+    if from_logits:
+        p, q = B.exp(B.log_softmax(p, axis)), B.exp(B.log_softmax(q, axis))
+    m = (p + q) * 0.5
+    return (K.sum_xlogratio(B, p, m, axis) + K.sum_xlogratio(B, q, m, axis)) * 0.5
+
+
+def binary_entropy(p: Tensor, *, base: float = 2) -> Tensor:
+    """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
+
+    >>> float(binary_entropy(0.5))
+    1.0
+    """
+    return run("binary_entropy", _binary_entropy, [Input("p", p)], base=base)
+
+
+def _binary_entropy(B, p):
+    return 0.0 - (K.xlogy_masked(B, p, p) + K.xlogy_masked(B, 1.0 - p, 1.0 - p))
+
+
+_HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
+
+
+def gaussian_entropy(scale: Tensor, *, base: float = 2) -> Tensor:
+    """Differential entropy of a normal distribution, ``1/2 log(2 pi e sigma^2)``, elementwise.
+
+    ``scale`` is the standard deviation sigma > 0 (any shape; a VAE sums over its latent axis).
+    Bits by default; it is negative for sigma < 1 / sqrt(2 pi e), as differential entropy can be.
+
+    >>> round(float(gaussian_entropy(1.0, base=math.e)), 4)
+    1.4189
+    """
+    return run("gaussian_entropy", _gaussian_entropy, [Input("scale", scale, "real")], base=base)
+
+
+def _gaussian_entropy(B, scale):
+    return B.log(scale) + _HALF_LOG_2PI_E
+
+
+def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
+                           base: float = 2) -> Tensor:
+    """``D(N(loc_p, scale_p^2) || N(loc_q, scale_q^2))``, elementwise and broadcasting:
+    ``log(s_q / s_p) + (s_p^2 + (m_p - m_q)^2) / (2 s_q^2) - 1/2``; never below 0.
+
+    A VAE's KL term is ``gaussian_kl_divergence(mu, sigma, 0.0, 1.0, base=math.e).sum(-1)``.
+
+    >>> float(gaussian_kl_divergence(0.0, 1.0, 1.0, 1.0, base=math.e))
+    0.5
+    """
+    fn = "gaussian_kl_divergence"
+
+    def prepare(c):
+        broadcast(fn, **{n: c.shape(n) for n in ("loc_p", "scale_p", "loc_q", "scale_q")})
+        return {}
+
+    return run(fn, _gaussian_kl, [Input(n, v, "real") for n, v in (
+        ("loc_p", loc_p), ("scale_p", scale_p), ("loc_q", loc_q), ("scale_q", scale_q))],
+        base=base, prepare=prepare, nonnegative=True)
+
+
+def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
+    ratio = scale_p / scale_q
+    diff = (loc_p - loc_q) / scale_q
+    return 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)

@@ -79,3 +79,30 @@ def test_public_api_goes_through_the_fused_path_with_base():
     ours = it.cross_entropy(t, torch.tensor(y), from_logits=True, base=2, reduction="none")
     ref = torch.nn.functional.cross_entropy(t, torch.tensor(y), reduction="none") / math.log(2)
     torch.testing.assert_close(ours, ref)
+
+
+def test_torch_fused_cross_entropy_with_its_declared_options_equals_generic():
+    torch = require("torch")
+    B = it.backend_of(torch.ones(1))
+    assert B.fused["cross_entropy_logits"] == {"weight", "label_smoothing"}
+    z, y = _data((4, 6))
+    w = torch.tensor(RNG.random(6) + 0.5)
+    for opts in ({"weight": w}, {"label_smoothing": 0.3}, {"weight": w, "label_smoothing": 0.1}):
+        fused = B.fused_cross_entropy_logits(torch.tensor(z), torch.tensor(y), **opts)
+        generic = K.cross_entropy_logits(B, torch.tensor(z), torch.tensor(y), **opts)
+        torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-12)
+
+
+def test_an_option_a_fused_kernel_lacks_takes_the_generic_kernel(monkeypatch):
+    tf = require("tensorflow")
+    B = it.backend_of(tf.ones(1))
+    assert B.fused["cross_entropy_logits"] == frozenset()
+    calls = []
+    kernel = tf.nn.sparse_softmax_cross_entropy_with_logits
+    monkeypatch.setattr(tf.nn, "sparse_softmax_cross_entropy_with_logits",
+                        lambda **kw: calls.append(1) or kernel(**kw))
+    z, y = _data((4, 6))
+    it.cross_entropy(tf.constant(z), tf.constant(y), from_logits=True, label_smoothing=0.1)
+    assert calls == []
+    it.cross_entropy(tf.constant(z), tf.constant(y), from_logits=True)
+    assert calls == [1]

@@ -158,6 +158,16 @@ class Backend:
     def expand_dims(self, x, axis: int):
         raise NotImplementedError
 
+    def take(self, x, idx):
+        """``x[idx]`` for a 1-D ``x`` (per-class weights) and integer ``idx`` of any shape."""
+        raise NotImplementedError
+
+    def softplus(self, x):
+        """``log(1 + exp(x))``, finite for any finite x: ``m + log(exp(-m) + exp(x - m))`` with
+        ``m = max(x, 0)`` (both exponentials are at most 1, and one of them is 1)."""
+        m = self.where(x > 0, x, 0.0)
+        return m + self.log(self.exp(0.0 - m) + self.exp(x - m))
+
     def mean(self, x):
         """Mean over all elements, as a 0-d tensor (NaN for no elements)."""
         raise NotImplementedError

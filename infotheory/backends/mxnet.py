@@ -165,5 +165,8 @@ class MXNetBackend(Backend):
     def expand_dims(self, x, axis):
         return _mx().np.expand_dims(x, axis)
 
+    def take(self, x, idx):
+        return _mx().np.take(x, idx)
+
     def mean(self, x):
         return self.sum(x, None) / float(x.size)  # 0 / 0 = NaN for empty input, as elsewhere

@@ -109,6 +109,12 @@ class NumpyBackend(Backend):
     def expand_dims(self, x, axis):
         return np.expand_dims(x, axis)
 
+    def take(self, x, idx):
+        return np.take(x, idx)
+
+    def softplus(self, x):
+        return np.logaddexp(0.0, x)
+
     def mean(self, x):
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.mean(x) if np.size(x) else np.asarray(np.nan, x.dtype)

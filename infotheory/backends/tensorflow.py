@@ -127,6 +127,12 @@ class TensorflowBackend(Backend):
     def expand_dims(self, x, axis):
         return _tf().expand_dims(x, axis)
 
+    def take(self, x, idx):
+        return _tf().gather(x, idx)
+
+    def softplus(self, x):
+        return _tf().math.softplus(x)
+
     def mean(self, x):
         return _tf().reduce_mean(x)
 
@@ -137,5 +143,5 @@ class TensorflowBackend(Backend):
     def fused_neg_sum_xlogy(self, p, q, axis):
         return 0.0 - self.sum(_tf().math.xlogy(p, q), axis)
 
-    def fused_cross_entropy_logits(self, z, y):
+    def fused_cross_entropy_logits(self, z, y, weight=None, label_smoothing=0.0):
         return _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=z)

@@ -18,7 +18,8 @@ class TorchBackend(Backend):
     #: derivative at 0 is NaN, so with autograd the masked generic version runs).
     #: ``cross_entropy_logits``: ``F.cross_entropy`` (fused log-softmax + NLL, forward and
     #: backward).
-    fused = {"neg_sum_xlogx": frozenset(), "cross_entropy_logits": frozenset()}
+    fused = {"neg_sum_xlogx": frozenset(),
+             "cross_entropy_logits": frozenset({"weight", "label_smoothing"})}
 
     def is_native(self, x):
         torch = sys.modules.get("torch")
@@ -112,6 +113,13 @@ class TorchBackend(Backend):
     def expand_dims(self, x, axis):
         return x.unsqueeze(axis)
 
+    def take(self, x, idx):
+        return x[idx]
+
+    def softplus(self, x):
+        # F.softplus is linear above its threshold (20): exact in float32 and float64 there
+        return _torch().nn.functional.softplus(x)
+
     def mean(self, x):
         return _torch().mean(x)
 
@@ -122,7 +130,8 @@ class TorchBackend(Backend):
             return NotImplemented
         return 0.0 - self.sum(torch.xlogy(p, p), axis)
 
-    def fused_cross_entropy_logits(self, z, y):
+    def fused_cross_entropy_logits(self, z, y, weight=None, label_smoothing=0.0):
         k = z.shape[-1]
         F = _torch().nn.functional
-        return F.cross_entropy(z.reshape(-1, k), y.reshape(-1), reduction="none").reshape(y.shape)
+        return F.cross_entropy(z.reshape(-1, k), y.reshape(-1), weight=weight, reduction="none",
+                               label_smoothing=label_smoothing).reshape(y.shape)
