@@ -20,6 +20,7 @@ DTYPE_RTOL = {"float32": 1e-6, "float64": 1e-12}
 
 P_XY = [[0.1, 0.5], [0.1, 0.3]]
 PREDS = [[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]]
+LOGITS = [[2.0, 0.5, -1.0], [0.1, 0.2, 0.3], [1.0, -1.0, 0.0]]
 BOOK_JOINT = [[0.1, 0.5], [0.2, 0.3]]  # the book's conditional-entropy "joint": it sums to 1.1
 
 BOOK_NOTE = ("the book's call; its 1-D marginal broadcast along the LAST axis of p_xy, written "
@@ -32,7 +33,8 @@ class Case:
 
     ``kind``: ``"value"`` compares ``measure(*args, **kwargs)`` with ``expected``;
     ``"rows_sum"`` checks that the book's printed rows ``expected`` add up to the scalar measure;
-    ``"rows_pmi"`` checks that they equal the row sums of ``p_xy * pointwise MI``.
+    ``"rows_pmi"`` checks that they equal the row sums of ``p_xy * pointwise MI``;
+    ``"weighted"`` passes the last argument as ``weight=``.
     """
 
     name: str
@@ -73,6 +75,33 @@ CASES: List[Case] = [
     Case("kl_divergence", "kl_divergence", ([1.0, 0.0], [0.5, 0.5]), 1.0, 1e-6),
     Case("cross_entropy", "cross_entropy", (PREDS, np.array([0, 2])), 0.9486, 5e-5),
     Case("nll_loss", "nll_loss", (np.log(PREDS), np.array([0, 2])), 0.9486, 5e-5),
+    # Loss options and measures of the training-losses issue; golden values from the peers that
+    # define them (torch.nn.functional, scipy.spatial.distance.jensenshannon squared).
+    Case("cross_entropy, ignore_index=-100", "cross_entropy", (LOGITS, np.array([0, -100, 2])),
+         0.8244586305507687, 1e-6, kwargs={"from_logits": True, "ignore_index": -100},
+         note="torch F.cross_entropy(..., ignore_index=-100)"),
+    Case("cross_entropy, label_smoothing=0.1", "cross_entropy", (LOGITS, np.array([0, 1, 2])),
+         0.9669533697769271, 1e-6, kwargs={"from_logits": True, "label_smoothing": 0.1},
+         note="torch F.cross_entropy(..., label_smoothing=0.1)"),
+    Case("cross_entropy, weight", "cross_entropy",
+         (LOGITS, np.array([0, 1, 2]), [1.0, 2.0, 0.5]), 0.899714278667953, 1e-6,
+         kwargs={"from_logits": True}, kind="weighted",
+         note="torch F.cross_entropy(..., weight=[1, 2, 0.5]): divided by the weights' sum"),
+    Case("perplexity, ignore_index=-100", "perplexity", (LOGITS, np.array([0, -100, 2])),
+         2.2806457591236438, 1e-6, kwargs={"from_logits": True, "ignore_index": -100},
+         note="exp of torch's mean cross-entropy over the tokens that count"),
+    Case("binary_cross_entropy from logits", "binary_cross_entropy",
+         ([2.0, -1.0, 0.5], [1.0, 0.0, 0.3]), 0.42142222758043396, 1e-6,
+         kwargs={"from_logits": True}, note="torch F.binary_cross_entropy_with_logits"),
+    Case("binary_entropy(1/2)", "binary_entropy", (0.5,), 1.0, 1e-7),
+    Case("jensen_shannon_divergence", "jensen_shannon_divergence",
+         ([0.1, 0.5, 0.1, 0.3], [0.25, 0.25, 0.25, 0.25]), 0.08018855507508252, 1e-7,
+         note="scipy.spatial.distance.jensenshannon(p, q, base=2) ** 2"),
+    Case("gaussian_kl_divergence N(0,1) || N(1,1)", "gaussian_kl_divergence",
+         (0.0, 1.0, 1.0, 1.0), 0.5, 1e-7, kwargs={"base": math.e},
+         note="the book's exercise: 0.5 nats"),
+    Case("gaussian_entropy N(0,1)", "gaussian_entropy", (1.0,), 0.5 * math.log(2 * math.pi * math.e),
+         1e-6, kwargs={"base": math.e}, note="1/2 log(2 pi e) nats"),
     Case("card: a known card", "self_information", (1.0,), 0.0, 1e-12),
     Case("card: its suit", "self_information", (1 / 4,), 2.0, 1e-6),
     Case("card: one card of 52", "self_information", (1 / 52,), 5.7, 0.05,
@@ -117,6 +146,7 @@ def random_inputs(seed: int = 0) -> Dict[str, tuple]:
         "conditional_entropy": (joint,),
         "mutual_information": (joint,),
         "kl_divergence": (p, np.where(p > 0, 0.5 * (p + q), q)),
+        "jensen_shannon_divergence": (p, q),
         "cross_entropy": (logits, labels),
         "nll_loss": (logits - np.log(np.exp(logits).sum(-1, keepdims=True)), labels),
     }

@@ -20,7 +20,8 @@ LN2 = math.log(2)
 
 
 def self_information(p):
-    return -np.log2(p)
+    with np.errstate(divide="ignore"):
+        return -np.log2(p)
 
 
 def entropy(p):
@@ -54,6 +55,13 @@ def cross_entropy(logits, y, from_logits=True):
     return nll_loss(_special().log_softmax(logits, axis=-1), y)
 
 
+def jensen_shannon_divergence(p, q):
+    """SciPy's Jensen-Shannon distance, squared."""
+    from scipy.spatial.distance import jensenshannon
+
+    return jensenshannon(p, q, base=2, axis=-1) ** 2
+
+
 REFERENCES = {f.__name__: f for f in (self_information, entropy, joint_entropy,
                                       conditional_entropy, mutual_information, kl_divergence,
-                                      cross_entropy, nll_loss)}
+                                      cross_entropy, nll_loss, jensen_shannon_divergence)}

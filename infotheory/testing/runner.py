@@ -90,6 +90,8 @@ def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None,
           scalar: bool = False, **kw):
     fn = getattr(it, measure or case.measure)
     args = [to_native(backend, a, dtype) for a in case.args]
+    if case.kind == "weighted":
+        kw = {**kw, "weight": args.pop()}
     value = to_numpy(fn(*args, **{**case.kwargs, **kw}))
     # Arrays without 0-d (legacy mx.nd outside NumPy shape semantics) give a scalar as (1,).
     return value.reshape(()) if value.shape == (1,) and scalar else value
@@ -100,7 +102,7 @@ def run_case(case: Case, backend: str, dtype: str) -> Result:
     expected = np.asarray(case.expected, dtype=np.float64)
     tol = case.atol + DTYPE_RTOL[dtype] * float(np.max(np.abs(expected)))
     try:
-        if case.kind == "value":
+        if case.kind in ("value", "weighted"):
             value = _call(case, backend, dtype, scalar=expected.ndim == 0)
             deviation = float(np.max(np.abs(value - expected)))
         elif case.kind == "rows_sum":
