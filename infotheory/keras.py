@@ -20,6 +20,11 @@ from . import losses, measures
 
 _PACKAGE = "infotheory"
 
+try:  # Keras 3's own way to mask a per-sample loss (what its ignore_class uses)
+    from keras.src.backend import set_keras_mask as _set_keras_mask
+except ImportError:  # pragma: no cover - a Keras without it: ignored samples still count 0
+    _set_keras_mask = None
+
 
 def _labels_or_targets(y_true, y_pred):
     """Keras hands ``y_true`` over cast to the loss dtype. Targets with ``y_pred``'s shape are
@@ -51,24 +56,82 @@ class CrossEntropy(_MeasureLoss):
 
     ``y_true``: integer class indices (shape ``(batch,)`` or ``(batch, 1)``) or probability
     targets of ``y_pred``'s shape. ``y_pred``: probabilities, or logits with ``from_logits=True``.
+    ``label_smoothing`` as Keras' ``CategoricalCrossentropy`` (for class indices too);
+    ``ignore_class`` as Keras' ``SparseCategoricalCrossentropy``: those samples' losses are 0 and
+    masked, so the mean runs over the others.
     """
 
     def __init__(self, from_logits: bool = False, base: float = math.e,
+                 label_smoothing: float = 0.0, ignore_class=None,
                  name: str = "infotheory_cross_entropy", reduction="sum_over_batch_size",
                  dtype=None):
         super().__init__(from_logits, base, name, reduction, dtype)
+        self.label_smoothing = label_smoothing
+        self.ignore_class = ignore_class
 
     def call(self, y_true, y_pred):
-        return losses.cross_entropy(y_pred, _labels_or_targets(y_true, y_pred),
-                                      from_logits=self.from_logits, reduction="none",
-                                      base=self.base)
+        y = _labels_or_targets(y_true, y_pred)
+        res = losses.cross_entropy(y_pred, y, from_logits=self.from_logits, reduction="none",
+                                   base=self.base, label_smoothing=self.label_smoothing,
+                                   ignore_index=self.ignore_class)
+        if self.ignore_class is not None and _set_keras_mask is not None:
+            _set_keras_mask(res, mask=keras.ops.not_equal(y, self.ignore_class))
+        return res
+
+    def get_config(self):
+        return {**super().get_config(), "label_smoothing": self.label_smoothing,
+                "ignore_class": self.ignore_class}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class BinaryCrossEntropy(_MeasureLoss):
+    """Binary cross-entropy, mean over the last axis (Keras' ``BinaryCrossentropy``), via
+    :func:`infotheory.binary_cross_entropy`: exact on probabilities (no epsilon clipping: a
+    certain target predicted impossible is +inf; use ``from_logits=True`` for the finite path).
+    ``label_smoothing`` moves targets towards 1/2, as Keras does."""
+
+    def __init__(self, from_logits: bool = False, base: float = math.e,
+                 label_smoothing: float = 0.0, name: str = "infotheory_binary_cross_entropy",
+                 reduction="sum_over_batch_size", dtype=None):
+        super().__init__(from_logits, base, name, reduction, dtype)
+        self.label_smoothing = label_smoothing
+
+    def call(self, y_true, y_pred):
+        y_true = keras.ops.cast(y_true, y_pred.dtype)
+        if self.label_smoothing:
+            y_true = y_true * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
+        res = losses.binary_cross_entropy(y_pred, y_true, from_logits=self.from_logits,
+                                          reduction="none", base=self.base)
+        return keras.ops.mean(res, axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "label_smoothing": self.label_smoothing}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class JensenShannonDivergence(_MeasureLoss):
+    """Jensen-Shannon divergence between ``y_true`` (probabilities) and ``y_pred`` over the last
+    axis (nats by default), via :func:`infotheory.jensen_shannon_divergence`; with
+    ``from_logits=True``, ``y_pred`` holds logits. Bounded by ln 2 nats, finite at zeros."""
+
+    def __init__(self, from_logits: bool = False, base: float = math.e,
+                 name: str = "infotheory_jensen_shannon_divergence",
+                 reduction="sum_over_batch_size", dtype=None):
+        super().__init__(from_logits, base, name, reduction, dtype)
+
+    def call(self, y_true, y_pred):
+        return measures.jensen_shannon_divergence(
+            keras.ops.cast(y_true, y_pred.dtype), y_pred,
+            from_logits="q" if self.from_logits else False, base=self.base)
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class KLDivergence(_MeasureLoss):
     """``D(y_true || y_pred)`` over the last axis (nats by default), via
-    :func:`infotheory.kl_divergence`: exact at zeros, no epsilon clipping. With
-    ``from_logits=True`` both are logits (distillation)."""
+    :func:`infotheory.kl_divergence`: exact at zeros, no epsilon clipping. ``y_true`` is a
+    probability distribution (a teacher's probabilities in distillation); with
+    ``from_logits=True``, ``y_pred`` holds logits (Keras' convention; the first version read
+    both as logits)."""
 
     def __init__(self, from_logits: bool = False, base: float = math.e,
                  name: str = "infotheory_kl_divergence", reduction="sum_over_batch_size",
@@ -76,8 +139,9 @@ class KLDivergence(_MeasureLoss):
         super().__init__(from_logits, base, name, reduction, dtype)
 
     def call(self, y_true, y_pred):
-        return measures.kl_divergence(y_true, y_pred, from_logits=self.from_logits,
-                                      base=self.base)
+        # Keras' from_logits is about y_pred: y_true stays a probability distribution.
+        return measures.kl_divergence(y_true, y_pred, from_logits="q" if self.from_logits
+                                      else False, base=self.base)
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -98,4 +162,5 @@ class Entropy(_MeasureLoss):
         return {**super().get_config(), "weight": self.weight}
 
 
-__all__ = ["CrossEntropy", "KLDivergence", "Entropy"]
+__all__ = ["BinaryCrossEntropy", "CrossEntropy", "Entropy", "JensenShannonDivergence",
+           "KLDivergence"]

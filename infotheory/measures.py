@@ -214,21 +214,30 @@ def _pointwise_mutual_information(B, p_xy, p_x=None, p_y=None):
 
 # --- divergences -------------------------------------------------------------------------
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
-                  from_logits: bool = False, validate: bool = False) -> Tensor:
+                  from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
     """Kullback-Leibler divergence ``D(P||Q) = sum_i p_i log_base(p_i / q_i)`` over ``axis``.
 
     Summed term by term as ``p (log p - log q)`` (no H(p, q) - H(p) cancellation, no epsilon
     clipping); 0 log(0/q) = 0 and +inf where p > 0 and q = 0. ``p`` and ``q`` broadcast (``axis``
-    refers to the broadcast shape); with ``from_logits=True`` both are unnormalized
-    log-probabilities (as in distillation), normalized by a log-softmax over ``axis``.
-    Returns the broadcast shape without ``axis``; never below 0.
+    refers to the broadcast shape, and logits are normalized over it).
+
+    ``from_logits``: ``False`` (both are probabilities), ``True`` (both are unnormalized
+    log-probabilities, as a teacher's and a student's logits in distillation), or ``"q"``
+    (``p`` holds probabilities and ``q`` logits: a target distribution against a prediction,
+    as Keras' ``from_logits`` and torch's ``F.kl_div(log_softmax(z), p)``). Returns the broadcast
+    shape without ``axis``; never below 0.
 
     >>> float(kl_divergence([0.5, 0.5], [0.5, 0.5]))
     0.0
     >>> float(kl_divergence([1.0, 0.0], [0.5, 0.5]))
     1.0
+    >>> float(kl_divergence([1.0, 0.0], [0.0, 0.0], from_logits="q"))
+    1.0
     """
     fn = "kl_divergence"
+    if from_logits not in (False, True, "q"):
+        raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
+    logits = {"p": from_logits is True, "q": bool(from_logits)}
 
     def prepare(c):
         shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
@@ -246,37 +255,48 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
             repeats[name] = math.log(n)
         if c.validating:
             for name in ("p", "q"):
-                _check_dist_or_logits(c, name, ax, from_logits)
+                _check_dist_or_logits(c, name, ax, logits[name])
         return {"axis": ax, "log_repeats": (repeats["p"], repeats["q"])}
 
-    kind = "real" if from_logits else "dist"
-    return run(fn, _kl_divergence, [Input("p", p, kind), Input("q", q, kind)], base=base,
-               validate=validate, prepare=prepare, nonnegative=True, from_logits=from_logits)
+    return run(fn, _kl_divergence, [Input("p", p, "real" if logits["p"] else "dist"),
+                                    Input("q", q, "real" if logits["q"] else "dist")],
+               base=base, validate=validate, prepare=prepare, nonnegative=True,
+               from_logits=from_logits)
 
 
 def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
-    if from_logits:
-        logp = B.log_softmax(p, axis)
-        logq = B.log_softmax(q, axis)
-        if log_repeats != (0.0, 0.0):
-            logp, logq = logp - log_repeats[0], logq - log_repeats[1]
-        return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
-    return K.call(B, "sum_xlogratio", p, q, axis)
+    if not from_logits:
+        return K.call(B, "sum_xlogratio", p, q, axis)
+    logq = B.log_softmax(q, axis)
+    if log_repeats[1]:
+        logq = logq - log_repeats[1]
+    if from_logits == "q":  # p holds probabilities
+        nz = p != 0
+        return B.sum(p * (B.log(B.where(nz, p, 1.0)) - B.where(nz, logq, 0.0)), axis)
+    logp = B.log_softmax(p, axis)
+    if log_repeats[0]:
+        logp = logp - log_repeats[0]
+    return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
 
 
 def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
-                              from_logits: bool = False, validate: bool = False) -> Tensor:
+                              from_logits: Union[bool, str] = False,
+                              validate: bool = False) -> Tensor:
     """Jensen-Shannon divergence ``1/2 D(P||M) + 1/2 D(Q||M)`` with ``M = (P + Q) / 2``.
 
     The divergence, not SciPy's ``jensenshannon`` distance (its square root). Symmetric, at most
     1 bit (``ln 2`` nats), finite with finite gradients where p or q has zeros (m > 0 wherever p
-    or q is). ``p`` and ``q`` broadcast; with ``from_logits=True`` both are logits. Returns the
-    broadcast shape without ``axis``; never below 0.
+    or q is). ``p`` and ``q`` broadcast; ``from_logits`` as in :func:`kl_divergence` (``True``:
+    both logits, ``"q"``: only ``q``). Returns the broadcast shape without ``axis``; never
+    below 0.
 
     >>> float(jensen_shannon_divergence([1.0, 0.0], [0.0, 1.0]))
     1.0
     """
     fn = "jensen_shannon_divergence"
+    if from_logits not in (False, True, "q"):
+        raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
+    logits = {"p": from_logits is True, "q": bool(from_logits)}
 
     def prepare(c):
         shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
@@ -284,22 +304,25 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: fl
         for name in ("p", "q"):
             for _ in range(len(shape) - len(c.shape(name))):
                 c.t[name] = c.B.expand_dims(c.t[name], 0)
-            if from_logits and any(c.shape(name)[a] == 1 and shape[a] != 1 for a in ax):
+            if logits[name] and any(c.shape(name)[a] == 1 and shape[a] != 1 for a in ax):
                 raise c.error(f"{name} broadcasts along a reduced axis; with from_logits=True "
                               f"give p and q the full shape of the distribution")
         if c.validating:
             for name in ("p", "q"):
-                _check_dist_or_logits(c, name, ax, from_logits)
+                _check_dist_or_logits(c, name, ax, logits[name])
         return {"axis": ax}
 
-    kind = "real" if from_logits else "dist"
-    return run(fn, _jensen_shannon, [Input("p", p, kind), Input("q", q, kind)], base=base,
-               validate=validate, prepare=prepare, nonnegative=True, from_logits=from_logits)
+    return run(fn, _jensen_shannon, [Input("p", p, "real" if logits["p"] else "dist"),
+                                     Input("q", q, "real" if logits["q"] else "dist")],
+               base=base, validate=validate, prepare=prepare, nonnegative=True,
+               from_logits=from_logits)
 
 
 def _jensen_shannon(B, p, q, axis, from_logits):
+    if from_logits is True:
+        p = B.exp(B.log_softmax(p, axis))
     if from_logits:
-        p, q = B.exp(B.log_softmax(p, axis)), B.exp(B.log_softmax(q, axis))
+        q = B.exp(B.log_softmax(q, axis))
     m = (p + q) * 0.5
     return (K.sum_xlogratio(B, p, m, axis) + K.sum_xlogratio(B, q, m, axis)) * 0.5
 

@@ -67,7 +67,8 @@ def test_entropy_weight_and_from_logits(keras, itk):
     _close(itk.Entropy(from_logits=True, weight=-0.1)(LABELS, LOGITS), -0.1 * h)
 
 
-@pytest.mark.parametrize("name", ["CrossEntropy", "KLDivergence", "Entropy"])
+@pytest.mark.parametrize("name", ["CrossEntropy", "KLDivergence", "Entropy", "BinaryCrossEntropy",
+                                  "JensenShannonDivergence"])
 def test_config_round_trip(keras, itk, name):
     loss = getattr(itk, name)(from_logits=True, base=2.0, name="mine", reduction="sum")
     config = keras.saving.serialize_keras_object(loss)
@@ -82,7 +83,7 @@ def test_fit_save_and_load(keras, itk, tmp_path):
     x = RNG.normal(size=(64, 4)).astype("float32")
     y = RNG.integers(0, 3, 64)
     for loss, target in ((itk.CrossEntropy(from_logits=True), y),
-                         (itk.KLDivergence(from_logits=True), np.eye(3, dtype="float32")[y] * 4),
+                         (itk.KLDivergence(from_logits=True), np.eye(3, dtype="float32")[y]),
                          (itk.Entropy(from_logits=True, weight=0.1), y)):
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
         model.compile(optimizer="sgd", loss=loss)
@@ -126,3 +127,61 @@ def test_on_keras_torch_backend():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          timeout=300, env={**os.environ, "KERAS_BACKEND": "torch"})
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-3000:]
+
+
+def test_kl_divergence_from_logits_reads_y_true_as_probabilities(keras, itk):
+    """Distillation from a teacher's probabilities: the first version read both as logits."""
+    from scipy.special import rel_entr, softmax
+
+    teacher = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], "float32")
+    student = np.array([[0.5, 1.5, -1.0], [2.0, 0.0, 0.3]], "float32")
+    expected = rel_entr(teacher, softmax(student.astype(float), axis=-1)).sum(-1).mean()
+    got = float(itk.KLDivergence(from_logits=True)(teacher, student))
+    assert got == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", None])
+def test_options_agree_with_keras_builtins(keras, itk, reduction):
+    L = keras.losses
+    labels = LABELS.copy()
+    labels[::3] = 2  # an ignored class present several times
+    for smoothing in (0.0, 0.2):
+        _close_all(itk.CrossEntropy(from_logits=True, label_smoothing=smoothing,
+                                    reduction=reduction)(P, LOGITS),
+                   L.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing,
+                                             reduction=reduction)(P, LOGITS))
+        _close_all(itk.CrossEntropy(label_smoothing=smoothing, reduction=reduction)(P, Q),
+                   L.CategoricalCrossentropy(label_smoothing=smoothing,
+                                             reduction=reduction)(P, Q))
+    for logits in (True, False):
+        pred = LOGITS if logits else Q
+        _close_all(itk.CrossEntropy(from_logits=logits, ignore_class=2,
+                                    reduction=reduction)(labels, pred),
+                   L.SparseCategoricalCrossentropy(from_logits=logits, ignore_class=2,
+                                                   reduction=reduction)(labels, pred))
+    t = (RNG.random((16, 5)) > 0.5).astype("float32")
+    for smoothing in (0.0, 0.1):
+        _close_all(itk.BinaryCrossEntropy(from_logits=True, label_smoothing=smoothing,
+                                          reduction=reduction)(t, LOGITS),
+                   L.BinaryCrossentropy(from_logits=True, label_smoothing=smoothing,
+                                        reduction=reduction)(t, LOGITS))
+        _close_all(itk.BinaryCrossEntropy(label_smoothing=smoothing, reduction=reduction)(t, Q),
+                   L.BinaryCrossentropy(label_smoothing=smoothing, reduction=reduction)(t, Q))
+
+
+def _close_all(a, b):
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-6, rtol=1e-6)
+
+
+def test_jensen_shannon_loss(keras, itk):
+    from scipy.spatial.distance import jensenshannon
+    from scipy.special import softmax
+
+    ref = np.mean([jensenshannon(a, b) ** 2 for a, b in zip(P.astype(float), Q.astype(float))])
+    _close(itk.JensenShannonDivergence()(P, Q), ref)
+    soft = softmax(LOGITS.astype(float), axis=-1)
+    ref = np.mean([jensenshannon(a, b) ** 2 for a, b in zip(P.astype(float), soft)])
+    _close(itk.JensenShannonDivergence(from_logits=True)(P, LOGITS), ref)
+    loss = itk.JensenShannonDivergence(from_logits=True, base=2.0)
+    again = keras.losses.deserialize(keras.losses.serialize(loss))
+    assert type(again) is type(loss) and again.get_config() == loss.get_config()

@@ -346,3 +346,15 @@ def test_no_framework_name_outside_its_backend_module():
                     if pattern.search(code) and '"""' not in code and "``" not in code:
                         offenders.append(f"{f}:{i}: {line.strip()}")
     assert offenders == []
+
+
+def test_kl_divergence_of_probabilities_against_logits(backend):
+    """from_logits="q": a target distribution against a prediction's logits (torch's
+    F.kl_div(log_softmax(z), p) habit), for distillation from a teacher's probabilities."""
+    p = np.array([[0.7, 0.2, 0.1, 0.0], [0.25, 0.25, 0.25, 0.25]])
+    z = np.array([[0.5, 1.5, -1.0, 3.0], [2.0, 0.0, 0.3, -0.2]])
+    ref = special.rel_entr(p, special.softmax(z, axis=-1)).sum(-1) / LN2
+    got = to_np(it.kl_divergence(native(backend, p), native(backend, z), from_logits="q"))
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
+    with pytest.raises(ValueError, match="kl_divergence: from_logits must be False, True or 'q'"):
+        it.kl_divergence(native(backend, p), native(backend, z), from_logits="p")
