@@ -98,9 +98,11 @@ def shape_of(fn: str, name: str, B, x) -> Tuple[Optional[int], ...]:
     """Static shape with unknown dimensions as ``None``; our error for an unknown rank or a
     rank the backend does not support."""
     try:
-        shape = tuple(_known(d) for d in B.shape(x))
+        shape = B.shape(x)
     except ValueError as e:
         raise ValueError(f"{fn}: {name} {e}") from None
+    if not all(type(d) is int for d in shape):  # unknown (None, NaN) or non-int dimensions
+        shape = tuple(_known(d) for d in shape)
     if B.max_ndim is not None and len(shape) > B.max_ndim:
         raise ValueError(f"{fn}: {name} has {len(shape)} dimensions; the {B.name} backend "
                          f"supports at most {B.max_ndim}")
@@ -157,7 +159,11 @@ def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[s
     kinds: Dict[str, str] = {}
     like = None
     floats = []
-    for inp in sorted(inputs, key=lambda i: not B.is_native(i.value)):  # native ones first
+    native = [B.is_native(i.value) for i in inputs]
+    order = inputs if all(native[:1]) and all(
+        n or i.value is None for n, i in zip(native, inputs)) else \
+        [i for i, n in zip(inputs, native) if n] + [i for i, n in zip(inputs, native) if not n]
+    for inp in order:  # native ones first
         x = inp.value
         if x is None:
             if inp.optional:

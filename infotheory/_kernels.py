@@ -85,7 +85,54 @@ def per_class(B, amount: float, like):
     return amount / (n if isinstance(n, int) else B.cast(n, like.dtype))
 
 
+# --- losses over class indices -------------------------------------------------------------
+def reduce(B, losses, reduction: str, denominator=None):
+    """``"mean"`` (over the samples, or ``sum(losses) / denominator`` when given), ``"sum"``
+    or ``"none"``."""
+    if reduction == "mean":
+        if denominator is None:
+            return B.mean(losses)
+        return B.sum(losses, None) / denominator
+    if reduction == "sum":
+        return B.sum(losses, None)
+    return losses
+
+
+def labelled(B, per_sample, pred, y, weight, ignore_index, reduction):
+    """Per-sample losses for class indices: ``per_sample(safe_labels)`` (weighted by
+    ``weight[y]`` inside), 0 for ``ignore_index``, NaN for other indices outside ``[0, K)``;
+    reduced with torch's weighted mean (divided by the weights of the samples that count)."""
+    inrange = (y >= 0) & (y < B.dim(pred, -1))
+    losses = per_sample(B.where(inrange, y, 0))
+    if ignore_index is None:
+        losses = B.where(inrange, losses, math.nan)
+        counted = None
+    else:
+        counted = y != ignore_index
+        losses = B.where(counted, B.where(inrange, losses, math.nan), 0.0)
+    if reduction != "mean" or (weight is None and counted is None):
+        return reduce(B, losses, reduction)
+    if weight is None:
+        denominator = B.sum(B.cast(counted, pred.dtype), None)  # samples that count
+    else:
+        w = B.take(weight, B.where(inrange, y, 0))
+        denominator = B.sum(w if counted is None else B.where(counted, w, 0.0), None)
+    return reduce(B, losses, reduction, denominator)
+
+
+def cross_entropy_labels(B, z, y, weight=None, ignore_index=None, label_smoothing=0.0,
+                         reduction="mean"):
+    """Cross-entropy of logits ``z`` against class indices ``y`` with torch's options, reduced:
+    out-of-range indices give NaN, ``ignore_index`` counts nowhere, the weighted mean divides
+    by the counted samples' weights."""
+    def per_sample(t):
+        return call(B, "cross_entropy_logits", z, t, weight=weight,
+                    label_smoothing=label_smoothing)
+    return labelled(B, per_sample, z, y, weight, ignore_index, reduction)
+
+
 GENERIC = {
+    "cross_entropy_labels": cross_entropy_labels,
     "neg_sum_xlogx": neg_sum_xlogx,
     "neg_sum_xlogy": neg_sum_xlogy,
     "sum_xlogratio": sum_xlogratio,
@@ -96,14 +143,14 @@ GENERIC = {
 
 def _given(option) -> bool:
     """An option is in use unless it is None, False or 0 (a tensor is always in use)."""
-    return option is not None and not (isinstance(option, (bool, int, float)) and not option)
+    return option is not None and not (type(option) in (bool, int, float) and not option)
 
 
 def call(B, name: str, *args, **options):
     """Kernel ``name`` on ``args``: the backend's fused op if it declares one that supports the
     options given (those with a truthy value), else the generic kernel."""
     supported = B.fused.get(name)
-    if supported is not None and {k for k, v in options.items() if _given(v)} <= supported:
+    if supported is not None and all(k in supported or not _given(v) for k, v in options.items()):
         out = getattr(B, "fused_" + name)(*args, **options)
         if out is not NotImplemented:
             return out

@@ -35,8 +35,8 @@ def _check_classes(c, name):
 def _check_labels(c, shape, pred_name, ignore_index):
     """Class indices ``y`` of shape ``shape[:-1]``."""
     y_shape, want = c.shape("y"), tuple(shape[:-1])
-    if len(y_shape) != len(want) or any(a is not None and b is not None and a != b
-                                        for a, b in zip(y_shape, want)):
+    if y_shape != want and (len(y_shape) != len(want) or any(
+            a is not None and b is not None and a != b for a, b in zip(y_shape, want))):
         raise c.error(f"y holds class indices, so its shape must be {want} ({pred_name}'s shape "
                       f"without the class axis), got {y_shape}; y was read as class indices "
                       f"because it has an integer dtype")
@@ -59,41 +59,6 @@ def _check_options(fn, ignore_index, label_smoothing):
             or not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{fn}: label_smoothing must be a number in [0, 1], got "
                          f"{label_smoothing!r}")
-
-
-# --- shared math ---------------------------------------------------------------------------
-def reduce(B, losses, reduction: str, denominator=None):
-    """``"mean"`` (over the samples, or ``sum(losses) / denominator`` when given), ``"sum"``
-    or ``"none"``."""
-    if reduction == "mean":
-        if denominator is None:
-            return B.mean(losses)
-        return B.sum(losses, None) / denominator
-    if reduction == "sum":
-        return B.sum(losses, None)
-    return losses
-
-
-def _labelled(B, per_sample, pred, y, weight, ignore_index, reduction):
-    """Per-sample losses for class indices: ``per_sample(safe_labels)`` (weighted by
-    ``weight[y]`` inside), 0 for ``ignore_index``, NaN for other indices outside ``[0, K)``;
-    reduced with torch's weighted mean (divided by the weights of the samples that count)."""
-    inrange = (y >= 0) & (y < B.dim(pred, -1))
-    losses = per_sample(B.where(inrange, y, 0))
-    if ignore_index is None:
-        losses = B.where(inrange, losses, math.nan)
-        counted = None
-    else:
-        counted = y != ignore_index
-        losses = B.where(counted, B.where(inrange, losses, math.nan), 0.0)
-    if reduction != "mean" or (weight is None and counted is None):
-        return reduce(B, losses, reduction)
-    if weight is None:
-        denominator = B.sum(B.cast(counted, pred.dtype), None)  # samples that count
-    else:
-        w = B.take(weight, B.where(inrange, y, 0))
-        denominator = B.sum(w if counted is None else B.where(counted, w, 0.0), None)
-    return reduce(B, losses, reduction, denominator)
 
 
 # --- cross-entropy -------------------------------------------------------------------------
@@ -172,14 +137,14 @@ def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, la
                    weight=None):
     if labels:
         if from_logits:
-            def per_sample(t):
-                return K.call(B, "cross_entropy_logits", y_hat, t, weight=weight,
-                              label_smoothing=label_smoothing)
-        else:
-            def per_sample(t):
-                return K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
-                                      else B.log(y_hat), t, weight, label_smoothing)
-        return _labelled(B, per_sample, y_hat, y, weight, ignore_index, reduction)
+            return K.call(B, "cross_entropy_labels", y_hat, y, weight=weight,
+                          ignore_index=ignore_index, label_smoothing=label_smoothing,
+                          reduction=reduction)
+
+        def per_sample(t):
+            return K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
+                                  else B.log(y_hat), t, weight, label_smoothing)
+        return K.labelled(B, per_sample, y_hat, y, weight, ignore_index, reduction)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + K.per_class(B, label_smoothing, y_hat)
     if weight is not None:
@@ -188,7 +153,7 @@ def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, la
         losses = B.sum(0.0 - K.plogq_logits(B, y, B.log_softmax(y_hat, (-1,))), (-1,))
     else:
         losses = K.call(B, "neg_sum_xlogy", y, y_hat, (-1,))
-    return reduce(B, losses, reduction)
+    return K.reduce(B, losses, reduction)
 
 
 # --- negative log-likelihood ---------------------------------------------------------------
@@ -226,8 +191,8 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
 
 
 def _nll_loss(B, log_probs, y, reduction, ignore_index, weight=None):
-    return _labelled(B, lambda t: K.label_losses(B, log_probs, t, weight, 0.0), log_probs,
-                     y, weight, ignore_index, reduction)
+    return K.labelled(B, lambda t: K.label_losses(B, log_probs, t, weight, 0.0), log_probs,
+                      y, weight, ignore_index, reduction)
 
 
 # --- perplexity ----------------------------------------------------------------------------
@@ -321,4 +286,4 @@ def _binary_cross_entropy(B, y_hat, y, from_logits, reduction, pos_weight=None, 
     losses = 0.0 - (pos + neg)
     if weight is not None:
         losses = losses * weight
-    return reduce(B, losses, reduction)
+    return K.reduce(B, losses, reduction)

@@ -6,6 +6,9 @@ import sys
 from ._base import Backend
 
 
+_KINDS = {}  # torch dtype -> NumPy dtype kind
+
+
 def _torch():
     return sys.modules["torch"]
 
@@ -18,8 +21,12 @@ class TorchBackend(Backend):
     #: derivative at 0 is NaN, so with autograd the masked generic version runs).
     #: ``cross_entropy_logits``: ``F.cross_entropy`` (fused log-softmax + NLL, forward and
     #: backward).
+    #: ``cross_entropy_labels``: ``F.cross_entropy`` with its own reduction, weights,
+    #: ``ignore_index`` and smoothing (one autograd node); the labels are checked by clamping.
     fused = {"neg_sum_xlogx": frozenset(),
-             "cross_entropy_logits": frozenset({"weight", "label_smoothing"})}
+             "cross_entropy_logits": frozenset({"weight", "label_smoothing"}),
+             "cross_entropy_labels": frozenset({"weight", "ignore_index", "label_smoothing",
+                                                "reduction"})}
 
     def is_native(self, x):
         torch = sys.modules.get("torch")
@@ -49,18 +56,22 @@ class TorchBackend(Backend):
         return torch is not None and isinstance(x, torch.Tensor) and x.is_floating_point()
 
     def label_tensor(self, y, like):
-        return _torch().as_tensor(y, device=like.device).long()
+        torch = _torch()
+        if isinstance(y, torch.Tensor) and y.dtype == torch.int64 and y.device == like.device:
+            return y
+        return torch.as_tensor(y, device=like.device).long()
 
     def dtype_kind(self, x):
-        torch = _torch()
         dt = x.dtype
-        if dt == torch.bool:
-            return "b"
-        if dt.is_complex:
-            return "c"
-        if dt.is_floating_point:
-            return "f"
-        return "u" if dt == torch.uint8 else "i"
+        try:
+            return _KINDS[dt]
+        except KeyError:
+            pass
+        torch = _torch()
+        kind = "b" if dt == torch.bool else "c" if dt.is_complex else \
+            "f" if dt.is_floating_point else "u" if dt == torch.uint8 else "i"
+        _KINDS[dt] = kind
+        return kind
 
     def shape(self, x):
         return tuple(x.shape)
@@ -129,6 +140,24 @@ class TorchBackend(Backend):
         if torch.is_grad_enabled() and p.requires_grad:
             return NotImplemented
         return 0.0 - self.sum(torch.xlogy(p, p), axis)
+
+    def fused_cross_entropy_labels(self, z, y, weight=None, ignore_index=None,
+                                   label_smoothing=0.0, reduction="mean"):
+        torch = _torch()
+        k = z.shape[-1]
+        flat = z.dim() != 2
+        z2, y1 = (z.reshape(-1, k), y.reshape(-1)) if flat else (z, y)
+        safe = y1.clamp(0, k - 1)  # F.cross_entropy raises (a device assert on CUDA) otherwise
+        if ignore_index is not None:
+            safe = torch.where(y1 == ignore_index, y1, safe)
+        ok = safe == y1
+        loss = torch.nn.functional.cross_entropy(
+            z2, safe, weight=weight, reduction=reduction, label_smoothing=label_smoothing,
+            ignore_index=-100 if ignore_index is None else ignore_index)
+        if reduction == "none":
+            loss = torch.where(ok, loss, torch.nan)
+            return loss.reshape(y.shape) if flat else loss
+        return torch.where(ok.all(), loss, torch.nan)  # an index out of range: NaN, not silent
 
     def fused_cross_entropy_logits(self, z, y, weight=None, label_smoothing=0.0):
         k = z.shape[-1]
