@@ -59,6 +59,13 @@ def sum_pmi_terms(B, p_xy, p_x, p_y, axis):
     return B.sum(p_xy * B.where(nz, log_pmi(B, p_xy, p_x, p_y, nz), 0.0), axis)
 
 
+def entropy_logits(B, z, axis):
+    """``-sum p log p`` with ``log p = log_softmax(z)`` over ``axis`` (entropy in nats); a -inf
+    logit contributes 0."""
+    logp = B.log_softmax(z, axis)
+    return 0.0 - B.sum(plogq_logits(B, B.exp(logp), logp), axis)
+
+
 def cross_entropy_logits(B, z, y, weight=None, label_smoothing=0.0):
     """Per-sample ``-w[y] log_softmax(z)[..., y]`` for logits ``z`` and valid class indices
     ``y``; with label smoothing ``eps``, mixed as ``(1 - eps) * that + eps / K * sum_k -w_k
@@ -132,6 +139,7 @@ def cross_entropy_labels(B, z, y, weight=None, ignore_index=None, label_smoothin
 
 
 GENERIC = {
+    "entropy_logits": entropy_logits,
     "cross_entropy_labels": cross_entropy_labels,
     "neg_sum_xlogx": neg_sum_xlogx,
     "neg_sum_xlogy": neg_sum_xlogy,

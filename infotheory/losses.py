@@ -150,7 +150,7 @@ def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, la
     if weight is not None:
         y = y * weight
     if from_logits:
-        losses = B.sum(0.0 - K.plogq_logits(B, y, B.log_softmax(y_hat, (-1,))), (-1,))
+        losses = 0.0 - B.sum(K.plogq_logits(B, y, B.log_softmax(y_hat, (-1,))), (-1,))
     else:
         losses = K.call(B, "neg_sum_xlogy", y, y_hat, (-1,))
     return K.reduce(B, losses, reduction)

@@ -28,3 +28,15 @@ def test_benchmark_script_runs_quick(tmp_path):
         for name, v in r["values"].items():
             if r["kinds"][name] in ("native", "builtin"):
                 assert abs(v - ours) <= 1e-3 * max(1.0, abs(ours)), (r["case"], name, v, ours)
+
+
+def test_training_step_script_runs_quick_and_each_pair_agrees(tmp_path):
+    path = tmp_path / "steps.json"
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "train_step.py"),
+                          "--quick", "--repeats", "2", "--json", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = json.loads(path.read_text())["results"]
+    assert len(rows) >= 7
+    for r in rows:  # ours and the native formulation compute the same loss
+        assert r["same_value"], r
