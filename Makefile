@@ -44,6 +44,7 @@ test-numpy2: $(STAMP2)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/train_step.py
 
 clean:
 	rm -rf $(VENV) $(VENV2) build *.egg-info

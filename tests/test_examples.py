@@ -50,3 +50,13 @@ def test_d2l_walkthrough():
     assert out.count("[0.6024678 0.1169925]") == 4  # the MI rows, on each framework
     mc = float(re.search(r"Monte Carlo .*: ([\d.]+) bits", out).group(1))
     assert abs(mc - 0.7213) < 0.02
+
+
+def test_torch_language_model_and_vae():
+    require("torch")
+    out = _run("torch_lm_and_vae.py", "--quick")
+    ppl = _losses(out, r"perplexity ([\d.]+)")
+    assert len(ppl) == 5 and ppl[-1] < 0.2 * ppl[0]  # padding ignored: the model learns
+    recon = _losses(out, r"reconstruction ([\d.]+)")
+    kl = _losses(out, r"KL ([\d.]+) nats")
+    assert recon[-1] < recon[0] and all(v >= 0 for v in kl)

@@ -185,3 +185,25 @@ def test_jensen_shannon_loss(keras, itk):
     loss = itk.JensenShannonDivergence(from_logits=True, base=2.0)
     again = keras.losses.deserialize(keras.losses.serialize(loss))
     assert type(again) is type(loss) and again.get_config() == loss.get_config()
+
+
+def test_sample_weight_and_loss_dtype_as_keras(keras, itk):
+    L = keras.losses
+    sw = RNG.random(16).astype("float32")
+    labels = LABELS.copy()
+    labels[::4] = 1
+    pairs = ((itk.CrossEntropy(from_logits=True), L.SparseCategoricalCrossentropy(from_logits=True),
+              labels, LOGITS),
+             (itk.CrossEntropy(from_logits=True, ignore_class=1),
+              L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=1), labels, LOGITS),
+             (itk.CrossEntropy(label_smoothing=0.1), L.CategoricalCrossentropy(label_smoothing=0.1),
+              P, Q),
+             (itk.KLDivergence(), L.KLDivergence(), P, Q))
+    for ours, theirs, y_true, y_pred in pairs:
+        _close(ours(y_true, y_pred, sample_weight=sw), theirs(y_true, y_pred, sample_weight=sw))
+    for dtype in ("float64", "float16"):
+        ours = itk.CrossEntropy(from_logits=True, dtype=dtype)(LABELS, LOGITS)
+        theirs = L.SparseCategoricalCrossentropy(from_logits=True, dtype=dtype)(LABELS, LOGITS)
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_allclose(float(ours), float(theirs), rtol=2e-3 if dtype == "float16"
+                                   else 1e-6)
