@@ -40,6 +40,23 @@ AT_ZEROS = {
     "cross_entropy_logits_targets": (lambda z, y: it.cross_entropy(z, y, from_logits=True),
                                      (LOGITS, P0[:, :3] / P0[:, :3].sum(-1, keepdims=True)), (0, 1)),
     "nll_loss": (it.nll_loss, (np.log(Q0 + (Q0 == 0) * 0.1), LABELS), (0,)),
+    "cross_entropy_options": (lambda z, w: it.cross_entropy(
+        z, np.array([0, -100]), from_logits=True, weight=w, ignore_index=-100,
+        label_smoothing=0.1), (LOGITS, np.array([1.0, 2.0, 0.5])), (0,)),  # torch: weight
+    # is not differentiable in F.cross_entropy
+    "perplexity": (lambda z: it.perplexity(z, LABELS, from_logits=True), (LOGITS,), (0,)),
+    "jensen_shannon": (it.jensen_shannon_divergence, (P0, Q0[::-1].copy()), (0, 1)),
+    "jensen_shannon_logits": (lambda a, b: it.jensen_shannon_divergence(a, b, from_logits=True),
+                              (LOGITS, LOGITS[::-1].copy()), (0, 1)),
+    "binary_cross_entropy": (it.binary_cross_entropy,
+                             (np.array([0.0, 1.0, 0.3, 1.0]), np.array([0.0, 1.0, 0.5, 1.0])),
+                             (0, 1)),
+    "binary_cross_entropy_logits": (lambda z, y: it.binary_cross_entropy(z, y, from_logits=True),
+                                    (np.array([1e4, -1e4, 0.3]), np.array([1.0, 0.0, 0.5])),
+                                    (0, 1)),
+    "binary_entropy": (it.binary_entropy, (np.array([0.0, 0.5, 1.0]),), (0,)),
+    "gaussian_kl": (lambda m, s: it.gaussian_kl_divergence(m, s, 0.0, 1.0),
+                    (np.array([0.0, 1.0]), np.array([1.0, 0.5])), (0, 1)),
 }
 
 
@@ -149,3 +166,36 @@ def test_torch_gradcheck(name):
     ts = [torch.tensor(a, dtype=torch.float64 if np.asarray(a).dtype.kind == "f" else None,
                        requires_grad=i in wrt) for i, a in enumerate(args)]
     assert torch.autograd.gradcheck(lambda *t: f(*t), ts)
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy_logits", "gaussian_kl", "jensen_shannon",
+                                  "binary_entropy"])
+def test_new_measures_gradients_equal_finite_differences(autograd_backend, name):
+    from scipy.special import expit, rel_entr
+
+    refs = {
+        "binary_cross_entropy_logits": (
+            lambda z, y: it.binary_cross_entropy(z, y, from_logits=True, reduction="sum"),
+            lambda z, y: -(y * np.log(expit(z)) + (1 - y) * np.log(expit(-z))),
+            (np.array([1.5, -0.7, 0.3]), np.array([1.0, 0.0, 0.5]))),
+        "gaussian_kl": (
+            lambda m, s: it.gaussian_kl_divergence(m, s, 0.5, 2.0, base=math.e),
+            lambda m, s: np.log(2.0 / s) + (s ** 2 + (m - 0.5) ** 2) / 8.0 - 0.5,
+            (np.array([0.0, 1.0]), np.array([1.0, 0.5]))),
+        "jensen_shannon": (
+            it.jensen_shannon_divergence,
+            # not scipy's jensenshannon here: it renormalizes p and q, which changes the
+            # gradient off the simplex (the values agree: tests/test_losses_options.py)
+            lambda p, q: 0.5 * (rel_entr(p, (p + q) / 2) + rel_entr(q, (p + q) / 2)).sum(-1)
+            / LN2,
+            (RNG.dirichlet(np.ones(4), 2), RNG.dirichlet(np.ones(4), 2))),
+        "binary_entropy": (
+            it.binary_entropy,
+            lambda p: -(p * np.log2(p) + (1 - p) * np.log2(1 - p)),
+            (np.array([0.1, 0.5, 0.8]),)),
+    }
+    f, f_numpy, args = refs[name]
+    wrt = tuple(range(len(args)))
+    _, grads = value_and_grads(autograd_backend, f, args, wrt)
+    for g, ref in zip(grads, numeric_grads(f_numpy, args, wrt)):
+        np.testing.assert_allclose(g, ref, rtol=1e-5, atol=1e-7)
