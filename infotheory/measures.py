@@ -212,6 +212,37 @@ def _pointwise_mutual_information(B, p_xy, p_x=None, p_y=None):
 
 
 # --- divergences -------------------------------------------------------------------------
+def _logits_flags(fn: str, from_logits) -> dict:
+    """Which of p and q hold logits, for ``from_logits`` False, True (both) or "q"."""
+    if from_logits not in (False, True, "q"):
+        raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
+    return {"p": from_logits is True, "q": bool(from_logits)}
+
+
+def _prepare_pair(fn: str, axis, logits: dict):
+    """Free checks of a divergence of p and q: shapes broadcast, axes of the broadcast shape;
+    both brought to its rank. Logits are normalized over the broadcast shape: a size-1 axis that
+    broadcasts to n copies divides each probability by n (``log_repeats``, log-softmax minus
+    log n)."""
+    def prepare(c):
+        shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
+        ax = axes(fn, axis, len(shape))
+        repeats = []
+        for name in ("p", "q"):  # same rank, so axes mean the same on both
+            for _ in range(len(shape) - len(c.shape(name))):
+                c.t[name] = c.B.expand_dims(c.t[name], 0)
+            own, n = c.shape(name), 1
+            for a in ax:
+                if own[a] == 1 and shape[a] is not None:
+                    n *= shape[a]
+            repeats.append(math.log(n))
+        if c.validating:
+            for name in ("p", "q"):
+                _check_dist_or_logits(c, name, ax, logits[name])
+        return {"axis": ax, "log_repeats": tuple(repeats)}
+    return prepare
+
+
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
                   from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
     """Kullback-Leibler divergence ``D(P||Q) = sum_i p_i log_base(p_i / q_i)`` over ``axis``.
@@ -234,29 +265,8 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
     1.0
     """
     fn = "kl_divergence"
-    if from_logits not in (False, True, "q"):
-        raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
-    logits = {"p": from_logits is True, "q": bool(from_logits)}
-
-    def prepare(c):
-        shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
-        ax = axes(fn, axis, len(shape))
-        repeats = {}
-        for name in ("p", "q"):  # same rank, so axes mean the same on both
-            for _ in range(len(shape) - len(c.shape(name))):
-                c.t[name] = c.B.expand_dims(c.t[name], 0)
-            # Logits are normalized over the broadcast shape: a size-1 axis that broadcasts to
-            # n copies divides each probability by n (log-softmax minus log n).
-            own, n = c.shape(name), 1
-            for a in ax:
-                if own[a] == 1 and shape[a] is not None:
-                    n *= shape[a]
-            repeats[name] = math.log(n)
-        if c.validating:
-            for name in ("p", "q"):
-                _check_dist_or_logits(c, name, ax, logits[name])
-        return {"axis": ax, "log_repeats": (repeats["p"], repeats["q"])}
-
+    logits = _logits_flags(fn, from_logits)
+    prepare = _prepare_pair(fn, axis, logits)
     return run(fn, _kl_divergence, [Input("p", p, "real" if logits["p"] else "dist"),
                                     Input("q", q, "real" if logits["q"] else "dist")],
                base=base, validate=validate, prepare=prepare, nonnegative=True,
@@ -293,35 +303,19 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: fl
     1.0
     """
     fn = "jensen_shannon_divergence"
-    if from_logits not in (False, True, "q"):
-        raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
-    logits = {"p": from_logits is True, "q": bool(from_logits)}
-
-    def prepare(c):
-        shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
-        ax = axes(fn, axis, len(shape))
-        for name in ("p", "q"):
-            for _ in range(len(shape) - len(c.shape(name))):
-                c.t[name] = c.B.expand_dims(c.t[name], 0)
-            if logits[name] and any(c.shape(name)[a] == 1 and shape[a] != 1 for a in ax):
-                raise c.error(f"{name} broadcasts along a reduced axis; with from_logits=True "
-                              f"give p and q the full shape of the distribution")
-        if c.validating:
-            for name in ("p", "q"):
-                _check_dist_or_logits(c, name, ax, logits[name])
-        return {"axis": ax}
-
+    logits = _logits_flags(fn, from_logits)
+    prepare = _prepare_pair(fn, axis, logits)
     return run(fn, _jensen_shannon, [Input("p", p, "real" if logits["p"] else "dist"),
                                      Input("q", q, "real" if logits["q"] else "dist")],
                base=base, validate=validate, prepare=prepare, nonnegative=True,
                from_logits=from_logits)
 
 
-def _jensen_shannon(B, p, q, axis, from_logits):
+def _jensen_shannon(B, p, q, axis, from_logits, log_repeats):
     if from_logits is True:
-        p = B.exp(B.log_softmax(p, axis))
+        p = B.exp(B.log_softmax(p, axis) - log_repeats[0])
     if from_logits:
-        q = B.exp(B.log_softmax(q, axis))
+        q = B.exp(B.log_softmax(q, axis) - log_repeats[1])
     m = (p + q) * 0.5
     return (K.sum_xlogratio(B, p, m, axis) + K.sum_xlogratio(B, q, m, axis)) * 0.5
 

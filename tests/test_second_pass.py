@@ -159,7 +159,13 @@ def test_logits_of_different_rank(backend):
     got = to_np(it.kl_divergence(native(backend, w), native(backend, z), from_logits=True,
                                  axis=(0, 1)))
     pw = special.softmax(w)  # over both axes
-    ref = special.rel_entr(pw, special.softmax(np.broadcast_to(z, w.shape))).sum() / LN2
+    pz = special.softmax(np.broadcast_to(z, w.shape))
+    ref = special.rel_entr(pw, pz).sum() / LN2
+    assert float(got) == pytest.approx(ref, rel=1e-12)
+    got = to_np(it.jensen_shannon_divergence(native(backend, w), native(backend, z),
+                                             from_logits=True, axis=(0, 1)))
+    m = (pw + pz) / 2
+    ref = 0.5 * (special.rel_entr(pw, m).sum() + special.rel_entr(pz, m).sum()) / LN2
     assert float(got) == pytest.approx(ref, rel=1e-12)
 
 
