@@ -212,18 +212,15 @@ def _pointwise_mutual_information(B, p_xy, p_x=None, p_y=None):
 
 
 # --- divergences -------------------------------------------------------------------------
-def _logits_flags(fn: str, from_logits) -> dict:
-    """Which of p and q hold logits, for ``from_logits`` False, True (both) or "q"."""
+def _divergence(fn: str, math_fn, p, q, axis, base, from_logits, validate):
+    """A divergence of p and q through the pipeline: ``from_logits`` False, True (both) or "q";
+    shapes broadcast, axes of the broadcast shape, both brought to its rank. Logits are
+    normalized over the broadcast shape: a size-1 axis that broadcasts to n copies divides each
+    probability by n (``log_repeats``: log n for p and for q)."""
     if from_logits not in (False, True, "q"):
         raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
-    return {"p": from_logits is True, "q": bool(from_logits)}
+    logits = {"p": from_logits is True, "q": bool(from_logits)}
 
-
-def _prepare_pair(fn: str, axis, logits: dict):
-    """Free checks of a divergence of p and q: shapes broadcast, axes of the broadcast shape;
-    both brought to its rank. Logits are normalized over the broadcast shape: a size-1 axis that
-    broadcasts to n copies divides each probability by n (``log_repeats``, log-softmax minus
-    log n)."""
     def prepare(c):
         shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
         ax = axes(fn, axis, len(shape))
@@ -240,7 +237,18 @@ def _prepare_pair(fn: str, axis, logits: dict):
             for name in ("p", "q"):
                 _check_dist_or_logits(c, name, ax, logits[name])
         return {"axis": ax, "log_repeats": tuple(repeats)}
-    return prepare
+
+    return run(fn, math_fn, [Input("p", p, "real" if logits["p"] else "dist"),
+                             Input("q", q, "real" if logits["q"] else "dist")],
+               base=base, validate=validate, prepare=prepare, nonnegative=True,
+               from_logits=from_logits)
+
+
+def _log_softmax_broadcast(B, z, axis, log_repeat: float):
+    """Log-softmax of ``z`` over ``axis`` of the broadcast shape (``log_repeat``: see
+    :func:`_divergence`)."""
+    logp = B.log_softmax(z, axis)
+    return logp - log_repeat if log_repeat else logp
 
 
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
@@ -264,27 +272,17 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
     >>> float(kl_divergence([1.0, 0.0], [0.0, 0.0], from_logits="q"))
     1.0
     """
-    fn = "kl_divergence"
-    logits = _logits_flags(fn, from_logits)
-    prepare = _prepare_pair(fn, axis, logits)
-    return run(fn, _kl_divergence, [Input("p", p, "real" if logits["p"] else "dist"),
-                                    Input("q", q, "real" if logits["q"] else "dist")],
-               base=base, validate=validate, prepare=prepare, nonnegative=True,
-               from_logits=from_logits)
+    return _divergence("kl_divergence", _kl_divergence, p, q, axis, base, from_logits, validate)
 
 
 def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
     if not from_logits:
         return K.call(B, "sum_xlogratio", p, q, axis)
-    logq = B.log_softmax(q, axis)
-    if log_repeats[1]:
-        logq = logq - log_repeats[1]
+    logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])
     if from_logits == "q":  # p holds probabilities
         nz = p != 0
         return B.sum(p * (B.log(B.where(nz, p, 1.0)) - B.where(nz, logq, 0.0)), axis)
-    logp = B.log_softmax(p, axis)
-    if log_repeats[0]:
-        logp = logp - log_repeats[0]
+    logp = _log_softmax_broadcast(B, p, axis, log_repeats[0])
     return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
 
 
@@ -302,20 +300,15 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: fl
     >>> float(jensen_shannon_divergence([1.0, 0.0], [0.0, 1.0]))
     1.0
     """
-    fn = "jensen_shannon_divergence"
-    logits = _logits_flags(fn, from_logits)
-    prepare = _prepare_pair(fn, axis, logits)
-    return run(fn, _jensen_shannon, [Input("p", p, "real" if logits["p"] else "dist"),
-                                     Input("q", q, "real" if logits["q"] else "dist")],
-               base=base, validate=validate, prepare=prepare, nonnegative=True,
-               from_logits=from_logits)
+    return _divergence("jensen_shannon_divergence", _jensen_shannon, p, q, axis, base,
+                       from_logits, validate)
 
 
 def _jensen_shannon(B, p, q, axis, from_logits, log_repeats):
     if from_logits is True:
-        p = B.exp(B.log_softmax(p, axis) - log_repeats[0])
+        p = B.exp(_log_softmax_broadcast(B, p, axis, log_repeats[0]))
     if from_logits:
-        q = B.exp(B.log_softmax(q, axis) - log_repeats[1])
+        q = B.exp(_log_softmax_broadcast(B, q, axis, log_repeats[1]))
     m = (p + q) * 0.5
     return (K.sum_xlogratio(B, p, m, axis) + K.sum_xlogratio(B, q, m, axis)) * 0.5
 
