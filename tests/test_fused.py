@@ -23,8 +23,11 @@ def _data(shape):
 
 
 def test_which_backends_declare_a_fused_cross_entropy():
-    declared = {b.name for b in it.registered_backends() if "cross_entropy_logits" in b.fused}
-    assert declared == {"torch", "tensorflow"}  # MXNet's npx.log_softmax is not exact enough
+    declared = {b.name: {k for k in b.fused if k.startswith("cross_entropy")}
+                for b in it.registered_backends()}
+    assert declared["torch"] == {"cross_entropy_labels"}  # F.cross_entropy, reduced
+    assert declared["tensorflow"] == {"cross_entropy_logits"}  # per sample
+    assert declared["mxnet"] == set()  # MXNet's npx.log_softmax is not exact enough
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -33,18 +36,20 @@ def test_torch_cross_entropy_uses_and_matches_f_cross_entropy(shape):
     B = it.backend_of(torch.ones(1))
     z, y = _data(shape)
     outs = []
-    for impl in (B.fused_cross_entropy_logits, lambda *a: K.cross_entropy_logits(B, *a)):
+    for impl in (B.fused_cross_entropy_labels, lambda *a, **kw: K.cross_entropy_labels(B, *a,
+                                                                                         **kw)):
         t = torch.tensor(z, requires_grad=True)
-        losses = impl(t, torch.tensor(y))
+        losses = impl(t, torch.tensor(y), reduction="none")
         losses.sum().backward()
         outs.append((losses.detach().numpy(), t.grad.numpy(), losses.grad_fn))
     (fused, g_fused, fn), (generic, g_generic, _) = outs
     np.testing.assert_allclose(fused, generic, rtol=1e-12)
     np.testing.assert_allclose(g_fused, g_generic, rtol=1e-12, atol=1e-15)
-    names, node = [], fn  # the fused kernel is really on the graph
-    while node is not None:
+    names, todo = [], [fn]  # the fused kernel is really on the graph
+    while todo:
+        node = todo.pop()
         names.append(type(node).__name__)
-        node = node.next_functions[0][0] if node.next_functions else None
+        todo += [n for n, _ in node.next_functions if n is not None]
     assert any("NllLoss" in n for n in names), names
 
 
@@ -84,13 +89,26 @@ def test_public_api_goes_through_the_fused_path_with_base():
 def test_torch_fused_cross_entropy_with_its_declared_options_equals_generic():
     torch = require("torch")
     B = it.backend_of(torch.ones(1))
-    assert B.fused["cross_entropy_logits"] == {"weight", "label_smoothing"}
+    assert B.fused["cross_entropy_labels"] == {"weight", "ignore_index", "label_smoothing",
+                                               "reduction"}
     z, y = _data((4, 6))
+    y[1], y[2] = -100, 9  # ignored, and out of range (NaN)
     w = torch.tensor(RNG.random(6) + 0.5)
-    for opts in ({"weight": w}, {"label_smoothing": 0.3}, {"weight": w, "label_smoothing": 0.1}):
-        fused = B.fused_cross_entropy_logits(torch.tensor(z), torch.tensor(y), **opts)
-        generic = K.cross_entropy_logits(B, torch.tensor(z), torch.tensor(y), **opts)
-        torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-12)
+    for opts in ({"weight": w}, {"label_smoothing": 0.3}, {"weight": w, "label_smoothing": 0.1},
+                 {"weight": w, "ignore_index": -100, "label_smoothing": 0.2}):
+        for reduction in ("none", "sum", "mean"):
+            fused = B.fused_cross_entropy_labels(torch.tensor(z), torch.tensor(y),
+                                                 reduction=reduction, **opts)
+            generic = K.cross_entropy_labels(B, torch.tensor(z), torch.tensor(y),
+                                             reduction=reduction, **opts)
+            torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-12, equal_nan=True)
+    y[2] = 0  # no index out of range: a finite mean
+    fused = B.fused_cross_entropy_labels(torch.tensor(z), torch.tensor(y), weight=w,
+                                         ignore_index=-100, label_smoothing=0.2)
+    generic = K.cross_entropy_labels(B, torch.tensor(z), torch.tensor(y), weight=w,
+                                     ignore_index=-100, label_smoothing=0.2)
+    assert torch.isfinite(fused)
+    torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-12)
 
 
 def test_an_option_a_fused_kernel_lacks_takes_the_generic_kernel(monkeypatch):

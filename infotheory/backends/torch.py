@@ -24,7 +24,6 @@ class TorchBackend(Backend):
     #: ``cross_entropy_labels``: ``F.cross_entropy`` with its own reduction, weights,
     #: ``ignore_index`` and smoothing (one autograd node); the labels are checked by clamping.
     fused = {"neg_sum_xlogx": frozenset(),
-             "cross_entropy_logits": frozenset({"weight", "label_smoothing"}),
              "cross_entropy_labels": frozenset({"weight", "ignore_index", "label_smoothing",
                                                 "reduction"})}
 
@@ -159,8 +158,3 @@ class TorchBackend(Backend):
             return loss.reshape(y.shape) if flat else loss
         return torch.where(ok.all(), loss, torch.nan)  # an index out of range: NaN, not silent
 
-    def fused_cross_entropy_logits(self, z, y, weight=None, label_smoothing=0.0):
-        k = z.shape[-1]
-        F = _torch().nn.functional
-        return F.cross_entropy(z.reshape(-1, k), y.reshape(-1), weight=weight, reduction="none",
-                               label_smoothing=label_smoothing).reshape(y.shape)
