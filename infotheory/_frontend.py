@@ -24,11 +24,10 @@ from . import _validation
 from ._dispatch import backend_of
 from .backends._base import normalize_axes
 
-#: Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
-#: "real": any real values (logits, log-probabilities; integers become floats);
-#: "labels": integer class indices; "target": labels if its dtype is an integer one, else a
-#: floating distribution.
-KINDS = ("dist", "real", "labels", "target")
+# Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
+# "real": any real values (logits, log-probabilities; integers become floats);
+# "labels": integer class indices; "target": labels if its dtype is an integer one, else a
+# floating distribution.
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -160,9 +159,7 @@ def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[s
     like = None
     floats = []
     native = [B.is_native(i.value) for i in inputs]
-    order = inputs if all(native[:1]) and all(
-        n or i.value is None for n, i in zip(native, inputs)) else \
-        [i for i, n in zip(inputs, native) if n] + [i for i, n in zip(inputs, native) if not n]
+    order = [i for i, n in zip(inputs, native) if n] + [i for i, n in zip(inputs, native) if not n]
     for inp in order:  # native ones first
         x = inp.value
         if x is None:
