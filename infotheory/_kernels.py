@@ -35,6 +35,13 @@ def plogq_logits(B, p, logq):
     return p * B.where(p != 0, logq, 0.0)
 
 
+def entropy_logits(B, z, axis):
+    """``-sum p log p`` with ``log p = log_softmax(z)`` over ``axis`` (entropy in nats); a -inf
+    logit contributes 0."""
+    logp = B.log_softmax(z, axis)
+    return 0.0 - B.sum(plogq_logits(B, B.exp(logp), logp), axis)
+
+
 # --- reduction kernels (a backend may declare a fused replacement) ------------------------
 def neg_sum_xlogx(B, p, axis):
     """``-sum p log p`` over ``axis`` (entropy in nats)."""
@@ -57,13 +64,6 @@ def sum_pmi_terms(B, p_xy, p_x, p_y, axis):
     """``sum p(x,y) log(p(x,y) / (p(x) p(y)))`` over ``axis`` (mutual information in nats)."""
     nz = p_xy != 0
     return B.sum(p_xy * B.where(nz, log_pmi(B, p_xy, p_x, p_y, nz), 0.0), axis)
-
-
-def entropy_logits(B, z, axis):
-    """``-sum p log p`` with ``log p = log_softmax(z)`` over ``axis`` (entropy in nats); a -inf
-    logit contributes 0."""
-    logp = B.log_softmax(z, axis)
-    return 0.0 - B.sum(plogq_logits(B, B.exp(logp), logp), axis)
 
 
 def cross_entropy_logits(B, z, y, weight=None, label_smoothing=0.0):
@@ -110,7 +110,8 @@ def labelled(B, per_sample, pred, y, weight, ignore_index, reduction):
     ``weight[y]`` inside), 0 for ``ignore_index``, NaN for other indices outside ``[0, K)``;
     reduced with torch's weighted mean (divided by the weights of the samples that count)."""
     inrange = (y >= 0) & (y < B.dim(pred, -1))
-    losses = per_sample(B.where(inrange, y, 0))
+    safe = B.where(inrange, y, 0)
+    losses = per_sample(safe)
     if ignore_index is None:
         losses = B.where(inrange, losses, math.nan)
         counted = None
@@ -122,7 +123,7 @@ def labelled(B, per_sample, pred, y, weight, ignore_index, reduction):
     if weight is None:
         denominator = B.sum(B.cast(counted, pred.dtype), None)  # samples that count
     else:
-        w = B.take(weight, B.where(inrange, y, 0))
+        w = B.take(weight, safe)
         denominator = B.sum(w if counted is None else B.where(counted, w, 0.0), None)
     return reduce(B, losses, reduction, denominator)
 
@@ -139,7 +140,6 @@ def cross_entropy_labels(B, z, y, weight=None, ignore_index=None, label_smoothin
 
 
 GENERIC = {
-    "entropy_logits": entropy_logits,
     "cross_entropy_labels": cross_entropy_labels,
     "neg_sum_xlogx": neg_sum_xlogx,
     "neg_sum_xlogy": neg_sum_xlogy,
