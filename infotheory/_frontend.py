@@ -53,6 +53,14 @@ class Call:
     def error(self, message: str, kind=ValueError):
         return kind(f"{self.fn}: {message}")
 
+    def validate_dist_or_logits(self, name: str, axes, from_logits: bool) -> None:
+        """Value checks of ``name``: logits (no NaN, no +inf), or probabilities summing to 1
+        over ``axes`` (entries in [0, 1] only, when ``axes`` is None)."""
+        if from_logits:
+            _validation.logits(self.fn, name, self.B, self.t[name])
+        else:
+            _validation.probabilities(self.fn, name, self.B, self.t[name], axes)
+
 
 # --- free checks -------------------------------------------------------------------------
 def log_base(fn: str, base) -> float:

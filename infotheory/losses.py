@@ -120,10 +120,7 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
             if c.validating:
                 _validation.probabilities(fn, "y", c.B, c.t["y"], (-1,))
         if c.validating:
-            if from_logits:
-                _validation.logits(fn, "y_hat", c.B, c.t["y_hat"])
-            else:
-                _validation.probabilities(fn, "y_hat", c.B, c.t["y_hat"], (-1,))
+            c.validate_dist_or_logits("y_hat", (-1,), from_logits)
         return {"labels": c.kinds["y"] == "labels"}
 
     return run(fn, _cross_entropy,
@@ -214,10 +211,7 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         shape = _check_classes(c, "y_hat")
         _check_labels(c, shape, "y_hat", ignore_index)
         if c.validating:
-            if from_logits:
-                _validation.logits(fn, "y_hat", c.B, c.t["y_hat"])
-            else:
-                _validation.probabilities(fn, "y_hat", c.B, c.t["y_hat"], (-1,))
+            c.validate_dist_or_logits("y_hat", (-1,), from_logits)
         return {"labels": True}
 
     def math_fn(B, **kw):
@@ -261,10 +255,7 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         broadcast(fn, **{n: c.shape(n) for n in names})
         if c.validating:
             _validation.probabilities(fn, "y", c.B, c.t["y"])
-            if from_logits:
-                _validation.logits(fn, "y_hat", c.B, c.t["y_hat"])
-            else:
-                _validation.probabilities(fn, "y_hat", c.B, c.t["y_hat"])
+            c.validate_dist_or_logits("y_hat", None, from_logits)
         return {}
 
     return run(fn, _binary_cross_entropy,

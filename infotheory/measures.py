@@ -90,7 +90,7 @@ def _entropy_call(fn, p, axis, base, from_logits, validate, name="p"):
     def prepare(c):
         ax = axes(fn, axis, len(c.shape(name)))
         if c.validating:
-            _check_dist_or_logits(c, name, ax, from_logits)
+            c.validate_dist_or_logits(name, ax, from_logits)
         return {"axis": ax}
 
     kind = "real" if from_logits else "dist"
@@ -105,13 +105,6 @@ def _entropy(B, axis, from_logits, p=None, p_xy=None):
     if from_logits:
         return K.entropy_logits(B, p, axis)
     return K.call(B, "neg_sum_xlogx", p, axis)
-
-
-def _check_dist_or_logits(c, name, ax, from_logits):
-    if from_logits:
-        _validation.logits(c.fn, name, c.B, c.t[name])
-    else:
-        _validation.probabilities(c.fn, name, c.B, c.t[name], ax)
 
 
 # --- joint measures ----------------------------------------------------------------------
@@ -235,7 +228,7 @@ def _divergence(fn: str, math_fn, p, q, axis, base, from_logits, validate):
             repeats.append(math.log(n))
         if c.validating:
             for name in ("p", "q"):
-                _check_dist_or_logits(c, name, ax, logits[name])
+                c.validate_dist_or_logits(name, ax, logits[name])
         return {"axis": ax, "log_repeats": tuple(repeats)}
 
     return run(fn, math_fn, [Input("p", p, "real" if logits["p"] else "dist"),
