@@ -356,9 +356,12 @@ def agrees(value: float, ours: float) -> bool:
     return abs(value - ours) <= 1e-4 * max(1.0, abs(ours))
 
 
-def time_case(cands: dict, repeats: int) -> dict:
-    for _, fn in cands.values():  # warm-up
-        _sync(fn())
+def time_case(cands: dict, repeats: int, warmup: int = 1) -> dict:
+    """Medians of ``repeats`` interleaved rounds (one call of each candidate per round), after
+    ``warmup`` rounds. ``cands``: label -> (kind, fn)."""
+    for _ in range(warmup):
+        for _, fn in cands.values():
+            _sync(fn())
     times = {k: [] for k in cands}
     for _ in range(repeats):
         for k, (_, fn) in cands.items():

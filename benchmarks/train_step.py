@@ -16,31 +16,18 @@ import argparse
 import json
 import math
 import os
-import statistics
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
 import infotheory as it  # noqa: E402
+from run import time_case  # noqa: E402  (benchmarks/run.py: the same interleaved timing)
 
 E = math.e
-
-
-def interleaved(steps: dict, repeats: int, warmup: int = 20) -> dict:
-    for _ in range(warmup):
-        for f in steps.values():
-            f()
-    times = {k: [] for k in steps}
-    for _ in range(repeats):
-        for k, f in steps.items():
-            t = time.perf_counter()
-            f()
-            times[k].append(time.perf_counter() - t)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def torch_cases(quick):
@@ -165,8 +152,8 @@ def main(argv=None) -> int:
     for fw in names:
         for name, native, ours, target, (v_native, v_ours) in FRAMEWORKS[fw](args.quick):
             same = abs(v_native - v_ours) <= 1e-5 * max(1.0, abs(v_native))
-            med = interleaved({"native": native, "ours": ours}, repeats,
-                              warmup=3 if args.quick else 20)
+            med = time_case({"native": (None, native), "ours": (None, ours)}, repeats,
+                            warmup=3 if args.quick else 20)
             ratio = med["ours"] / med["native"]
             verdict = "met" if ratio <= target else "MISSED"
             print(f"{name:52s} native {med['native'] * 1e6:9.0f} us  ours "
