@@ -27,7 +27,7 @@ from .backends._base import normalize_axes
 # Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
 # "real": any real values (logits, log-probabilities; integers become floats);
 # "labels": integer class indices; "target": labels if its dtype is an integer one, else a
-# floating distribution.
+# floating distribution; "counts": integers (computed in float64, as exact counts) or floats.
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -187,6 +187,12 @@ def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[s
         resolved = inp.kind
         if resolved == "target":
             resolved = "labels" if kind in "iu" else "dist"
+        if resolved == "counts":
+            if kind in "iu":
+                kinds[inp.name] = "counts"
+                tensors[inp.name] = x  # converted below, as labels are
+                continue
+            resolved = "real"
         if resolved == "labels":
             if kind not in "iu":
                 raise TypeError(f"{fn}: {inp.name} must hold integer class indices, got a "
@@ -206,6 +212,9 @@ def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[s
     for name, kind in kinds.items():
         if kind == "labels":
             tensors[name] = B.label_tensor(tensors[name], like)
+        elif kind == "counts":
+            tensors[name] = B.to_float64(B.label_tensor(tensors[name], like))
+            kinds[name] = "real"
     return tensors, kinds
 
 
@@ -230,7 +239,9 @@ def run(fn: str, math_fn: Callable, inputs: Sequence[Input], *, base=NATS,
         call = Call(fn, B, tensors, kinds, _validation.active(validate))
         extra = prepare(call) if prepare is not None else {}
         floats = [k for k in tensors if kinds[k] != "labels"]
-        compute, out_dtype = B.upcast(*(tensors[k] for k in floats))
-        tensors.update(zip(floats, compute))
+        out_dtype = None  # labels only: the result keeps the dtype the mathematics gives
+        if floats:
+            compute, out_dtype = B.upcast(*(tensors[k] for k in floats))
+            tensors.update(zip(floats, compute))
         r = math_fn(B, **tensors, **extra, **options)
         return B.finish(B.finalize(r, lb, nonnegative, out_dtype), *values)

@@ -89,6 +89,15 @@ def log_probabilities(fn: str, name: str, B, x) -> None:
         raise ValueError(f"{fn}: {name} has positive log-probabilities (max {a.max():.6g})")
 
 
+def counts(fn: str, name: str, B, x) -> None:
+    """Finite counts, none negative."""
+    a, _ = _host(B, x)
+    if not np.isfinite(a).all():
+        raise ValueError(f"{fn}: {name} contains NaN or infinite counts")
+    if a.size and a.min() < 0:
+        raise ValueError(f"{fn}: {name} has negative counts (min {a.min():.6g})")
+
+
 def labels(fn: str, name: str, B, y, n_classes, ignore_index=None) -> None:
     a = np.asarray(B.to_numpy(y))
     if ignore_index is not None:

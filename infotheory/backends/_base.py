@@ -80,7 +80,8 @@ class Backend:
         return self.is_native(x) and self.dtype_kind(x) == "f"
 
     def label_tensor(self, y: Any, like: Any) -> Any:
-        """Integer class indices ``y`` as a native int64 tensor on ``like``'s device."""
+        """Integer class indices ``y`` as a native int64 tensor on ``like``'s device (the default
+        device when ``like`` is None)."""
         raise NotImplementedError
 
     def dtype_kind(self, x: Any) -> str:
@@ -144,12 +145,12 @@ class Backend:
 
     def finalize(self, r, log_base: Optional[float], nonnegative: bool, dtype):
         """The pipeline's last arithmetic on a result in nats: clamp at 0 (if ``nonnegative``),
-        divide by ``log_base`` (unless None or 1), cast to ``dtype``."""
+        divide by ``log_base`` (unless None or 1), cast to ``dtype`` (unless None)."""
         if nonnegative:
             r = self.nonnegative(r)
         if log_base is not None and log_base != 1.0:
             r = r / log_base
-        return self.cast(r, dtype)
+        return r if dtype is None else self.cast(r, dtype)
 
     def take_last(self, x, idx):
         """``x[..., idx[...]]``: one entry of the last axis per leading index (``idx`` valid)."""
@@ -170,6 +171,83 @@ class Backend:
 
     def mean(self, x):
         """Mean over all elements, as a 0-d tensor (NaN for no elements)."""
+        raise NotImplementedError
+
+    # --- estimator primitives (infotheory.estimate) -------------------------------------
+    # Counting, neighbour search and special functions. The estimators read a few sizes on the
+    # host (``item``: the number of distinct labels, a table's size); nothing else is read.
+    def item(self, x):
+        """A 0-d tensor's value as a Python number (host read: sizes only)."""
+        return self.to_numpy(x).item()
+
+    def to_float64(self, x):
+        """``x`` cast to float64 (counts and label tables are computed in float64)."""
+        raise NotImplementedError
+
+    def bincount(self, x, length: int):
+        """Counts (int64, shape ``(length,)``) of the values of a 1-D int64 ``x`` in [0, length)."""
+        raise NotImplementedError
+
+    def cumsum(self, x):
+        """Running sum of a 1-D tensor (int64 for integer or boolean ``x``)."""
+        raise NotImplementedError
+
+    def flatnonzero(self, x):
+        """int64 indices of the true entries of a 1-D boolean tensor."""
+        raise NotImplementedError
+
+    def sorted_unique_inverse(self, x):
+        """``(values, inverse)`` of a 1-D int64 ``x``: its distinct values sorted ascending, and
+        for each entry the index of its value (``values[inverse] == x``)."""
+        raise NotImplementedError
+
+    def unique_inverse(self, x, n: int):
+        """As :meth:`sorted_unique_inverse`, in O(n) by counting when the values span a range
+        no longer than about ``n`` (labels almost always do); by sorting otherwise."""
+        lo, hi = self.item(0 - self.amax(0 - x, None)), self.item(self.amax(x, None))
+        span = hi - lo + 1
+        if span > max(4 * n, 1 << 16):
+            return self.sorted_unique_inverse(x)
+        present = self.bincount(x - lo, span) > 0
+        rank = self.cumsum(present) - 1  # rank[v - lo] = index of v among the present values
+        return self.flatnonzero(present) + lo, self.take(rank, x - lo)
+
+    def arange(self, n: int, like):
+        """``0, 1, ..., n - 1`` with ``like``'s floating dtype and device."""
+        raise NotImplementedError
+
+    def gammaln(self, x):
+        """``log |Gamma(x)|`` elementwise."""
+        raise NotImplementedError
+
+    def digamma(self, x):
+        """The digamma function for ``x > 0``: ten steps of ``psi(x) = psi(x + 1) - 1 / x``,
+        then the asymptotic series at ``x + 10`` (error below 1e-14 there)."""
+        shift = 0.0
+        for i in range(10):
+            shift = shift + 1.0 / (x + float(i))
+        y = x + 10.0
+        r = 1.0 / (y * y)
+        series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132)))))
+        return self.log(y) - 0.5 / y - series - shift
+
+    def kth_smallest(self, x, k: int):
+        """The k-th smallest entry (k >= 1) along the last axis."""
+        raise NotImplementedError
+
+    def concat(self, xs: Sequence[Any]):
+        """Concatenation along axis 0."""
+        raise NotImplementedError
+
+    def reshape(self, x, shape: Tuple[int, ...]):
+        raise NotImplementedError
+
+    def diagonal(self, x):
+        """The diagonal of the last two axes (a batch of square matrices)."""
+        raise NotImplementedError
+
+    def eye(self, n: int, like):
+        """An ``(n, n)`` boolean identity matrix on ``like``'s device."""
         raise NotImplementedError
 
 

@@ -86,7 +86,8 @@ class MXNetBackend(Backend):
         mx = _mx()
         if self.is_native(y):
             return self._np(y).astype(np.int64)
-        return mx.np.array(np.asarray(y).astype(np.int64), dtype=np.int64, ctx=like.ctx)
+        ctx = None if like is None else like.ctx
+        return mx.np.array(np.asarray(y).astype(np.int64), dtype=np.int64, ctx=ctx)
 
     def dtype_kind(self, x):
         return np.dtype(x.dtype).kind
@@ -170,3 +171,47 @@ class MXNetBackend(Backend):
 
     def mean(self, x):
         return self.sum(x, None) / float(x.size)  # 0 / 0 = NaN for empty input, as elsewhere
+
+    # --- estimator primitives ---------------------------------------------------------
+    def item(self, x):
+        return self._np(x).asnumpy().item()
+
+    def to_float64(self, x):
+        return self._np(x).astype(np.float64)
+
+    def bincount(self, x, length):
+        return _mx().np.bincount(x, minlength=length).astype(np.int64)
+
+    def cumsum(self, x):
+        kind = np.dtype(x.dtype).kind
+        return _mx().np.cumsum(x if kind == "f" else x.astype(np.int64))
+
+    def flatnonzero(self, x):
+        return _mx().np.nonzero(x)[0].astype(np.int64)
+
+    def sorted_unique_inverse(self, x):
+        values, inverse = _mx().np.unique(x, return_inverse=True)
+        return values, inverse.astype(np.int64)
+
+    def arange(self, n, like):
+        return _mx().np.arange(n, dtype=like.dtype, ctx=like.ctx)
+
+    def gammaln(self, x):
+        return _mx().npx.gammaln(x)
+
+    # digamma: MXNet has none; the generic series (error below 1e-14) runs.
+
+    def kth_smallest(self, x, k):
+        return _mx().npx.topk(x, k=k, axis=-1, ret_typ="value", is_ascend=True)[..., k - 1]
+
+    def concat(self, xs):
+        return _mx().np.concatenate(list(xs))
+
+    def reshape(self, x, shape):
+        return x.reshape(shape)
+
+    def diagonal(self, x):
+        return _mx().np.diagonal(x, axis1=-2, axis2=-1)
+
+    def eye(self, n, like):
+        return _mx().np.eye(n, ctx=like.ctx) > 0

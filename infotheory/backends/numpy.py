@@ -169,3 +169,60 @@ class NumpyBackend(Backend):
             np.subtract(out, np.log(p_y), out=out, where=nz)
             np.multiply(out, p_xy, out=out)
         return _total(out, axis)
+
+    # --- estimator primitives ---------------------------------------------------------
+    def item(self, x):
+        return np.asarray(x).item()
+
+    def to_float64(self, x):
+        return np.asarray(x, dtype=np.float64)
+
+    def bincount(self, x, length):
+        return np.bincount(x, minlength=length).astype(np.int64, copy=False)
+
+    def cumsum(self, x):
+        return np.cumsum(x, dtype=np.int64 if x.dtype.kind in "biu" else None)
+
+    def flatnonzero(self, x):
+        return np.flatnonzero(x).astype(np.int64, copy=False)
+
+    def sorted_unique_inverse(self, x):
+        values, inverse = np.unique(x, return_inverse=True)
+        return values, inverse.reshape(-1).astype(np.int64, copy=False)
+
+    def arange(self, n, like):
+        return np.arange(n, dtype=like.dtype)
+
+    def gammaln(self, x):
+        special = _special()
+        if special is not None:
+            return special.gammaln(x)
+        return np.vectorize(math.lgamma, otypes=[x.dtype])(x)
+
+    def digamma(self, x):
+        special = _special()
+        return special.digamma(x) if special is not None else super().digamma(x)
+
+    def kth_smallest(self, x, k):
+        return np.partition(x, k - 1, axis=-1)[..., k - 1]
+
+    def concat(self, xs):
+        return np.concatenate(xs)
+
+    def reshape(self, x, shape):
+        return np.reshape(x, shape)
+
+    def diagonal(self, x):
+        return np.diagonal(x, axis1=-2, axis2=-1)
+
+    def eye(self, n, like):
+        return np.eye(n, dtype=bool)
+
+
+def _special():
+    """``scipy.special`` when SciPy is installed (faster special functions), else None."""
+    try:
+        import scipy.special
+    except ImportError:  # pragma: no cover - SciPy is in every tested environment
+        return None
+    return scipy.special

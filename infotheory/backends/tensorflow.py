@@ -145,3 +145,51 @@ class TensorflowBackend(Backend):
 
     def fused_cross_entropy_logits(self, z, y, weight=None, label_smoothing=0.0):
         return _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=z)
+
+    # --- estimator primitives ---------------------------------------------------------
+    def item(self, x):
+        return self.to_numpy(x).item()
+
+    def to_float64(self, x):
+        return _tf().cast(x, _tf().float64)
+
+    def bincount(self, x, length):
+        tf = _tf()
+        return tf.math.bincount(x, minlength=length, maxlength=length, dtype=tf.int64)
+
+    def cumsum(self, x):
+        tf = _tf()
+        return tf.cumsum(x if x.dtype.is_floating else tf.cast(x, tf.int64))
+
+    def flatnonzero(self, x):
+        return _tf().reshape(_tf().where(x), [-1])
+
+    def sorted_unique_inverse(self, x):
+        tf = _tf()
+        values, idx = tf.unique(x, out_idx=tf.int64)  # in order of appearance
+        order = tf.argsort(values, output_type=tf.int64)
+        return tf.gather(values, order), tf.gather(tf.math.invert_permutation(order), idx)
+
+    def arange(self, n, like):
+        return _tf().range(n, dtype=like.dtype)
+
+    def gammaln(self, x):
+        return _tf().math.lgamma(x)
+
+    def digamma(self, x):
+        return _tf().math.digamma(x)
+
+    def kth_smallest(self, x, k):
+        return 0.0 - _tf().math.top_k(0.0 - x, k=k).values[..., k - 1]
+
+    def concat(self, xs):
+        return _tf().concat(list(xs), 0)
+
+    def reshape(self, x, shape):
+        return _tf().reshape(x, shape)
+
+    def diagonal(self, x):
+        return _tf().linalg.diag_part(x)
+
+    def eye(self, n, like):
+        return _tf().eye(n) > 0

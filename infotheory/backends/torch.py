@@ -56,9 +56,11 @@ class TorchBackend(Backend):
 
     def label_tensor(self, y, like):
         torch = _torch()
-        if isinstance(y, torch.Tensor) and y.dtype == torch.int64 and y.device == like.device:
+        device = None if like is None else like.device
+        if isinstance(y, torch.Tensor) and y.dtype == torch.int64 and (
+                device is None or y.device == device):
             return y
-        return torch.as_tensor(y, device=like.device).long()
+        return torch.as_tensor(y, device=device).long()
 
     def dtype_kind(self, x):
         dt = x.dtype
@@ -158,3 +160,48 @@ class TorchBackend(Backend):
             return loss.reshape(y.shape) if flat else loss
         return torch.where(ok.all(), loss, torch.nan)  # an index out of range: NaN, not silent
 
+
+    # --- estimator primitives ---------------------------------------------------------
+    def item(self, x):
+        return x.item()
+
+    def to_float64(self, x):
+        return x.to(_torch().float64)
+
+    def bincount(self, x, length):
+        return _torch().bincount(x, minlength=length)
+
+    def cumsum(self, x):
+        torch = _torch()
+        return torch.cumsum(x, 0, dtype=torch.int64 if not x.is_floating_point() else None)
+
+    def flatnonzero(self, x):
+        return _torch().nonzero(x, as_tuple=True)[0]
+
+    def sorted_unique_inverse(self, x):
+        return _torch().unique(x, sorted=True, return_inverse=True)
+
+    def arange(self, n, like):
+        return _torch().arange(n, dtype=like.dtype, device=like.device)
+
+    def gammaln(self, x):
+        return _torch().lgamma(x)
+
+    def digamma(self, x):
+        return _torch().digamma(x)
+
+    def kth_smallest(self, x, k):
+        return _torch().kthvalue(x, k, dim=-1).values
+
+    def concat(self, xs):
+        return _torch().cat(list(xs))
+
+    def reshape(self, x, shape):
+        return x.reshape(shape)
+
+    def diagonal(self, x):
+        return _torch().diagonal(x, dim1=-2, dim2=-1)
+
+    def eye(self, n, like):
+        torch = _torch()
+        return torch.eye(n, dtype=torch.bool, device=like.device)

@@ -1,0 +1,29 @@
+"""Estimators from data: counts, labels, samples and critic scores.
+
+Every function takes any backend's tensors (or NumPy arrays and lists) and returns a tensor of
+the same framework; entropies and informations are in bits by default (``base=2``).
+
+- From counts and labels (:mod:`.discrete`): :func:`entropy_from_counts`,
+  :func:`entropy_from_labels`, :func:`contingency_table`, :func:`mutual_information_from_labels`,
+  :func:`normalized_mutual_information`, :func:`adjusted_mutual_information`,
+  :func:`pmi_from_counts`.
+"""
+from .discrete import (
+    adjusted_mutual_information,
+    contingency_table,
+    entropy_from_counts,
+    entropy_from_labels,
+    mutual_information_from_labels,
+    normalized_mutual_information,
+    pmi_from_counts,
+)
+
+__all__ = [
+    "adjusted_mutual_information",
+    "contingency_table",
+    "entropy_from_counts",
+    "entropy_from_labels",
+    "mutual_information_from_labels",
+    "normalized_mutual_information",
+    "pmi_from_counts",
+]

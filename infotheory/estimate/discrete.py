@@ -1,0 +1,327 @@
+"""Entropy and mutual information estimated from counts and labels; PMI of co-occurrences.
+
+Counts may be integers (computed in float64, so the result is float64) or floats (their dtype).
+Labels are 1-D vectors of any integers (not only 0..K-1); results from labels are float64 tensors
+of the labels' framework. Counting reads a few sizes on the host (the number of distinct labels),
+so these run eagerly (not inside ``tf.function``); nothing here is differentiable in the labels.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from .. import _kernels as K
+from .. import _validation
+from .._frontend import Input, axes, run
+from ._common import check_method, codes, same_length, table
+
+Tensor = object
+
+ENTROPY_METHODS = ("plugin", "miller_madow", "chao_shen", "james_stein")
+MI_METHODS = ("plugin", "miller_madow")
+AVERAGES = ("arithmetic", "geometric", "min", "max")
+_EPS = 2.220446049250313e-16  # float64 machine epsilon (scikit-learn's guard in AMI)
+
+
+# --- entropy ----------------------------------------------------------------------------
+def entropy_from_counts(counts: Tensor, *, axis=-1, base: float = 2, method: str = "plugin",
+                        validate: bool = False) -> Tensor:
+    """Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
+
+    ``method``:
+
+    - ``"plugin"`` (maximum likelihood): the entropy of ``p = counts / N``,
+      ``-sum p log p``; biased low for few samples.
+    - ``"miller_madow"``: plugin ``+ (m - 1) / (2 N)`` nats, ``m`` the bins with a nonzero count
+      (Miller 1955).
+    - ``"chao_shen"``: coverage-adjusted Horvitz-Thompson estimator (Chao & Shen 2003):
+      ``C = 1 - f1 / N`` (``f1`` singletons; ``f1 = N - 1`` when every count is 1),
+      ``pa = C p``, ``H = -sum pa log pa / (1 - (1 - pa)^N)``.
+    - ``"james_stein"``: shrinkage of ``p`` towards the uniform distribution over the bins
+      along ``axis`` (Hausser & Strimmer 2009), intensity
+      ``lambda = (1 - sum p^2) / ((N - 1) sum (1/K - p)^2)`` clipped to [0, 1] (1 if N <= 1).
+
+    Batched over the other axes: ``counts`` of shape (..., K) gives shape (...). Units of
+    ``base`` (bits by default). No observations (N = 0) give NaN. Integer counts are exact in
+    float64 up to 2^53.
+
+    >>> round(float(entropy_from_counts([10, 20, 30, 0])), 4)
+    1.4591
+    """
+    check_method("entropy_from_counts", method, ENTROPY_METHODS)
+    fn = "entropy_from_counts"
+
+    def prepare(c):
+        ax = axes(fn, axis, len(c.shape("counts")))
+        if c.validating:
+            _validation.counts(fn, "counts", c.B, c.t["counts"])
+        return {"axis": ax, "bins": _bins(c, ax)}
+
+    return run(fn, _entropy_counts, [Input("counts", counts, "counts")], base=base,
+               validate=validate, prepare=prepare, nonnegative=method == "plugin",
+               method=method)
+
+
+def _bins(c, ax) -> Optional[int]:
+    shape = c.shape("counts")
+    sizes = [shape[a] for a in ax]
+    return None if None in sizes else math.prod(sizes)
+
+
+def _entropy_counts(B, counts, axis, method, bins=None):
+    n = B.sum(counts, axis, keepdims=True)
+    p = counts / n
+    if method == "plugin":
+        return K.call(B, "neg_sum_xlogx", p, axis)
+    if method == "miller_madow":
+        nonzero = B.sum(B.where(counts > 0, 1.0, counts * 0.0), axis)
+        return K.call(B, "neg_sum_xlogx", p, axis) + (nonzero - 1.0) / (2.0 * B.sum(counts, axis))
+    if method == "chao_shen":
+        singletons = B.sum(B.where(counts == 1, 1.0, counts * 0.0), axis, keepdims=True)
+        singletons = B.where(singletons == n, n - 1.0, singletons)
+        pa = (1.0 - singletons / n) * p
+        seen = counts > 0
+        pa_safe = B.where(seen, pa, 1.0)
+        inclusion = 1.0 - (1.0 - pa_safe) ** n
+        return 0.0 - B.sum(B.where(seen, pa_safe * B.log(pa_safe) / inclusion, 0.0), axis)
+    # james_stein
+    if bins is None:
+        raise ValueError("entropy_from_counts: method='james_stein' needs the number of bins "
+                         "along axis to be known")
+    target = 1.0 / bins
+    spread = B.sum((target - p) ** 2, axis, keepdims=True)
+    variance = (1.0 - B.sum(p * p, axis, keepdims=True)) / (n - 1.0)
+    lam = variance / B.where(spread > 0, spread, 1.0)
+    lam = B.where((spread > 0) & (n > 1), lam, 1.0)
+    lam = B.where(lam > 1.0, 1.0, B.where(lam < 0.0, 0.0, lam))
+    return K.call(B, "neg_sum_xlogx", lam * target + (1.0 - lam) * p, axis)
+
+
+def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
+                        n_classes: Optional[int] = None) -> Tensor:
+    """Entropy of a discrete source estimated from a 1-D vector ``x`` of integer symbols:
+    :func:`entropy_from_counts` of the counts of its distinct values. The bins (which only
+    ``"james_stein"`` reads) are the observed symbols, or ``n_classes`` of them when given
+    (symbols that never occurred count 0). A 0-d float64 tensor.
+
+    >>> round(float(entropy_from_labels([1, 1, 2, 3])), 4)
+    1.5
+    """
+    fn = "entropy_from_labels"
+    check_method(fn, method, ENTROPY_METHODS)
+    if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, int)
+                                  or n_classes < 1):
+        raise ValueError(f"{fn}: n_classes must be a positive int or None, got {n_classes!r}")
+    return run(fn, _entropy_labels, [Input("x", x, "labels")], base=base,
+               prepare=lambda c: {"n": same_length(c, "x")}, nonnegative=method == "plugin",
+               method=method, n_classes=n_classes)
+
+
+def _entropy_labels(B, x, n, method, n_classes):
+    k, inverse = codes(B, x, n)
+    counts = B.to_float64(B.bincount(inverse, k))
+    if n_classes is not None:
+        if n_classes < k:
+            raise ValueError(f"entropy_from_labels: n_classes={n_classes} but x has {k} "
+                             f"distinct values")
+        if n_classes > k:
+            counts = B.concat([counts, B.arange(n_classes - k, counts) * 0.0])
+    return _entropy_counts(B, counts, (0,), method, n_classes or k)
+
+
+# --- mutual information from labels -----------------------------------------------------
+def contingency_table(x: Tensor, y: Tensor) -> Tensor:
+    """Counts of each pair of values of two label vectors of the same length: ``table[i, j]``
+    counts the samples with the i-th distinct value of ``x`` and the j-th of ``y`` (both in
+    sorted order), as scikit-learn's ``contingency_matrix``. An int64 tensor.
+
+    >>> contingency_table([0, 0, 5, 5], [1, 2, 2, 2]).tolist()
+    [[1, 1], [0, 2]]
+    """
+    fn = "contingency_table"
+    return run(fn, lambda B, x, y, n: table(fn, B, x, y, n),
+               [Input("x", x, "labels"), Input("y", y, "labels")],
+               prepare=lambda c: {"n": same_length(c, "x", "y")})
+
+
+def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
+                                   method: str = "plugin") -> Tensor:
+    """Mutual information of two label vectors, from their contingency table ``n_ij``:
+    ``I = sum_ij (n_ij / N) log(N n_ij / (a_i b_j))`` with row and column sums ``a``, ``b``
+    (scikit-learn's ``mutual_info_score``, in units of ``base``: bits by default).
+    ``method="miller_madow"`` adds the Miller-Madow corrections of the three entropies,
+    ``(m_x + m_y - m_xy - 1) / (2 N)`` nats (``m`` the nonzero cells); it can be below 0.
+    Counting is O(N) when the labels span a range of about N values or less. A 0-d float64
+    tensor.
+
+    >>> round(float(mutual_information_from_labels([0, 0, 1, 1], [5, 5, 7, 7])), 4)
+    1.0
+    """
+    fn = "mutual_information_from_labels"
+    check_method(fn, method, MI_METHODS)
+    return run(fn, _mi_labels, [Input("x", x, "labels"), Input("y", y, "labels")], base=base,
+               prepare=lambda c: {"n": same_length(c, "x", "y")},
+               nonnegative=method == "plugin", method=method, name=fn)
+
+
+def _mi_labels(B, x, y, n, method, name):
+    counts = B.to_float64(table(name, B, x, y, n))
+    mi = _mi_table(B, counts)
+    if method == "miller_madow":
+        cells = B.sum(B.where(counts > 0, 1.0, 0.0 * counts), None)
+        nx, ny = B.shape(counts)
+        mi = mi + (nx + ny - 1.0 - cells) / (2.0 * n)
+    return mi
+
+
+def _mi_table(B, counts):
+    p = counts / B.sum(counts, None)
+    return K.call(B, "sum_pmi_terms", p, B.sum(p, (1,), keepdims=True),
+                  B.sum(p, (0,), keepdims=True), (0, 1))
+
+
+def _label_entropy(B, marginal_counts):
+    return K.call(B, "neg_sum_xlogx", marginal_counts / B.sum(marginal_counts, None), (0,))
+
+
+def _average(B, hx, hy, average):
+    if average == "arithmetic":
+        return (hx + hy) / 2.0
+    if average == "geometric":
+        return (hx * hy) ** 0.5
+    if average == "min":
+        return B.where(hx < hy, hx, hy)
+    return B.where(hx > hy, hx, hy)
+
+
+def _check_average(fn, average):
+    if not isinstance(average, str) or average not in AVERAGES:
+        raise ValueError(f"{fn}: average must be one of {AVERAGES}, got {average!r}")
+
+
+def normalized_mutual_information(x: Tensor, y: Tensor, *,
+                                  average: str = "arithmetic") -> Tensor:
+    """Normalized mutual information ``I(X;Y) / avg(H(X), H(Y))`` of two label vectors, in
+    [0, 1] (unitless), as scikit-learn's ``normalized_mutual_info_score``: the average is the
+    ``"arithmetic"`` (default), ``"geometric"``, ``"min"`` or ``"max"`` mean; 1 when both
+    vectors hold a single value, 0 when the mutual information is 0. A 0-d float64 tensor.
+
+    >>> round(float(normalized_mutual_information([0, 0, 1, 1], [1, 1, 0, 0])), 4)
+    1.0
+    """
+    fn = "normalized_mutual_information"
+    _check_average(fn, average)
+    return run(fn, _nmi, [Input("x", x, "labels"), Input("y", y, "labels")],
+               prepare=lambda c: {"n": same_length(c, "x", "y")}, average=average, name=fn,
+               adjusted=False)
+
+
+def adjusted_mutual_information(x: Tensor, y: Tensor, *,
+                                average: str = "arithmetic") -> Tensor:
+    """Mutual information adjusted for chance, as scikit-learn's ``adjusted_mutual_info_score``
+    (Vinh, Epps & Bailey 2010): ``(I - E[I]) / (avg(H(X), H(Y)) - E[I])``, with ``E[I]`` the
+    expected mutual information of two random labelings with the same cluster sizes under the
+    hypergeometric model; 1 for identical partitions, about 0 for independent ones, 1 when both
+    vectors hold a single value. A 0-d float64 tensor.
+
+    >>> round(float(adjusted_mutual_information([0, 0, 1, 1], [0, 0, 1, 1])), 4)
+    1.0
+    """
+    fn = "adjusted_mutual_information"
+    _check_average(fn, average)
+    return run(fn, _nmi, [Input("x", x, "labels"), Input("y", y, "labels")],
+               prepare=lambda c: {"n": same_length(c, "x", "y")}, average=average, name=fn,
+               adjusted=True)
+
+
+def _nmi(B, x, y, n, average, name, adjusted):
+    counts = B.to_float64(table(name, B, x, y, n))
+    nx, ny = B.shape(counts)
+    if nx == ny == 1:  # one cluster each: a perfect match (scikit-learn's convention)
+        return B.sum(counts, None) * 0.0 + 1.0
+    mi = B.nonnegative(_mi_table(B, counts))
+    a, b = B.sum(counts, (1,)), B.sum(counts, (0,))
+    normalizer = _average(B, _label_entropy(B, a), _label_entropy(B, b), average)
+    if not adjusted:
+        return B.where(mi == 0.0, 0.0, mi / B.where(mi == 0.0, 1.0, normalizer))
+    emi = expected_mutual_information(B, a, b, n)
+    d = normalizer - emi
+    d = B.where(d < 0.0, B.where(d < -_EPS, d, -_EPS), B.where(d > _EPS, d, _EPS))
+    return (mi - emi) / d
+
+
+def expected_mutual_information(B, a, b, n: int):
+    """``E[I]`` (nats) of two labelings with cluster sizes ``a`` and ``b`` (float64 vectors)
+    over ``n`` samples under the hypergeometric model:
+    ``sum_ij sum_k (k / n) log(n k / (a_i b_j)) P(k; n, a_i, b_j)`` for ``k`` from
+    ``max(1, a_i + b_j - n)`` to ``min(a_i, b_j)`` (Vinh et al. 2010, eq. 24a), over a grid of
+    ``k`` tiled by rows of ``a`` so that memory stays bounded."""
+    top = min(B.item(B.amax(a, None)), B.item(B.amax(b, None)))
+    k = B.reshape(B.arange(int(top), a) + 1.0, (1, 1, -1))
+    bj = B.reshape(b, (1, -1, 1))
+    nx, ny = B.shape(a)[0], B.shape(b)[0]
+    rows = max(1, (1 << 21) // (ny * int(top)))
+    fixed_b = B.gammaln(bj + 1.0) + B.gammaln(n - bj + 1.0) - math.lgamma(n + 1.0)
+    log_kn = B.log(k * float(n))
+    total = []
+    for start in range(0, nx, rows):
+        ai = B.reshape(a[start:start + rows], (-1, 1, 1))
+        low = ai + bj - n  # (rows, ny, 1), as high: the two masks below have one shape
+        high = B.where(ai < bj, ai + 0.0 * bj, bj + 0.0 * ai)
+        valid = (k >= low) & (k <= high)
+        ks = B.where(valid, k, 1.0)
+        log_p = (B.gammaln(ai + 1.0) + B.gammaln(n - ai + 1.0) + fixed_b - B.gammaln(ks + 1.0)
+                 - B.gammaln(B.where(valid, ai - ks + 1.0, 1.0))
+                 - B.gammaln(B.where(valid, bj - ks + 1.0, 1.0))
+                 - B.gammaln(B.where(valid, n - ai - bj + ks + 1.0, 1.0)))
+        term = (ks / n) * (log_kn - B.log(ai * bj)) * B.exp(log_p)
+        total.append(B.reshape(B.sum(B.where(valid, term, 0.0), None), (1,)))
+    return B.sum(B.concat(total), None)
+
+
+# --- co-occurrences ----------------------------------------------------------------------
+def pmi_from_counts(counts: Tensor, *, base: float = 2, positive: bool = False,
+                    context_smoothing: float = 1.0, validate: bool = False) -> Tensor:
+    """Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
+    ``PMI(w, c) = log_base(p(w, c) / (p(w) p_alpha(c)))`` with ``p(w, c) = n_wc / N``,
+    ``p(w) = n_w / N`` and the context distribution smoothed as
+    ``p_alpha(c) = n_c^alpha / sum_c' n_c'^alpha`` (``alpha = context_smoothing``; Levy,
+    Goldberg & Dagan 2015 recommend 0.75). -inf where ``n_wc = 0``; with ``positive=True``
+    the PPMI ``max(PMI, 0)`` (0 there). ``counts`` of shape (..., W, C), batched over the
+    leading axes; the result has its shape.
+
+    >>> pmi_from_counts([[2, 0], [0, 2]]).tolist()
+    [[1.0, -inf], [-inf, 1.0]]
+    """
+    fn = "pmi_from_counts"
+    if isinstance(context_smoothing, bool) or not isinstance(context_smoothing, (int, float)) \
+            or not context_smoothing > 0:
+        raise ValueError(f"{fn}: context_smoothing must be a number > 0, got "
+                         f"{context_smoothing!r}")
+
+    def prepare(c):
+        shape = c.shape("counts")
+        if len(shape) < 2:
+            raise c.error(f"counts must be a (words, contexts) matrix, got shape {tuple(shape)}")
+        if c.validating:
+            _validation.counts(fn, "counts", c.B, c.t["counts"])
+        return {}
+
+    return run(fn, _pmi_counts, [Input("counts", counts, "counts")], base=base,
+               validate=validate, prepare=prepare, positive=bool(positive),
+               alpha=float(context_smoothing))
+
+
+def _pmi_counts(B, counts, positive, alpha):
+    total = B.sum(counts, (-2, -1), keepdims=True)
+    p_wc = counts / total
+    p_w = B.sum(counts, (-1,), keepdims=True) / total
+    n_c = B.sum(counts, (-2,), keepdims=True)
+    if alpha != 1.0:
+        n_c = n_c ** alpha
+    p_c = n_c / B.sum(n_c, (-1,), keepdims=True)
+    nz = counts != 0
+    pmi = K.log_pmi(B, p_wc, p_w, p_c, nz)
+    if positive:
+        return B.where(nz & (pmi > 0), pmi, 0.0)
+    return B.where(nz, pmi, -math.inf)
