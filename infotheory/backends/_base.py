@@ -204,13 +204,21 @@ class Backend:
     def unique_inverse(self, x, n: int):
         """As :meth:`sorted_unique_inverse`, in O(n) by counting when the values span a range
         no longer than about ``n`` (labels almost always do); by sorting otherwise."""
-        lo, hi = self.item(0 - self.amax(0 - x, None)), self.item(self.amax(x, None))
+        lo, hi = self.item(self.amin(x, None)), self.item(self.amax(x, None))
         span = hi - lo + 1
         if span > max(4 * n, 1 << 16):
             return self.sorted_unique_inverse(x)
-        present = self.bincount(x - lo, span) > 0
-        rank = self.cumsum(present) - 1  # rank[v - lo] = index of v among the present values
-        return self.flatnonzero(present) + lo, self.take(rank, x - lo)
+        shifted = x - lo if lo else x
+        present = self.bincount(shifted, span) > 0
+        rank = self.cumsum(present)  # rank[v - lo] - 1 = index of v among the present values
+        values = self.flatnonzero(present) + lo
+        if self.item(rank[span - 1]) == span:  # every value in the range occurs: no lookup
+            return values, shifted
+        return values, self.take(rank - 1, shifted)
+
+    def amin(self, x, axis: Axes, keepdims: bool = False):
+        """Minimum over ``axis``."""
+        return 0 - self.amax(0 - x, axis, keepdims)
 
     def arange(self, n: int, like):
         """``0, 1, ..., n - 1`` with ``like``'s floating dtype and device."""

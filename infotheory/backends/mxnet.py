@@ -173,6 +173,9 @@ class MXNetBackend(Backend):
         return self.sum(x, None) / float(x.size)  # 0 / 0 = NaN for empty input, as elsewhere
 
     # --- estimator primitives ---------------------------------------------------------
+    def amin(self, x, axis, keepdims=False):
+        return _mx().np.min(x, axis=axis, keepdims=keepdims)
+
     def item(self, x):
         return self._np(x).asnumpy().item()
 

@@ -171,6 +171,9 @@ class NumpyBackend(Backend):
         return _total(out, axis)
 
     # --- estimator primitives ---------------------------------------------------------
+    def amin(self, x, axis, keepdims=False):
+        return np.min(x, axis=axis, keepdims=keepdims)
+
     def item(self, x):
         return np.asarray(x).item()
 

@@ -147,6 +147,9 @@ class TensorflowBackend(Backend):
         return _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=z)
 
     # --- estimator primitives ---------------------------------------------------------
+    def amin(self, x, axis, keepdims=False):
+        return _tf().reduce_min(x, axis=None if axis is None else list(axis), keepdims=keepdims)
+
     def item(self, x):
         return self.to_numpy(x).item()
 

@@ -162,6 +162,10 @@ class TorchBackend(Backend):
 
 
     # --- estimator primitives ---------------------------------------------------------
+    def amin(self, x, axis, keepdims=False):
+        torch = _torch()
+        return torch.amin(x, dim=tuple(range(x.ndim)) if axis is None else axis, keepdim=keepdims)
+
     def item(self, x):
         return x.item()
 
