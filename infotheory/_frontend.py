@@ -154,7 +154,8 @@ def _dtype_kind(fn: str, name: str, B, x) -> str:
 def _counts_error(fn: str, name: str) -> TypeError:
     return TypeError(
         f"{fn}: {name} has an integer dtype, so it looks like counts, not probabilities; "
-        f"normalize it first ({name} / {name}.sum(axis, keepdims=True)) or pass floating values")
+        f"normalize it first ({name} / {name}.sum(axis, keepdims=True)) or pass floating values; "
+        f"to estimate from counts use infotheory.estimate.entropy_from_counts")
 
 
 def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[str, str]]:

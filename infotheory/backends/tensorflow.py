@@ -170,7 +170,7 @@ class TensorflowBackend(Backend):
     def sorted_unique_inverse(self, x):
         tf = _tf()
         values, idx = tf.unique(x, out_idx=tf.int64)  # in order of appearance
-        order = tf.argsort(values, output_type=tf.int64)
+        order = tf.cast(tf.argsort(values), tf.int64)
         return tf.gather(values, order), tf.gather(tf.math.invert_permutation(order), idx)
 
     def arange(self, n, like):

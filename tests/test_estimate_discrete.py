@@ -1,0 +1,236 @@
+"""infotheory.estimate from counts and labels, on every backend, against independent references:
+SciPy (plugin entropy), scikit-learn (contingency table, MI, NMI, AMI), pyitlib (entropy from
+labels, James-Stein), and plain-Python transcriptions of the published formulas (Miller-Madow,
+Chao-Shen as in Hausser & Strimmer's R package ``entropy``)."""
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+pytest.importorskip("sklearn")
+from pyitlib import discrete_random_variable as drv  # noqa: E402
+from sklearn import metrics  # noqa: E402
+from sklearn.metrics.cluster import contingency_matrix  # noqa: E402
+
+import infotheory as it  # noqa: E402
+from infotheory import estimate as E  # noqa: E402
+from tests.conftest import native, to_np  # noqa: E402
+
+RNG = np.random.default_rng(7)
+COUNTS = RNG.integers(0, 6, (4, 9))
+COUNTS[0, :3] = 0
+COUNTS[1] = [1, 1, 1, 1, 1, 1, 1, 1, 1]  # every symbol a singleton (Chao-Shen's f1 = N case)
+X = RNG.integers(-5, 12, 600)  # labels are any integers, not 0..K-1
+Y = (3 * X + RNG.integers(0, 5, 600)) % 9 + 100
+AVERAGES = ("arithmetic", "geometric", "min", "max")
+
+
+# --- independent references (plain Python, one row at a time) -----------------------------
+def miller_madow(row):
+    n, m = sum(row), sum(1 for c in row if c > 0)
+    return stats.entropy(row) + (m - 1) / (2 * n)
+
+
+def chao_shen(row):  # R entropy::entropy.ChaoShen
+    yx = [c for c in row if c > 0]
+    n = sum(yx)
+    f1 = sum(1 for c in yx if c == 1)
+    if f1 == n:
+        f1 = n - 1
+    cov = 1 - f1 / n
+    h = 0.0
+    for c in yx:
+        pa = cov * c / n
+        h -= pa * math.log(pa) / (1 - (1 - pa) ** n)
+    return h
+
+
+def james_stein(row):  # R entropy::entropy.shrink
+    n, k = sum(row), len(row)
+    u = [c / n for c in row]
+    msp = sum((1 / k - ui) ** 2 for ui in u)
+    lam = 1.0 if n <= 1 or msp == 0 else sum(ui * (1 - ui) for ui in u) / (n - 1) / msp
+    lam = min(1.0, max(0.0, lam))
+    return stats.entropy([lam / k + (1 - lam) * ui for ui in u])
+
+
+REFERENCES = {"plugin": stats.entropy, "miller_madow": miller_madow, "chao_shen": chao_shen,
+              "james_stein": james_stein}
+
+
+# --- entropy ------------------------------------------------------------------------------
+@pytest.mark.parametrize("method", E.discrete.ENTROPY_METHODS)
+def test_entropy_from_counts_matches_reference(backend, method):
+    got = to_np(E.entropy_from_counts(native(backend, COUNTS), method=method, base=math.e))
+    want = [REFERENCES[method](list(row)) for row in COUNTS]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_entropy_from_counts_axis_and_base(backend):
+    got = to_np(E.entropy_from_counts(native(backend, COUNTS.T), axis=0))
+    np.testing.assert_allclose(got, stats.entropy(COUNTS, base=2, axis=1), rtol=1e-12)
+
+
+def test_float_counts_keep_their_dtype(backend):
+    if backend == "mxnet.nd":
+        pytest.skip("legacy mx.nd arrays have no dtype name comparison here")
+    r = E.entropy_from_counts(native(backend, COUNTS.astype(np.float32), "float32"))
+    assert "float32" in str(r.dtype)
+    np.testing.assert_allclose(to_np(r), stats.entropy(COUNTS, base=2, axis=1), rtol=1e-5)
+
+
+def test_integer_counts_give_float64(backend):
+    r = E.entropy_from_counts(native(backend, COUNTS))
+    assert "float64" in str(r.dtype)
+
+
+def test_book_source_entropy_and_the_trap_it_fixes():
+    # it.entropy on raw counts is refused and points here
+    with pytest.raises(TypeError, match="entropy_from_counts"):
+        it.entropy([1, 2, 3])
+    assert float(E.entropy_from_counts([1, 2, 3])) == pytest.approx(
+        stats.entropy([1, 2, 3], base=2), rel=1e-14)
+
+
+@pytest.mark.parametrize("method", ["plugin", "james_stein"])
+def test_entropy_from_labels_matches_pyitlib(backend, method):
+    estimator = {"plugin": "ML", "james_stein": "JAMES-STEIN"}[method]
+    x = np.abs(X)
+    got = float(to_np(E.entropy_from_labels(native(backend, x), method=method)))
+    assert got == pytest.approx(drv.entropy(x, estimator=estimator), rel=1e-12)
+    # n_classes: symbols that never occurred are bins of the James-Stein target
+    got = float(to_np(E.entropy_from_labels(native(backend, x), method=method, n_classes=40)))
+    want = drv.entropy(x, estimator=estimator, Alphabet_X=np.arange(40))
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("method", E.discrete.ENTROPY_METHODS)
+def test_entropy_from_labels_is_entropy_of_counts(method):
+    counts = np.unique(X, return_counts=True)[1]
+    assert float(E.entropy_from_labels(X, method=method)) == pytest.approx(
+        REFERENCES[method](list(counts)) / math.log(2), rel=1e-12)
+
+
+# --- mutual information from labels -------------------------------------------------------
+def test_contingency_table_matches_sklearn(backend):
+    got = to_np(E.contingency_table(native(backend, X), native(backend, Y)))
+    np.testing.assert_array_equal(got, contingency_matrix(X, Y))
+
+
+def test_labels_spanning_a_huge_range_take_the_sorting_path(backend):
+    x = np.array([10**12, -3, 10**12, 7, -3, 7, 7])
+    y = np.array([1, 2, 1, 1, 2, 2, 2])
+    got = to_np(E.contingency_table(native(backend, x), native(backend, y)))
+    np.testing.assert_array_equal(got, contingency_matrix(x, y))
+    got = float(to_np(E.mutual_information_from_labels(native(backend, x), native(backend, y),
+                                                       base=math.e)))
+    assert got == pytest.approx(metrics.mutual_info_score(x, y), abs=1e-12)
+
+
+def test_mutual_information_matches_sklearn(backend):
+    got = float(to_np(E.mutual_information_from_labels(native(backend, X), native(backend, Y),
+                                                       base=math.e)))
+    assert abs(got - metrics.mutual_info_score(X, Y)) < 1e-10
+    bits = float(to_np(E.mutual_information_from_labels(native(backend, X), native(backend, Y))))
+    assert abs(bits - metrics.mutual_info_score(X, Y) / math.log(2)) < 1e-10
+
+
+def test_miller_madow_mutual_information_is_the_sum_of_corrected_entropies():
+    def h(labels):
+        return miller_madow(list(np.unique(labels, axis=0, return_counts=True)[1]))
+    want = h(X) + h(Y) - h(np.stack([X, Y], 1))
+    got = float(E.mutual_information_from_labels(X, Y, method="miller_madow", base=math.e))
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("average", AVERAGES)
+def test_nmi_and_ami_match_sklearn(backend, average):
+    x, y = native(backend, X), native(backend, Y)
+    nmi = float(to_np(E.normalized_mutual_information(x, y, average=average)))
+    ami = float(to_np(E.adjusted_mutual_information(x, y, average=average)))
+    assert abs(nmi - metrics.normalized_mutual_info_score(X, Y, average_method=average)) < 1e-10
+    assert abs(ami - metrics.adjusted_mutual_info_score(X, Y, average_method=average)) < 1e-10
+
+
+@pytest.mark.parametrize("x, y", [
+    ([3, 3, 3, 3], [1, 1, 1, 1]),           # one cluster each: 1 by convention
+    ([0, 0, 1, 1], [5, 5, 9, 9]),           # identical partitions
+    ([0, 1, 0, 1], [0, 0, 1, 1]),           # independent: MI = 0
+    ([0, 0, 0, 0], [0, 1, 2, 3]),           # one side a single cluster
+    ([0, 1, 2, 3], [0, 1, 2, 3]),           # all singletons
+])
+def test_special_cases_match_sklearn(backend, x, y):
+    xn, yn = native(backend, np.array(x)), native(backend, np.array(y))
+    for ours, theirs in [(E.normalized_mutual_information, metrics.normalized_mutual_info_score),
+                         (E.adjusted_mutual_information, metrics.adjusted_mutual_info_score)]:
+        assert float(to_np(ours(xn, yn))) == pytest.approx(theirs(x, y), abs=1e-12)
+    assert float(to_np(E.mutual_information_from_labels(xn, yn, base=math.e))) == \
+        pytest.approx(metrics.mutual_info_score(x, y), abs=1e-12)
+
+
+def test_ami_on_many_classes_and_unequal_clusters():
+    x = np.concatenate([np.zeros(3000, int), RNG.integers(1, 300, 4000)])
+    y = np.where(RNG.random(7000) < 0.5, x % 37, RNG.integers(0, 50, 7000))
+    assert abs(float(E.adjusted_mutual_information(x, y))
+               - metrics.adjusted_mutual_info_score(x, y)) < 1e-10
+
+
+# --- PMI of co-occurrences ------------------------------------------------------------------
+def pmi_reference(counts, alpha):
+    c = counts.astype(float)
+    n_c = c.sum(0) ** alpha
+    with np.errstate(divide="ignore"):
+        return np.log2(c / c.sum()) - np.log2(c.sum(1, keepdims=True) / c.sum()) \
+            - np.log2(n_c / n_c.sum())
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.75])
+def test_pmi_from_counts(backend, alpha):
+    counts = RNG.integers(0, 4, (5, 7))
+    want = pmi_reference(counts, alpha)
+    got = to_np(E.pmi_from_counts(native(backend, counts), context_smoothing=alpha))
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert np.isneginf(got[counts == 0]).all()
+    ppmi = to_np(E.pmi_from_counts(native(backend, counts), context_smoothing=alpha,
+                                   positive=True))
+    np.testing.assert_allclose(ppmi, np.maximum(want, 0), rtol=1e-12)
+
+
+def test_pmi_from_counts_is_batched():
+    counts = RNG.integers(1, 4, (3, 4, 5))
+    got = E.pmi_from_counts(counts)
+    for b in range(3):
+        np.testing.assert_allclose(got[b], pmi_reference(counts[b], 1.0), rtol=1e-12,
+                                   atol=1e-14)
+
+
+# --- errors -------------------------------------------------------------------------------
+def test_errors_name_the_argument(backend):
+    with pytest.raises(TypeError, match="x must hold integer"):
+        E.entropy_from_labels(native(backend, [0.5, 1.0]))
+    with pytest.raises(ValueError, match="1-D"):
+        E.mutual_information_from_labels(native(backend, np.zeros((2, 2), int)),
+                                         native(backend, np.zeros((2, 2), int)))
+    with pytest.raises(ValueError, match="same length"):
+        E.adjusted_mutual_information(native(backend, np.arange(3)), native(backend, np.arange(4)))
+    with pytest.raises(ValueError, match="method"):
+        E.entropy_from_counts(native(backend, COUNTS), method="mle")
+    with pytest.raises(ValueError, match="n_classes=2"):
+        E.entropy_from_labels(native(backend, np.arange(3)), n_classes=2)
+    with pytest.raises(ValueError, match="negative counts"):
+        E.entropy_from_counts(native(backend, [3.0, -1.0]), validate=True)
+    with pytest.raises(ValueError, match="empty"):
+        E.entropy_from_labels(native(backend, np.zeros(0, int)))
+    with pytest.raises(ValueError, match="average"):
+        E.normalized_mutual_information([0, 1], [0, 1], average="harmonic")
+    with pytest.raises(ValueError, match="context_smoothing"):
+        E.pmi_from_counts([[1, 2]], context_smoothing=0)
+
+
+def test_results_are_native(backend):
+    from tests.conftest import is_native
+    x = native(backend, X)
+    for r in (E.entropy_from_labels(x), E.mutual_information_from_labels(x, x),
+              E.contingency_table(x, x), E.entropy_from_counts(native(backend, COUNTS))):
+        assert is_native(backend, r)
