@@ -139,6 +139,13 @@ class Backend:
         s = x - self.amax(x, axis, keepdims=True)
         return s - self.log(self.sum(self.exp(s), axis, keepdims=True))
 
+    def logsumexp(self, x, axis: Axes):
+        """``log(sum(exp(x)))`` over ``axis``, computed as ``m + log(sum(exp(x - m)))`` with
+        ``m`` the maximum (-inf when every entry is -inf)."""
+        m = self.amax(x, axis, keepdims=True)
+        m = self.where(m > -math.inf, m, 0.0)
+        return self.log(self.sum(self.exp(x - m), axis)) + self.sum(m, axis)
+
     def nonnegative(self, x):
         """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""
         return self.where((x < 0) & (x > -math.inf), 0.0, x)

@@ -121,6 +121,9 @@ class TensorflowBackend(Backend):
             return _tf().nn.log_softmax(x, axis=axis[0])
         return super().log_softmax(x, axis)
 
+    def logsumexp(self, x, axis):
+        return _tf().reduce_logsumexp(x, axis=None if axis is None else list(axis))
+
     def take_last(self, x, idx):
         return _tf().gather(x, idx, batch_dims=len(idx.shape))
 

@@ -119,6 +119,9 @@ class TorchBackend(Backend):
     def nonnegative(self, x):
         return _torch().where(x.isneginf(), x, x.clamp_min(0))  # NaN stays: clamp_min keeps it
 
+    def logsumexp(self, x, axis):
+        return _torch().logsumexp(x, dim=tuple(range(x.ndim)) if axis is None else axis)
+
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
 

@@ -7,7 +7,10 @@ the same framework; entropies and informations are in bits by default (``base=2`
   :func:`entropy_from_labels`, :func:`contingency_table`, :func:`mutual_information_from_labels`,
   :func:`normalized_mutual_information`, :func:`adjusted_mutual_information`,
   :func:`pmi_from_counts`.
+- Neural MI bounds from a critic's scores (:mod:`.bounds`): :func:`infonce`, :func:`nwj`,
+  :func:`donsker_varadhan`.
 """
+from .bounds import donsker_varadhan, infonce, nwj
 from .discrete import (
     adjusted_mutual_information,
     contingency_table,
@@ -21,9 +24,12 @@ from .discrete import (
 __all__ = [
     "adjusted_mutual_information",
     "contingency_table",
+    "donsker_varadhan",
     "entropy_from_counts",
     "entropy_from_labels",
+    "infonce",
     "mutual_information_from_labels",
     "normalized_mutual_information",
+    "nwj",
     "pmi_from_counts",
 ]

@@ -1,0 +1,97 @@
+"""Variational lower bounds on mutual information from a critic's score matrix.
+
+``scores[..., i, j] = f(x_i, y_j)`` for a batch of N pairs ``(x_i, y_i)`` drawn from the joint
+distribution: the diagonal holds the positive pairs, the off-diagonal entries pair ``x_i`` with
+``y_j`` from other samples (draws from the product of the marginals). Each bound is
+differentiable in ``scores`` on every autograd backend (a training objective: maximize it).
+Shapes: ``(..., N, N)`` gives ``(...)``. Units of ``base`` (bits by default).
+"""
+from __future__ import annotations
+
+import math
+
+from .._frontend import Input, need_ndim, run
+
+Tensor = object
+
+
+def _prepare(fn):
+    def prepare(c):
+        shape = c.shape("scores")
+        need_ndim(fn, "scores", shape, 2)
+        rows, cols = shape[-2], shape[-1]
+        if rows is not None and cols is not None and rows != cols:
+            raise c.error(f"scores must be square over its last two axes (scores[..., i, j] = "
+                          f"f(x_i, y_j)), got shape {tuple(shape)}")
+        n = rows if rows is not None else cols
+        if n is None:
+            raise c.error("scores needs a known batch size N (its last two dimensions)")
+        if n < 2:
+            raise c.error(f"scores needs N >= 2 pairs, got N = {n}")
+        return {"n": n}
+    return prepare
+
+
+def infonce(scores: Tensor, *, base: float = 2) -> Tensor:
+    """InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019):
+    ``I_NCE = log N + mean_i (scores_ii - logsumexp_j scores_ij)``. At most ``log N``; low
+    variance, biased low when the MI exceeds ``log N``. It is ``log N - cross_entropy`` of
+    the rows as logits against the diagonal as labels.
+
+    >>> import numpy as np
+    >>> round(float(infonce(np.eye(4) * 5.0)), 4)
+    1.9711
+    """
+    return run("infonce", _infonce, [Input("scores", scores, "real")], base=base,
+               prepare=_prepare("infonce"))
+
+
+def _infonce(B, scores, n):
+    log_p = B.log_softmax(scores, (len(B.shape(scores)) - 1,))
+    return math.log(n) + B.sum(B.diagonal(log_p), (len(B.shape(scores)) - 2,)) / n
+
+
+def _log_mean_exp_off_diagonal(B, scores, n):
+    """``log mean_{i != j} exp(scores_ij)`` over the last two axes, computed with logsumexp."""
+    off = B.where(B.eye(n, scores), -math.inf, scores)
+    ndim = len(B.shape(scores))
+    return B.logsumexp(off, (ndim - 2, ndim - 1)) - math.log(n * (n - 1))
+
+
+def _mean_diagonal(B, scores, n):
+    return B.sum(B.diagonal(scores), (len(B.shape(scores)) - 2,)) / n
+
+
+def nwj(scores: Tensor, *, base: float = 2) -> Tensor:
+    """NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound):
+    ``I_NWJ = mean_i scores_ii - e^-1 mean_{i != j} exp(scores_ij)``. Unbiased for a fixed
+    critic, high variance; tight at ``scores = 1 + log(p(x,y) / (p(x) p(y)))``.
+
+    >>> import numpy as np
+    >>> round(float(nwj(np.ones((3, 3)))), 4)
+    0.0
+    """
+    return run("nwj", _nwj, [Input("scores", scores, "real")], base=base,
+               prepare=_prepare("nwj"))
+
+
+def _nwj(B, scores, n):
+    return _mean_diagonal(B, scores, n) - B.exp(_log_mean_exp_off_diagonal(B, scores, n) - 1.0)
+
+
+def donsker_varadhan(scores: Tensor, *, base: float = 2) -> Tensor:
+    """Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018):
+    ``I_DV = mean_i scores_ii - log mean_{i != j} exp(scores_ij)``, the log-mean-exp computed
+    with logsumexp (finite for scores of any size). Tight at
+    ``scores = log(p(x,y) / (p(x) p(y))) + c``.
+
+    >>> import numpy as np
+    >>> round(float(donsker_varadhan(np.eye(2) * 2.0)), 4)
+    2.8854
+    """
+    return run("donsker_varadhan", _donsker_varadhan, [Input("scores", scores, "real")],
+               base=base, prepare=_prepare("donsker_varadhan"))
+
+
+def _donsker_varadhan(B, scores, n):
+    return _mean_diagonal(B, scores, n) - _log_mean_exp_off_diagonal(B, scores, n)
