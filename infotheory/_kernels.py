@@ -139,7 +139,52 @@ def cross_entropy_labels(B, z, y, weight=None, ignore_index=None, label_smoothin
     return labelled(B, per_sample, z, y, weight, ignore_index, reduction)
 
 
+# --- neighbour search (the k-NN estimators) ---------------------------------------------------
+_BLOCK = 1 << 22  # distance entries computed at once: memory stays bounded for any n
+
+
+def _distance_block(B, a, b, metric):
+    """Distances between the rows of ``a`` (m, d) and ``b`` (n, d): (m, n). Euclidean ones are
+    returned squared (monotone: the caller takes the root of what it keeps)."""
+    diff = B.expand_dims(a, 1) - B.expand_dims(b, 0)
+    if metric == "chebyshev":
+        return B.amax(abs(diff), (2,))
+    return B.sum(diff * diff, (2,))
+
+
+def _blocks(B, x, ref):
+    n, d = B.shape(ref)
+    rows = max(1, _BLOCK // max(1, n * d))
+    return [(start, x[start:start + rows]) for start in range(0, B.shape(x)[0], rows)]
+
+
+def knn_distance(B, x, ref, k, metric, exclude_self):
+    """Distance from each row of ``x`` (m, d) to its k-th nearest row of ``ref`` (n, d); with
+    ``exclude_self`` (``ref`` is ``x``) the point itself does not count. ``metric``:
+    ``"euclidean"`` or ``"chebyshev"`` (max-norm). Brute force in row blocks."""
+    kth = k + 1 if exclude_self else k
+    out = [B.kth_smallest(_distance_block(B, rows, ref, metric), kth) for _, rows in _blocks(B, x, ref)]
+    out = B.concat(out)
+    return out if metric == "chebyshev" else out ** 0.5
+
+
+def count_within(B, x, radius, metric):
+    """For each row i of ``x`` (n, d): the number of other rows strictly closer than
+    ``radius[i]``."""
+    out = []
+    for start, rows in _blocks(B, x, x):
+        r = radius[start:start + B.shape(rows)[0]]
+        if metric != "chebyshev":
+            r = r * r
+        dist = _distance_block(B, rows, x, metric)
+        inside = B.sum(B.where(dist < B.expand_dims(r, 1), 1.0, 0.0 * dist), (1,))
+        out.append(inside - B.where(r > 0, 1.0, 0.0 * r))  # the point itself, at distance 0
+    return B.concat(out)
+
+
 GENERIC = {
+    "knn_distance": knn_distance,
+    "count_within": count_within,
     "cross_entropy_labels": cross_entropy_labels,
     "neg_sum_xlogx": neg_sum_xlogx,
     "neg_sum_xlogy": neg_sum_xlogy,

@@ -250,8 +250,8 @@ class Backend:
         """The k-th smallest entry (k >= 1) along the last axis."""
         raise NotImplementedError
 
-    def concat(self, xs: Sequence[Any]):
-        """Concatenation along axis 0."""
+    def concat(self, xs: Sequence[Any], axis: int = 0):
+        """Concatenation along ``axis``."""
         raise NotImplementedError
 
     def reshape(self, x, shape: Tuple[int, ...]):

@@ -207,8 +207,8 @@ class MXNetBackend(Backend):
     def kth_smallest(self, x, k):
         return _mx().npx.topk(x, k=k, axis=-1, ret_typ="value", is_ascend=True)[..., k - 1]
 
-    def concat(self, xs):
-        return _mx().np.concatenate(list(xs))
+    def concat(self, xs, axis=0):
+        return _mx().np.concatenate(list(xs), axis=axis)
 
     def reshape(self, x, shape):
         return x.reshape(shape)

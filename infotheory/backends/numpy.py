@@ -26,8 +26,11 @@ class NumpyBackend(Backend):
     distributions = ("numpy",)
     # NumPy has no autograd: its kernels write into one output buffer (ufuncs with out= and
     # where=), with no temporaries beyond a mask.
+    # The k-NN kernels use SciPy's k-d tree (cKDTree) when SciPy is installed: O(n log n)
+    # instead of the generic brute force's O(n^2).
     fused = {"neg_sum_xlogx": frozenset(), "neg_sum_xlogy": frozenset(),
-             "sum_xlogratio": frozenset(), "sum_pmi_terms": frozenset()}
+             "sum_xlogratio": frozenset(), "sum_pmi_terms": frozenset(),
+             "knn_distance": frozenset(), "count_within": frozenset()}
 
     def is_native(self, x):
         return isinstance(x, (np.ndarray, np.generic))
@@ -209,8 +212,8 @@ class NumpyBackend(Backend):
     def kth_smallest(self, x, k):
         return np.partition(x, k - 1, axis=-1)[..., k - 1]
 
-    def concat(self, xs):
-        return np.concatenate(xs)
+    def concat(self, xs, axis=0):
+        return np.concatenate(xs, axis=axis)
 
     def reshape(self, x, shape):
         return np.reshape(x, shape)
@@ -220,6 +223,53 @@ class NumpyBackend(Backend):
 
     def eye(self, n, like):
         return np.eye(n, dtype=bool)
+
+    def fused_knn_distance(self, x, ref, k, metric, exclude_self):
+        spatial = _spatial()
+        if spatial is None:
+            return NotImplemented
+        kth = k + 1 if exclude_self else k
+        p = np.inf if metric == "chebyshev" else 2
+        dist, _ = spatial.cKDTree(ref).query(x, k=[kth], p=p, workers=-1)
+        return dist[:, 0].astype(x.dtype, copy=False)
+
+    def fused_count_within(self, x, radius, metric):
+        limit = np.nextafter(radius, 0)  # at most nextafter(r, 0) is strictly less than r
+        if x.shape[1] == 1:
+            inside = _count_1d(x[:, 0], limit)
+        else:
+            spatial = _spatial()
+            if spatial is None:
+                return NotImplemented
+            p = np.inf if metric == "chebyshev" else 2
+            inside = spatial.cKDTree(x).query_ball_point(x, limit, p=p, return_length=True,
+                                                         workers=-1)
+        return np.where(radius > 0, inside - 1, 0).astype(x.dtype)  # less the point itself
+
+
+def _count_1d(v, limit):
+    """For each ``v[i]``: how many ``v[j]`` have ``|v[j] - v[i]| <= limit[i]`` (differences in
+    floating point, as a k-d tree computes them). Binary search in the sorted values, then the
+    bounds are moved past values that the rounding of ``v[i] +- limit[i]`` misplaced."""
+    s = np.sort(v)
+    n = s.size
+    hi = np.searchsorted(s, v + limit, "right")  # first index past the range
+    lo = np.searchsorted(s, v - limit, "left")   # first index in the range
+    for _ in range(2):
+        hi += (hi < n) & (s[np.minimum(hi, n - 1)] - v <= limit)
+        hi -= (hi > 0) & (s[np.maximum(hi - 1, 0)] - v > limit)
+        lo -= (lo > 0) & (v - s[np.maximum(lo - 1, 0)] <= limit)
+        lo += (lo < n) & (v - s[np.minimum(lo, n - 1)] > limit)
+    return hi - lo
+
+
+def _spatial():
+    """``scipy.spatial`` when SciPy is installed, else None."""
+    try:
+        import scipy.spatial
+    except ImportError:  # pragma: no cover - SciPy is in every tested environment
+        return None
+    return scipy.spatial
 
 
 def _special():

@@ -188,8 +188,8 @@ class TensorflowBackend(Backend):
     def kth_smallest(self, x, k):
         return 0.0 - _tf().math.top_k(0.0 - x, k=k).values[..., k - 1]
 
-    def concat(self, xs):
-        return _tf().concat(list(xs), 0)
+    def concat(self, xs, axis=0):
+        return _tf().concat(list(xs), axis)
 
     def reshape(self, x, shape):
         return _tf().reshape(x, shape)

@@ -200,8 +200,8 @@ class TorchBackend(Backend):
     def kth_smallest(self, x, k):
         return _torch().kthvalue(x, k, dim=-1).values
 
-    def concat(self, xs):
-        return _torch().cat(list(xs))
+    def concat(self, xs, axis=0):
+        return _torch().cat(list(xs), dim=axis)
 
     def reshape(self, x, shape):
         return x.reshape(shape)
