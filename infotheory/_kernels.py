@@ -140,46 +140,130 @@ def cross_entropy_labels(B, z, y, weight=None, ignore_index=None, label_smoothin
 
 
 # --- neighbour search (the k-NN estimators) ---------------------------------------------------
-_BLOCK = 1 << 22  # distance entries computed at once: memory stays bounded for any n
+# Exact, without an n x n matrix. The reference points are sorted by their first coordinate and
+# the queries too; a block of consecutive queries is compared with one contiguous slice of the
+# sorted points (a superset of what it needs: extra points are real points, so a k-th smallest
+# distance or a count over them is still exact). The slice starts as the block +- a window of
+# about sqrt(k n) points; if a query's k-th distance over it reaches past the slice's ends along
+# the first coordinate, the block is recomputed over the wider slice that covers it. For
+# continuous low-dimensional data this is about O(n sqrt(k n) d) work in blocks of bounded size.
+_BLOCK = 1 << 21  # distance entries computed at once
 
 
-def _distance_block(B, a, b, metric):
-    """Distances between the rows of ``a`` (m, d) and ``b`` (n, d): (m, n). Euclidean ones are
-    returned squared (monotone: the caller takes the root of what it keeps)."""
-    diff = B.expand_dims(a, 1) - B.expand_dims(b, 0)
-    if metric == "chebyshev":
-        return B.amax(abs(diff), (2,))
-    return B.sum(diff * diff, (2,))
+def _sorted(B, x):
+    """``x``'s rows sorted by the first coordinate, that coordinate, and the order."""
+    order = B.argsort(x[:, 0])
+    s = B.take_rows(x, order)
+    return s, s[:, 0], order
 
 
-def _blocks(B, x, ref):
-    n, d = B.shape(ref)
-    rows = max(1, _BLOCK // max(1, n * d))
-    return [(start, x[start:start + rows]) for start in range(0, B.shape(x)[0], rows)]
+def _unsort(B, values, order):
+    return B.take(values, B.argsort(order))
+
+
+def _strip(B, first, q, reach):
+    """``[lo, hi)``: the sorted points whose first coordinate is within ``reach`` of each
+    query's (one more each side: the rounding of ``q +- reach`` must not leave one out)."""
+    n = B.shape(first)[0]
+    lo = B.searchsorted(first, q - reach, "left") - 1
+    hi = B.searchsorted(first, q + reach, "right") + 1
+    return B.where(lo < 0, 0, lo), B.where(hi > n, n, hi)
+
+
+def _kth_in_strips(B, s, queries, lo, hi, kth, metric):
+    """The k-th smallest distance from each query to the sorted points ``s[lo:hi]`` (its own
+    strip; gathered, padded to the widest, in chunks of bounded size)."""
+    n, d = B.shape(s)
+    width = max(1, B.item(B.amax(hi - lo, None)))
+    offsets = B.expand_dims(B.arange(width, lo), 0)
+    rows = max(1, _BLOCK // (width * d))
+    out = []
+    for start in range(0, B.shape(queries)[0], rows):
+        idx = B.expand_dims(lo[start:start + rows], 1) + offsets
+        valid = idx < B.expand_dims(hi[start:start + rows], 1)
+        cand = B.take_rows(s, B.where(valid, idx, n - 1))
+        dist = B.distances(B.expand_dims(queries[start:start + rows], 1), cand, metric)[:, 0]
+        out.append(B.kth_smallest(B.where(valid, dist, math.inf), kth))
+    return B.concat(out)
 
 
 def knn_distance(B, x, ref, k, metric, exclude_self):
     """Distance from each row of ``x`` (m, d) to its k-th nearest row of ``ref`` (n, d); with
     ``exclude_self`` (``ref`` is ``x``) the point itself does not count. ``metric``:
-    ``"euclidean"`` or ``"chebyshev"`` (max-norm). Brute force in row blocks."""
+    ``"euclidean"`` or ``"chebyshev"`` (max-norm).
+
+    Each block of consecutive sorted queries is first compared with one slice of the sorted
+    points around it; the few queries whose k-th distance reaches past that slice along the
+    first coordinate (sparse regions) are then done over their own strip."""
     kth = k + 1 if exclude_self else k
-    out = [B.kth_smallest(_distance_block(B, rows, ref, metric), kth) for _, rows in _blocks(B, x, ref)]
-    out = B.concat(out)
-    return out if metric == "chebyshev" else out ** 0.5
+    s, first, _ = _sorted(B, ref)
+    xs, q, order = _sorted(B, x)
+    m, d = B.shape(x)
+    n = B.shape(ref)[0]
+    pos = B.to_numpy(B.searchsorted(first, q, "left"))  # host: slice bounds only
+    half = max(kth, int(math.sqrt(kth * n)))
+    rows = max(1, min(2 * half, _BLOCK // max(1, 4 * half * d)))
+    out = []
+    for start in range(0, m, rows):
+        stop = min(start + rows, m)
+        qb, fb = xs[start:stop], q[start:stop]
+        lo = max(0, int(pos[start]) - half)
+        hi = min(n, max(int(pos[stop - 1]) + half, lo + kth))
+        lo = min(lo, hi - kth)
+        kd = B.kth_smallest(B.distances(qb, s[lo:hi], metric), kth)  # exact where the strip of kd lies inside [lo, hi)
+        slo, shi = _strip(B, first, fb, kd)
+        outside = (slo < lo) | (shi > hi)
+        if B.item(B.sum(B.where(outside, 1.0, 0.0 * kd), None)):
+            redo = B.flatnonzero(outside)
+            exact = _kth_in_strips(B, s, B.take_rows(qb, redo), B.take(slo, redo),
+                                   B.take(shi, redo), kth, metric)
+            rank = B.cumsum(outside) - 1
+            kd = B.where(outside, B.take(exact, B.where(rank < 0, 0, rank)), kd)
+        out.append(kd)
+    return _unsort(B, B.concat(out), order)
 
 
 def count_within(B, x, radius, metric):
     """For each row i of ``x`` (n, d): the number of other rows strictly closer than
-    ``radius[i]``."""
+    ``radius[i]`` (by binary search for d = 1, over each point's strip otherwise)."""
+    if B.shape(x)[1] == 1:
+        return _count_within_1d(B, x[:, 0], radius)
+    s, first, order = _sorted(B, x)
+    r = B.take(radius, order)
+    lo, hi = _strip(B, first, first, r)
+    n, d = B.shape(s)
+    width = max(1, B.item(B.amax(hi - lo, None)))
+    offsets = B.expand_dims(B.arange(width, lo), 0)
+    rows = max(1, _BLOCK // (width * d))
     out = []
-    for start, rows in _blocks(B, x, x):
-        r = radius[start:start + B.shape(rows)[0]]
-        if metric != "chebyshev":
-            r = r * r
-        dist = _distance_block(B, rows, x, metric)
-        inside = B.sum(B.where(dist < B.expand_dims(r, 1), 1.0, 0.0 * dist), (1,))
-        out.append(inside - B.where(r > 0, 1.0, 0.0 * r))  # the point itself, at distance 0
-    return B.concat(out)
+    for start in range(0, n, rows):
+        idx = B.expand_dims(lo[start:start + rows], 1) + offsets
+        valid = idx < B.expand_dims(hi[start:start + rows], 1)
+        cand = B.take_rows(s, B.where(valid, idx, n - 1))
+        dist = B.distances(B.expand_dims(s[start:start + rows], 1), cand, metric)[:, 0]
+        rb = B.expand_dims(r[start:start + rows], 1)
+        out.append(B.sum(B.where(valid & (dist < rb), 1.0, 0.0 * dist), (1,)))
+    counted = _unsort(B, B.concat(out), order)
+    return counted - B.where(radius > 0, 1.0, 0.0 * radius)  # the point itself, at distance 0
+
+
+def _count_within_1d(B, v, radius):
+    """:func:`count_within` for scalars by binary search in the sorted values: the points with
+    ``|v_j - v_i| < r_i`` form a contiguous range; its ends from ``v_i -+ r_i`` are moved past
+    values that the rounding of that sum misplaced (the test is the rounded difference, as a
+    k-d tree computes it)."""
+    s = B.take(v, B.argsort(v))
+    n = B.shape(s)[0]
+    last = n - 1
+    hi = B.searchsorted(s, v + radius, "left")  # first index past the range
+    lo = B.searchsorted(s, v - radius, "right")  # first index in the range
+    for _ in range(2):
+        hi = B.where((hi < n) & (B.take(s, B.where(hi < n, hi, last)) - v < radius), hi + 1, hi)
+        hi = B.where((hi > 0) & (B.take(s, B.where(hi > 0, hi - 1, 0)) - v >= radius), hi - 1, hi)
+        lo = B.where((lo > 0) & (v - B.take(s, B.where(lo > 0, lo - 1, 0)) < radius), lo - 1, lo)
+        lo = B.where((lo < n) & (v - B.take(s, B.where(lo < n, lo, last)) >= radius), lo + 1, lo)
+    inside = B.cast(hi - lo, v.dtype)
+    return inside - B.where(radius > 0, 1.0, 0.0 * radius)
 
 
 GENERIC = {

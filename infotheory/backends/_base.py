@@ -246,6 +246,29 @@ class Backend:
         series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132)))))
         return self.log(y) - 0.5 / y - series - shift
 
+    def argsort(self, x):
+        """int64 indices that sort a 1-D tensor ascending."""
+        raise NotImplementedError
+
+    def searchsorted(self, sorted_x, v, side: str):
+        """int64 insertion indices of ``v`` in the 1-D ascending ``sorted_x`` (``side``: "left"
+        or "right", as NumPy's)."""
+        raise NotImplementedError
+
+    def take_rows(self, x, idx):
+        """``x[idx]`` along axis 0 for an integer ``idx`` of any shape."""
+        raise NotImplementedError
+
+    def distances(self, a, b, metric: str):
+        """Distances between the points (rows) of ``a`` (..., P, d) and ``b`` (..., Q, d):
+        (..., P, Q); ``metric`` "euclidean" or "chebyshev" (max-norm). Computed from the
+        coordinate differences (never from ``|a|^2 + |b|^2 - 2 a.b``, which cancels)."""
+        diff = self.expand_dims(a, -2) - self.expand_dims(b, -3)
+        last = (len(self.shape(diff)) - 1,)
+        if metric == "chebyshev":
+            return self.amax(abs(diff), last)
+        return self.sum(diff * diff, last) ** 0.5
+
     def kth_smallest(self, x, k: int):
         """The k-th smallest entry (k >= 1) along the last axis."""
         raise NotImplementedError

@@ -204,6 +204,15 @@ class MXNetBackend(Backend):
 
     # digamma: MXNet has none; the generic series (error below 1e-14) runs.
 
+    def argsort(self, x):
+        return _mx().np.argsort(x).astype(np.int64)
+
+    def searchsorted(self, sorted_x, v, side):
+        return _mx().np.searchsorted(sorted_x, v, side=side).astype(np.int64)
+
+    def take_rows(self, x, idx):
+        return _mx().np.take(x, idx, axis=0)
+
     def kth_smallest(self, x, k):
         return _mx().npx.topk(x, k=k, axis=-1, ret_typ="value", is_ascend=True)[..., k - 1]
 

@@ -209,6 +209,15 @@ class NumpyBackend(Backend):
         special = _special()
         return special.digamma(x) if special is not None else super().digamma(x)
 
+    def argsort(self, x):
+        return np.argsort(x, kind="stable")
+
+    def searchsorted(self, sorted_x, v, side):
+        return np.searchsorted(sorted_x, v, side).astype(np.int64, copy=False)
+
+    def take_rows(self, x, idx):
+        return x[idx]
+
     def kth_smallest(self, x, k):
         return np.partition(x, k - 1, axis=-1)[..., k - 1]
 
@@ -234,33 +243,14 @@ class NumpyBackend(Backend):
         return dist[:, 0].astype(x.dtype, copy=False)
 
     def fused_count_within(self, x, radius, metric):
+        spatial = _spatial()
+        if spatial is None or x.shape[1] == 1:  # 1-D: the generic binary search is faster
+            return NotImplemented
+        p = np.inf if metric == "chebyshev" else 2
         limit = np.nextafter(radius, 0)  # at most nextafter(r, 0) is strictly less than r
-        if x.shape[1] == 1:
-            inside = _count_1d(x[:, 0], limit)
-        else:
-            spatial = _spatial()
-            if spatial is None:
-                return NotImplemented
-            p = np.inf if metric == "chebyshev" else 2
-            inside = spatial.cKDTree(x).query_ball_point(x, limit, p=p, return_length=True,
-                                                         workers=-1)
+        inside = spatial.cKDTree(x).query_ball_point(x, limit, p=p, return_length=True,
+                                                     workers=-1)
         return np.where(radius > 0, inside - 1, 0).astype(x.dtype)  # less the point itself
-
-
-def _count_1d(v, limit):
-    """For each ``v[i]``: how many ``v[j]`` have ``|v[j] - v[i]| <= limit[i]`` (differences in
-    floating point, as a k-d tree computes them). Binary search in the sorted values, then the
-    bounds are moved past values that the rounding of ``v[i] +- limit[i]`` misplaced."""
-    s = np.sort(v)
-    n = s.size
-    hi = np.searchsorted(s, v + limit, "right")  # first index past the range
-    lo = np.searchsorted(s, v - limit, "left")   # first index in the range
-    for _ in range(2):
-        hi += (hi < n) & (s[np.minimum(hi, n - 1)] - v <= limit)
-        hi -= (hi > 0) & (s[np.maximum(hi - 1, 0)] - v > limit)
-        lo -= (lo > 0) & (v - s[np.maximum(lo - 1, 0)] <= limit)
-        lo += (lo < n) & (v - s[np.minimum(lo, n - 1)] > limit)
-    return hi - lo
 
 
 def _spatial():

@@ -185,6 +185,17 @@ class TensorflowBackend(Backend):
     def digamma(self, x):
         return _tf().math.digamma(x)
 
+    def argsort(self, x):
+        tf = _tf()
+        return tf.cast(tf.argsort(x, stable=True), tf.int64)
+
+    def searchsorted(self, sorted_x, v, side):
+        tf = _tf()
+        return tf.searchsorted(sorted_x, v, side=side, out_type=tf.int64)
+
+    def take_rows(self, x, idx):
+        return _tf().gather(x, idx)
+
     def kth_smallest(self, x, k):
         return 0.0 - _tf().math.top_k(0.0 - x, k=k).values[..., k - 1]
 

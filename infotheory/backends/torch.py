@@ -197,8 +197,22 @@ class TorchBackend(Backend):
     def digamma(self, x):
         return _torch().digamma(x)
 
+    def argsort(self, x):
+        return _torch().argsort(x, stable=True)
+
+    def searchsorted(self, sorted_x, v, side):
+        return _torch().searchsorted(sorted_x.contiguous(), v.contiguous(), right=side == "right")
+
+    def take_rows(self, x, idx):
+        return x[idx]
+
+    def distances(self, a, b, metric):
+        # no matrix-product shortcut for Euclidean distances: it cancels catastrophically
+        return _torch().cdist(a, b, p=float("inf") if metric == "chebyshev" else 2.0,
+                              compute_mode="donot_use_mm_for_euclid_dist")
+
     def kth_smallest(self, x, k):
-        return _torch().kthvalue(x, k, dim=-1).values
+        return _torch().topk(x, k, dim=-1, largest=False).values[..., k - 1]
 
     def concat(self, xs, axis=0):
         return _torch().cat(list(xs), dim=axis)
