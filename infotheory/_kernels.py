@@ -262,8 +262,8 @@ def _count_within_1d(B, v, radius):
         hi = B.where((hi > 0) & (B.take(s, B.where(hi > 0, hi - 1, 0)) - v >= radius), hi - 1, hi)
         lo = B.where((lo > 0) & (v - B.take(s, B.where(lo > 0, lo - 1, 0)) < radius), lo - 1, lo)
         lo = B.where((lo < n) & (v - B.take(s, B.where(lo < n, lo, last)) >= radius), lo + 1, lo)
-    inside = B.cast(hi - lo, v.dtype)
-    return inside - B.where(radius > 0, 1.0, 0.0 * radius)
+    inside = B.cast(hi - lo, v.dtype) - 1.0  # less the point itself
+    return B.where(radius > 0, inside, 0.0 * radius)  # nothing is closer than 0
 
 
 GENERIC = {

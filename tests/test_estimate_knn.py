@@ -1,0 +1,198 @@
+"""k-NN estimators on every backend against independent references: scikit-learn's KSG
+(``_compute_mi_cc``, a KD-tree), ennemi's Kozachenko-Leonenko entropy, plain O(n^2) NumPy
+transcriptions of the published formulas (SciPy distances and digamma), and Gaussian closed
+forms. Also the neighbour search itself (strips, ties, duplicates) and NumPy's cKDTree
+kernels against the generic ones."""
+import math
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+from scipy.special import digamma, gammaln
+
+pytest.importorskip("sklearn")
+import ennemi  # noqa: E402
+from sklearn.feature_selection._mutual_info import _compute_mi_cc  # noqa: E402
+
+import infotheory as it  # noqa: E402
+from infotheory import _kernels as K  # noqa: E402
+from infotheory.estimate import (differential_entropy, kl_divergence_knn,  # noqa: E402
+                                 mutual_information_ksg)
+from tests.conftest import native, to_np  # noqa: E402
+
+RNG = np.random.default_rng(11)
+N = 500
+X1 = RNG.normal(size=N)
+Y1 = 0.8 * X1 + 0.6 * RNG.normal(size=N)
+X3 = RNG.normal(size=(N, 3))
+Y2 = np.stack([X3[:, 0] + 0.5 * RNG.normal(size=N), RNG.normal(size=N)], 1)
+
+
+# --- plain references: every pairwise distance, then the formulas ---------------------------
+def kth(d, k):
+    return np.sort(d, axis=1)[:, k - 1]
+
+
+def ref_entropy(x, k):
+    x = x.reshape(len(x), -1)
+    n, d = x.shape
+    eps = kth(cdist(x, x), k + 1)  # the point itself is at distance 0
+    log_vd = d / 2 * math.log(math.pi) - gammaln(d / 2 + 1)
+    return digamma(n) - digamma(k) + log_vd + d * np.mean(np.log(eps))
+
+
+def ref_ksg(x, y, k):
+    x, y = x.reshape(len(x), -1), y.reshape(len(y), -1)
+    n = len(x)
+    dx, dy = cdist(x, x, "chebyshev"), cdist(y, y, "chebyshev")
+    eps = kth(np.maximum(dx, dy), k + 1)
+    nx = (dx < eps[:, None]).sum(1) - 1
+    ny = (dy < eps[:, None]).sum(1) - 1
+    return digamma(k) + digamma(n) - np.mean(digamma(nx + 1) + digamma(ny + 1))
+
+
+def ref_kl(x, y, k):
+    x, y = x.reshape(len(x), -1), y.reshape(len(y), -1)
+    n, d = x.shape
+    rho, nu = kth(cdist(x, x), k + 1), kth(cdist(x, y), k)
+    return d * np.mean(np.log(nu / rho)) + math.log(len(y) / (n - 1))
+
+
+# --- values -------------------------------------------------------------------------------
+def test_ksg_matches_sklearn(backend):
+    got = float(to_np(mutual_information_ksg(native(backend, X1), native(backend, Y1),
+                                             base=math.e)))
+    assert got == pytest.approx(_compute_mi_cc(X1, Y1, 3), rel=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 3, 6])
+def test_ksg_multivariate_matches_reference(backend, k):
+    got = float(to_np(mutual_information_ksg(native(backend, X3), native(backend, Y2), k=k,
+                                             base=math.e)))
+    assert got == pytest.approx(ref_ksg(X3, Y2, k), rel=1e-12)
+
+
+def test_entropy_matches_ennemi_and_reference(backend):
+    got = float(to_np(differential_entropy(native(backend, X1), base=math.e)))
+    assert got == pytest.approx(ref_entropy(X1, 3), rel=1e-12)
+    # ennemi (max-norm form, the same for d = 1) uses a digamma approximation good to ~1e-6
+    assert got == pytest.approx(float(ennemi.estimate_entropy(X1, k=3)), abs=1e-5)
+    got = float(to_np(differential_entropy(native(backend, X3), k=5, base=math.e)))
+    assert got == pytest.approx(ref_entropy(X3, 5), rel=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 4])
+def test_kl_matches_reference(backend, k):
+    y = RNG.normal(size=(300, 3)) * 1.5 + 0.3
+    got = float(to_np(kl_divergence_knn(native(backend, X3), native(backend, y), k=k,
+                                        base=math.e)))
+    assert got == pytest.approx(ref_kl(X3, y, k), rel=1e-12)
+
+
+def test_gaussian_closed_forms():
+    """n = 20000 samples: the estimators' standard errors are about sqrt(var / n) with a
+    per-sample variance of order 1 (trigamma(k) for the log-distances), i.e. ~0.01 nats;
+    the tolerances are 5 such errors, and the seed is fixed."""
+    rng = np.random.default_rng(0)
+    n, sigma, rho = 20000, 2.0, 0.8
+    x = rng.normal(0, sigma, n)
+    assert float(differential_entropy(x, base=math.e)) == pytest.approx(
+        0.5 * math.log(2 * math.pi * math.e * sigma ** 2), abs=0.05)
+    y = rho * x / sigma + math.sqrt(1 - rho ** 2) * rng.normal(size=n)
+    assert float(mutual_information_ksg(x, y, base=math.e)) == pytest.approx(
+        -0.5 * math.log(1 - rho ** 2), abs=0.05)
+    p, q = rng.normal(0, 1, n), rng.normal(1, 1, n)
+    assert float(kl_divergence_knn(p, q, base=math.e)) == pytest.approx(0.5, abs=0.05)
+
+
+def test_independent_ksg_is_not_clipped():
+    rng = np.random.default_rng(5)
+    vals = [float(mutual_information_ksg(rng.normal(size=400), rng.normal(size=400)))
+            for _ in range(8)]
+    assert min(vals) < 0 < max(vals) and max(abs(v) for v in vals) < 0.1
+
+
+def test_results_keep_dtype_and_framework(backend):
+    from tests.conftest import dtype_name, is_native
+    r = differential_entropy(native(backend, X1, "float32"))
+    assert is_native(backend, r)
+    if backend != "mxnet.nd":
+        assert dtype_name(r) == "float32"
+    assert float(to_np(r)) == pytest.approx(ref_entropy(X1, 3) / math.log(2), rel=1e-5)
+
+
+# --- the neighbour search -------------------------------------------------------------------
+def test_ties_on_a_grid_match_sklearn(backend):
+    """Every distance a multiple of 0.25: ties everywhere, and 'strictly closer' decides."""
+    rng = np.random.default_rng(2)
+    x = rng.permutation(400) * 0.25
+    y = (x + rng.integers(-20, 20, 400)) * 0.25
+    got = float(to_np(mutual_information_ksg(native(backend, x), native(backend, y),
+                                             base=math.e)))
+    assert got == pytest.approx(_compute_mi_cc(x, y, 3), rel=1e-12)
+
+
+def test_sparse_regions_and_clusters(backend):
+    """Two far clusters and outliers: some queries reach past their first slice."""
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.normal(0, 0.01, (300, 2)), rng.normal(50, 5, (200, 2)),
+                        [[1e3, -1e3], [-1e3, 1e3]]])
+    y = x[:, :1] + rng.normal(size=(502, 1))
+    got = float(to_np(mutual_information_ksg(native(backend, x), native(backend, y), k=2,
+                                             base=math.e)))
+    assert got == pytest.approx(ref_ksg(x, y, 2), rel=1e-12)
+    got = float(to_np(differential_entropy(native(backend, x), base=math.e)))
+    assert got == pytest.approx(ref_entropy(x, 3), rel=1e-12)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "chebyshev"])
+def test_numpy_tree_kernels_equal_the_generic_search(metric):
+    B = it.backend_of(np.ones(1))
+    assert "knn_distance" in B.fused and "count_within" in B.fused
+    x, ref = RNG.normal(size=(300, 2)), RNG.normal(size=(250, 2))
+    for args in [(x, x, 3, metric, True), (x, ref, 2, metric, False)]:
+        np.testing.assert_allclose(B.fused_knn_distance(*args), K.knn_distance(B, *args),
+                                   rtol=1e-15)
+    radius = K.knn_distance(B, x, x, 3, metric, True)
+    np.testing.assert_array_equal(B.fused_count_within(x, radius, metric),
+                                  K.count_within(B, x, radius, metric))
+    np.testing.assert_array_equal(K.count_within(B, x, radius, metric),
+                                  (cdist(x, x, metric) < radius[:, None]).sum(1) - 1)
+
+
+def test_one_dimensional_counts_equal_brute_force(backend):
+    if backend == "mxnet.nd":
+        pytest.skip("kernels take mxnet.numpy arrays (the public functions convert mx.nd ones)")
+    v = np.round(RNG.normal(size=300), 1)  # many equal values: ties at the radius
+    r = np.abs(RNG.normal(size=300)) * 0.3
+    r[:5] = 0.0
+    B = it.backend_of(native(backend, v))
+    got = to_np(K.count_within(B, native(backend, v[:, None]), native(backend, r),
+                               "chebyshev"))
+    want = (np.abs(v[None, :] - v[:, None]) < r[:, None]).sum(1) - (r > 0)
+    np.testing.assert_array_equal(got, want)
+
+
+# --- errors ---------------------------------------------------------------------------------
+def test_duplicates_raise_instead_of_infinities(backend):
+    x = native(backend, np.array([0.0, 0.0, 1.0, 2.0, 3.0, 3.0]))
+    with pytest.raises(ValueError, match="duplicate points"):
+        differential_entropy(x, k=1)
+    with pytest.raises(ValueError, match="duplicate"):
+        kl_divergence_knn(x, native(backend, np.array([0.5, 1.5, 2.5])), k=1)
+    with pytest.raises(ValueError, match="duplicate"):
+        mutual_information_ksg(x, x, k=1)
+
+
+def test_argument_errors(backend):
+    x = native(backend, X3)
+    with pytest.raises(ValueError, match="same number of samples"):
+        mutual_information_ksg(x, native(backend, X1[:10]))
+    with pytest.raises(ValueError, match="same dimension"):
+        kl_divergence_knn(x, native(backend, X1))
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        differential_entropy(x, k=0)
+    with pytest.raises(ValueError, match="needs at least"):
+        differential_entropy(native(backend, X1[:3]), k=3)
+    with pytest.raises(ValueError, match=r"\(n, d\)"):
+        differential_entropy(native(backend, np.zeros((2, 2, 2))))
