@@ -29,6 +29,16 @@ from .mxnet_compat import import_mxnet
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    # ``it.estimate`` without an explicit import (loaded on first use: ``import infotheory``
+    # stays small)
+    if name == "estimate":
+        import importlib
+
+        return importlib.import_module(".estimate", __name__)
+    raise AttributeError(f"module 'infotheory' has no attribute {name!r}")
+
 __all__ = [
     "Backend",
     "available_backends",
