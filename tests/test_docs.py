@@ -8,6 +8,10 @@ import sys
 import pytest
 
 import infotheory
+import infotheory.estimate.bounds
+import infotheory.estimate.discrete
+import infotheory.estimate.knn
+import infotheory.losses
 import infotheory.measures
 from tests.conftest import require
 
@@ -42,7 +46,9 @@ def test_readme_values_match_the_comments():
             assert f"{value:.10f}".startswith(m.group(2)), line
 
 
-@pytest.mark.parametrize("module", [infotheory, infotheory.measures])
+@pytest.mark.parametrize("module", [infotheory, infotheory.measures, infotheory.losses,
+                                    infotheory.estimate.discrete, infotheory.estimate.knn,
+                                    infotheory.estimate.bounds])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
