@@ -45,6 +45,7 @@ test-numpy2: $(STAMP2)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/train_step.py
+	$(BIN)/python benchmarks/estimators.py --json benchmarks/estimators.json
 
 clean:
 	rm -rf $(VENV) $(VENV2) build *.egg-info

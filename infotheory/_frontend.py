@@ -38,6 +38,7 @@ class Input:
     value: Any
     kind: str = "dist"
     optional: bool = False
+    hint: str = ""  # appended to a dtype error: what to call instead
 
 
 class Call:
@@ -197,7 +198,7 @@ def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[s
         if resolved == "labels":
             if kind not in "iu":
                 raise TypeError(f"{fn}: {inp.name} must hold integer class indices, got a "
-                                f"floating dtype")
+                                f"floating dtype{inp.hint}")
             kinds[inp.name] = "labels"
             tensors[inp.name] = x  # converted below, once a native float gives the device
             continue

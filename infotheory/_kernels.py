@@ -200,6 +200,13 @@ def knn_distance(B, x, ref, k, metric, exclude_self):
     xs, q, order = _sorted(B, x)
     m, d = B.shape(x)
     n = B.shape(ref)[0]
+    if d == 1:  # the k nearest of a scalar are among the kth sorted values on each side
+        window = min(n, 2 * kth)
+        start = B.searchsorted(first, q, "left") - kth
+        start = B.where(start < 0, 0, B.where(start > n - window, n - window, start))
+        idx = B.expand_dims(start, 1) + B.expand_dims(B.arange(window, start), 0)
+        near = B.take(first, idx)
+        return _unsort(B, B.kth_smallest(abs(near - B.expand_dims(q, 1)), kth), order)
     pos = B.to_numpy(B.searchsorted(first, q, "left"))  # host: slice bounds only
     half = max(kth, int(math.sqrt(kth * n)))
     rows = max(1, min(2 * half, _BLOCK // max(1, 4 * half * d)))

@@ -5,7 +5,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import infotheory as it
+from tests.conftest import require
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,3 +43,17 @@ def test_training_step_script_runs_quick_and_each_pair_agrees(tmp_path):
     assert len(rows) >= 7
     for r in rows:  # ours and the native formulation compute the same loss
         assert r["same_value"], r
+
+
+def test_estimator_benchmark_runs_quick_and_values_agree(tmp_path):
+    pytest.importorskip("sklearn")
+    require("torch")
+    path = tmp_path / "est.json"
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "estimators.py"),
+                          "--quick", "--repeats", "1", "--json", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = json.loads(path.read_text())["results"]
+    assert len(rows) == 6
+    for r in rows:  # each candidate computed the same estimate
+        assert r["differs"] == [], (r["case"], r["differs"])

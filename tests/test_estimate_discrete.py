@@ -207,8 +207,11 @@ def test_pmi_from_counts_is_batched():
 
 # --- errors -------------------------------------------------------------------------------
 def test_errors_name_the_argument(backend):
-    with pytest.raises(TypeError, match="x must hold integer"):
+    with pytest.raises(TypeError, match="x must hold integer.*differential_entropy"):
         E.entropy_from_labels(native(backend, [0.5, 1.0]))
+    with pytest.raises(TypeError, match="y must hold integer.*mutual_information_ksg"):
+        E.mutual_information_from_labels(native(backend, np.arange(2)),
+                                         native(backend, [0.5, 1.0]))
     with pytest.raises(ValueError, match="1-D"):
         E.mutual_information_from_labels(native(backend, np.zeros((2, 2), int)),
                                          native(backend, np.zeros((2, 2), int)))

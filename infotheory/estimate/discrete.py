@@ -16,6 +16,8 @@ from .._frontend import Input, axes, run
 from ._common import check_method, codes, same_length, table
 
 Tensor = object
+_FLOAT_LABELS = ("; for continuous samples use infotheory.estimate.differential_entropy or "
+                 "mutual_information_ksg (k-nearest neighbours)")
 
 ENTROPY_METHODS = ("plugin", "miller_madow", "chao_shen", "james_stein")
 MI_METHODS = ("plugin", "miller_madow")
@@ -112,7 +114,7 @@ def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
     if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, int)
                                   or n_classes < 1):
         raise ValueError(f"{fn}: n_classes must be a positive int or None, got {n_classes!r}")
-    return run(fn, _entropy_labels, [Input("x", x, "labels")], base=base,
+    return run(fn, _entropy_labels, [Input("x", x, "labels", hint=_FLOAT_LABELS)], base=base,
                prepare=lambda c: {"n": same_length(c, "x")}, nonnegative=method == "plugin",
                method=method, n_classes=n_classes)
 
@@ -140,7 +142,7 @@ def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     """
     fn = "contingency_table"
     return run(fn, lambda B, x, y, n: table(fn, B, x, y, n),
-               [Input("x", x, "labels"), Input("y", y, "labels")],
+               [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)],
                prepare=lambda c: {"n": same_length(c, "x", "y")})
 
 
@@ -159,7 +161,7 @@ def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
     """
     fn = "mutual_information_from_labels"
     check_method(fn, method, MI_METHODS)
-    return run(fn, _mi_labels, [Input("x", x, "labels"), Input("y", y, "labels")], base=base,
+    return run(fn, _mi_labels, [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)], base=base,
                prepare=lambda c: {"n": same_length(c, "x", "y")},
                nonnegative=method == "plugin", method=method, name=fn)
 
@@ -211,7 +213,7 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "normalized_mutual_information"
     _check_average(fn, average)
-    return run(fn, _nmi, [Input("x", x, "labels"), Input("y", y, "labels")],
+    return run(fn, _nmi, [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)],
                prepare=lambda c: {"n": same_length(c, "x", "y")}, average=average, name=fn,
                adjusted=False)
 
@@ -229,7 +231,7 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "adjusted_mutual_information"
     _check_average(fn, average)
-    return run(fn, _nmi, [Input("x", x, "labels"), Input("y", y, "labels")],
+    return run(fn, _nmi, [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)],
                prepare=lambda c: {"n": same_length(c, "x", "y")}, average=average, name=fn,
                adjusted=True)
 

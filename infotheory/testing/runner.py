@@ -88,7 +88,9 @@ class Result:
 
 def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None,
           scalar: bool = False, **kw):
-    fn = getattr(it, measure or case.measure)
+    fn = it
+    for part in (measure or case.measure).split("."):  # "estimate.entropy_from_counts"
+        fn = getattr(fn, part)
     args = [to_native(backend, a, dtype) for a in case.args]
     if case.kind == "weighted":
         kw = {**kw, "weight": args.pop()}
