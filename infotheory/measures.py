@@ -59,8 +59,9 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = 
     Args:
         p: probabilities, floating dtype (or unnormalized log-probabilities with
             ``from_logits=True``, normalized by a log-softmax over ``axis``). Raw counts are not
-            a distribution: ``it.entropy(counts / counts.sum())`` is the entropy of their
-            empirical distribution; integer input raises ``TypeError``.
+            a distribution, and integer input raises ``TypeError``: estimate from counts with
+            ``it.estimate.entropy_from_counts(counts)`` (the entropy of the normalized counts,
+            or a bias-corrected estimate), or from symbols with ``entropy_from_labels``.
         axis: the axis or axes of the distribution; ``None`` for all. Other axes are a batch.
         base: logarithm base; 2 gives bits, ``math.e`` nats.
         validate: check that ``p`` is a distribution over ``axis`` (host copy).

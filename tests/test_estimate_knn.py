@@ -200,3 +200,24 @@ def test_argument_errors(backend):
         differential_entropy(native(backend, X1[:3]), k=3)
     with pytest.raises(ValueError, match=r"\(n, d\)"):
         differential_entropy(native(backend, np.zeros((2, 2, 2))))
+
+
+def test_memory_is_bounded_no_n_by_n_matrix(monkeypatch):
+    """n = 20000 points in 2-D (n^2 = 4e8): every distance block computed stays below the
+    kernel's block size, whatever the data."""
+    B = it.backend_of(np.ones(1))
+    seen = []
+    real = type(B).distances
+
+    def spy(self, a, b, metric):
+        out = real(self, a, b, metric)
+        seen.append(out.size)
+        return out
+    monkeypatch.setattr(type(B), "distances", spy)
+    monkeypatch.setitem(type(B).fused, "knn_distance", frozenset({"never"}))  # generic search
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(20000, 2))
+    r = K.knn_distance(B, x, x, 3, "chebyshev", True)
+    # and far fewer distances than brute force: 2.5e7 here, 6% of n^2
+    assert seen and max(seen) <= K._BLOCK and sum(seen) < 20000 ** 2 / 10
+    np.testing.assert_allclose(r[:50], kth(cdist(x[:50], x, "chebyshev"), 4), rtol=1e-15)
