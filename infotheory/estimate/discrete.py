@@ -141,9 +141,14 @@ def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     [[1, 1], [0, 2]]
     """
     fn = "contingency_table"
-    return run(fn, lambda B, x, y, n: table(fn, B, x, y, n),
-               [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)],
-               prepare=lambda c: {"n": same_length(c, "x", "y")})
+    return _pair(fn, lambda B, x, y, n: table(fn, B, x, y, n), x, y)
+
+
+def _pair(fn, math_fn, x, y, **options):
+    """``run`` for a function of two label vectors of one length ``n`` (passed to math_fn)."""
+    return run(fn, math_fn, [Input("x", x, "labels", hint=_FLOAT_LABELS),
+                             Input("y", y, "labels", hint=_FLOAT_LABELS)],
+               prepare=lambda c: {"n": same_length(c, "x", "y")}, **options)
 
 
 def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
@@ -161,9 +166,8 @@ def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
     """
     fn = "mutual_information_from_labels"
     check_method(fn, method, MI_METHODS)
-    return run(fn, _mi_labels, [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)], base=base,
-               prepare=lambda c: {"n": same_length(c, "x", "y")},
-               nonnegative=method == "plugin", method=method, name=fn)
+    return _pair(fn, _mi_labels, x, y, base=base, nonnegative=method == "plugin",
+                 method=method, name=fn)
 
 
 def _mi_labels(B, x, y, n, method, name):
@@ -213,9 +217,7 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "normalized_mutual_information"
     _check_average(fn, average)
-    return run(fn, _nmi, [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)],
-               prepare=lambda c: {"n": same_length(c, "x", "y")}, average=average, name=fn,
-               adjusted=False)
+    return _pair(fn, _nmi, x, y, average=average, name=fn, adjusted=False)
 
 
 def adjusted_mutual_information(x: Tensor, y: Tensor, *,
@@ -231,9 +233,7 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "adjusted_mutual_information"
     _check_average(fn, average)
-    return run(fn, _nmi, [Input("x", x, "labels", hint=_FLOAT_LABELS), Input("y", y, "labels", hint=_FLOAT_LABELS)],
-               prepare=lambda c: {"n": same_length(c, "x", "y")}, average=average, name=fn,
-               adjusted=True)
+    return _pair(fn, _nmi, x, y, average=average, name=fn, adjusted=True)
 
 
 def _nmi(B, x, y, n, average, name, adjusted):
