@@ -110,6 +110,18 @@ def _lookup(x: Any):
     return found
 
 
+def generation() -> int:
+    """The registry's generation (bumped by every registration change)."""
+    return _generation
+
+
+def numpy_backend() -> Backend:
+    """The NumPy backend (the home of NumPy arrays, lists and Python numbers)."""
+    if _numpy is None:
+        _init()
+    return _numpy
+
+
 def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     """The backend that computes on these inputs.
 

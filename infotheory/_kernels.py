@@ -287,15 +287,21 @@ GENERIC = {
 
 def _given(option) -> bool:
     """An option is in use unless it is None, False or 0 (a tensor is always in use)."""
-    return option is not None and not (type(option) in (bool, int, float) and not option)
+    if type(option) in (bool, int, float):
+        return option != 0
+    return option is not None
 
 
 def call(B, name: str, *args, **options):
     """Kernel ``name`` on ``args``: the backend's fused op if it declares one that supports the
     options given (those with a truthy value), else the generic kernel."""
     supported = B.fused.get(name)
-    if supported is not None and all(k in supported or not _given(v) for k, v in options.items()):
-        out = getattr(B, "fused_" + name)(*args, **options)
-        if out is not NotImplemented:
-            return out
+    if supported is not None:
+        for k, v in options.items():  # (a loop: this runs on every training step)
+            if k not in supported and _given(v):
+                break
+        else:
+            out = getattr(B, "fused_" + name)(*args, **options)
+            if out is not NotImplemented:
+                return out
     return GENERIC[name](B, *args, **options)

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Input, broadcast, need_ndim, reduction as _reduction
+from ._frontend import Input, broadcast, need_ndim, reduction as _reduction, remembered
 from ._frontend import run
 
 Tensor = Any
@@ -62,6 +62,7 @@ def _check_options(fn, ignore_index, label_smoothing):
 
 
 # --- cross-entropy -------------------------------------------------------------------------
+@remembered
 def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                   reduction: str = "mean", base: float = math.e, weight: Optional[Tensor] = None,
                   ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
@@ -154,6 +155,7 @@ def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, la
 
 
 # --- negative log-likelihood ---------------------------------------------------------------
+@remembered
 def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
              weight: Optional[Tensor] = None, ignore_index: Optional[int] = None,
              validate: bool = False) -> Tensor:
@@ -193,6 +195,7 @@ def _nll_loss(B, log_probs, y, reduction, ignore_index, weight=None):
 
 
 # --- perplexity ----------------------------------------------------------------------------
+@remembered
 def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                ignore_index: Optional[int] = None, validate: bool = False) -> Tensor:
     """Perplexity ``exp(mean cross-entropy in nats)`` over the tokens that count.
@@ -224,6 +227,7 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
 
 
 # --- binary cross-entropy ------------------------------------------------------------------
+@remembered
 def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                          pos_weight: Optional[Tensor] = None, weight: Optional[Tensor] = None,
                          reduction: str = "mean", base: float = math.e,

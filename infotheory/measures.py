@@ -29,13 +29,14 @@ from typing import Any, Optional, Tuple, Union
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Input, axes, broadcast, need_ndim, run
+from ._frontend import Input, axes, broadcast, need_ndim, remembered, run
 
 Tensor = Any  # a NumPy array, torch.Tensor, tf.Tensor/tf.Variable, mxnet array, or nested list
 Axis = Union[int, Tuple[int, ...], None]
 
 
 # --- self-information ----------------------------------------------------------------------
+@remembered
 def self_information(p: Tensor, *, base: float = 2) -> Tensor:
     """Self-information (surprisal) of an event of probability ``p``, elementwise.
 
@@ -52,6 +53,7 @@ def _self_information(B, p):
 
 
 # --- entropy ---------------------------------------------------------------------------
+@remembered
 def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = False,
             validate: bool = False) -> Tensor:
     """Shannon entropy ``H(p) = -sum_i p_i log_base p_i`` over ``axis``.
@@ -74,6 +76,7 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = 
     return _entropy_call("entropy", p, axis, base, from_logits, validate)
 
 
+@remembered
 def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: float = 2,
                   validate: bool = False) -> Tensor:
     """Joint entropy ``H(X, Y) = -sum_{x,y} p(x,y) log_base p(x,y)``.
@@ -133,6 +136,7 @@ def _marginal_y(B, p_xy, p_y):
     return B.sum(p_xy, (-2,), keepdims=True) if p_y is None else p_y
 
 
+@remembered
 def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: float = 2,
                         validate: bool = False) -> Tensor:
     """Conditional entropy ``H(Y|X) = -sum_{x,y} p(x,y) log_base(p(x,y) / p(x))``.
@@ -158,6 +162,7 @@ def _conditional_entropy(B, p_xy, p_x=None):
     return 0.0 - K.call(B, "sum_xlogratio", p_xy, _marginal_x(B, p_xy, p_x), (-2, -1))
 
 
+@remembered
 def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
                        p_y: Optional[Tensor] = None, *, base: float = 2,
                        validate: bool = False) -> Tensor:
@@ -183,6 +188,7 @@ def _mutual_information(B, p_xy, p_x=None, p_y=None):
                   (-2, -1))
 
 
+@remembered
 def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
                                  p_y: Optional[Tensor] = None, *, base: float = 2) -> Tensor:
     """Pointwise mutual information ``pmi(x, y) = log_base(p(x,y) / (p(x) p(y)))``, elementwise.
@@ -245,6 +251,7 @@ def _log_softmax_broadcast(B, z, axis, log_repeat: float):
     return logp - log_repeat if log_repeat else logp
 
 
+@remembered
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
                   from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
     """Kullback-Leibler divergence ``D(P||Q) = sum_i p_i log_base(p_i / q_i)`` over ``axis``.
@@ -280,6 +287,7 @@ def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
     return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
 
 
+@remembered
 def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
                               from_logits: Union[bool, str] = False,
                               validate: bool = False) -> Tensor:
@@ -307,6 +315,7 @@ def _jensen_shannon(B, p, q, axis, from_logits, log_repeats):
     return (K.sum_xlogratio(B, p, m, axis) + K.sum_xlogratio(B, q, m, axis)) * 0.5
 
 
+@remembered
 def binary_entropy(p: Tensor, *, base: float = 2) -> Tensor:
     """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
 
@@ -323,6 +332,7 @@ def _binary_entropy(B, p):
 _HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
 
 
+@remembered
 def gaussian_entropy(scale: Tensor, *, base: float = 2) -> Tensor:
     """Differential entropy of a normal distribution, ``1/2 log(2 pi e sigma^2)``, elementwise.
 
@@ -339,6 +349,7 @@ def _gaussian_entropy(B, scale):
     return B.log(scale) + _HALF_LOG_2PI_E
 
 
+@remembered
 def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
                            base: float = 2) -> Tensor:
     """``D(N(loc_p, scale_p^2) || N(loc_q, scale_q^2))``, elementwise and broadcasting:

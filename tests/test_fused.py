@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
+import infotheory.backends.torch as tb
 from infotheory import _kernels as K
 from tests.conftest import require
 
@@ -96,12 +97,21 @@ def test_torch_fused_cross_entropy_with_its_declared_options_equals_generic():
     w = torch.tensor(RNG.random(6) + 0.5)
     for opts in ({"weight": w}, {"label_smoothing": 0.3}, {"weight": w, "label_smoothing": 0.1},
                  {"weight": w, "ignore_index": -100, "label_smoothing": 0.2}):
+        options = {"weight": None, "label_smoothing": 0.0, "ignore_index": -100, **opts}
         for reduction in ("none", "sum", "mean"):
-            fused = B.fused_cross_entropy_labels(torch.tensor(z), torch.tensor(y),
-                                                 reduction=reduction, **opts)
+            # on the CPU torch's kernel checks the indices: our ValueError, never a NaN
+            with pytest.raises(ValueError, match=r"y has a class index outside \[0, 6\)"):
+                B.fused_cross_entropy_labels(torch.tensor(z), torch.tensor(y),
+                                             reduction=reduction, **opts)
+            # on an accelerator (a device-side assert) indices are clamped, their losses NaN:
+            # that path, run here on the CPU, equals the generic kernel
+            clamped = tb._clamped_cross_entropy(
+                torch.tensor(z), torch.tensor(y), 6, opts.get("ignore_index"),
+                {**options, "reduction": reduction,
+                 "ignore_index": opts.get("ignore_index", tb._NO_INDEX)})
             generic = K.cross_entropy_labels(B, torch.tensor(z), torch.tensor(y),
                                              reduction=reduction, **opts)
-            torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-12, equal_nan=True)
+            torch.testing.assert_close(clamped, generic, rtol=1e-12, atol=1e-12, equal_nan=True)
     y[2] = 0  # no index out of range: a finite mean
     fused = B.fused_cross_entropy_labels(torch.tensor(z), torch.tensor(y), weight=w,
                                          ignore_index=-100, label_smoothing=0.2)

@@ -93,6 +93,22 @@ class Backend:
         ``ValueError`` for an unknown rank."""
         raise NotImplementedError
 
+    def signature(self, x: Any):
+        """What the call checks read of a native tensor (hashable): dtype, static shape and
+        anything else that changes how an input is converted (torch: the device). None when
+        it cannot be told, or ``x`` is not a native tensor (the call is then not remembered)."""
+        if not self.is_native(x):
+            return None
+        try:
+            return (type(x), x.dtype, tuple(self.shape(x)))
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+    def compiling(self) -> bool:
+        """True while a compiler traces the call (``torch.compile``): the pipeline then keeps
+        to plain code (no remembered plans)."""
+        return False
+
     def dim(self, x: Any, axis: int):
         """The size of one axis: a Python int when known, else a scalar integer tensor."""
         return self.shape(x)[axis]

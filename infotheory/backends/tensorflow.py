@@ -80,6 +80,11 @@ class TensorflowBackend(Backend):
                              "known rank, for example TensorSpec([None, None])")
         return tuple(x.shape.as_list())
 
+    def signature(self, x):
+        if not self.is_native(x) or x.shape.rank is None:
+            return None
+        return (type(x), x.dtype, tuple(x.shape.as_list()))
+
     def dim(self, x, axis):
         static = x.shape[axis]
         return static if static is not None else _tf().shape(x, out_type=_tf().int64)[axis]

@@ -77,6 +77,15 @@ class TorchBackend(Backend):
     def shape(self, x):
         return tuple(x.shape)
 
+    def compiling(self):
+        return _torch().compiler.is_compiling()
+
+    def signature(self, x):
+        torch = sys.modules.get("torch")
+        if torch is None or not isinstance(x, torch.Tensor):
+            return None
+        return (type(x), x.dtype, x.shape, x.device)
+
     def upcast(self, *xs):
         torch = _torch()
         out = xs[0].dtype
@@ -147,21 +156,17 @@ class TorchBackend(Backend):
 
     def fused_cross_entropy_labels(self, z, y, weight=None, ignore_index=None,
                                    label_smoothing=0.0, reduction="mean"):
-        torch = _torch()
         k = z.shape[-1]
         flat = z.dim() != 2
         z2, y1 = (z.reshape(-1, k), y.reshape(-1)) if flat else (z, y)
-        safe = y1.clamp(0, k - 1)  # F.cross_entropy raises (a device assert on CUDA) otherwise
-        if ignore_index is not None:
-            safe = torch.where(y1 == ignore_index, y1, safe)
-        ok = safe == y1
-        loss = torch.nn.functional.cross_entropy(
-            z2, safe, weight=weight, reduction=reduction, label_smoothing=label_smoothing,
-            ignore_index=-100 if ignore_index is None else ignore_index)
-        if reduction == "none":
-            loss = torch.where(ok, loss, torch.nan)
-            return loss.reshape(y.shape) if flat else loss
-        return torch.where(ok.all(), loss, torch.nan)  # an index out of range: NaN, not silent
+        options = {"weight": weight, "reduction": reduction, "label_smoothing": label_smoothing,
+                   # None: no index is ignored (torch's default would ignore -100)
+                   "ignore_index": _NO_INDEX if ignore_index is None else ignore_index}
+        if z.device.type == "cpu":
+            loss = _cpu_cross_entropy(z2, y1, k, options)
+        else:
+            loss = _clamped_cross_entropy(z2, y1, k, ignore_index, options)
+        return loss.reshape(y.shape) if flat and reduction == "none" else loss
 
 
     # --- estimator primitives ---------------------------------------------------------
@@ -226,3 +231,29 @@ class TorchBackend(Backend):
     def eye(self, n, like):
         torch = _torch()
         return torch.eye(n, dtype=torch.bool, device=like.device)
+
+
+_NO_INDEX = -(2 ** 63)  # an ignore_index no label can hold in practice (int64's minimum)
+
+
+def _cpu_cross_entropy(z, y, k, options):
+    """``F.cross_entropy`` on the CPU, where torch checks the indices itself at no cost: an
+    index outside [0, K) raises, as our ValueError."""
+    try:
+        return _torch().nn.functional.cross_entropy(z, y, **options)
+    except IndexError as e:
+        raise ValueError(f"cross_entropy: y has a class index outside [0, {k}) ({e})") from None
+
+
+def _clamped_cross_entropy(z, y, k, ignore_index, options):
+    """``F.cross_entropy`` on an accelerator, where an index out of range is a device-side
+    assert that ends the process: indices are clamped first and their losses made NaN."""
+    torch = _torch()
+    safe = y.clamp(0, k - 1)
+    if ignore_index is not None:
+        safe = torch.where(y == ignore_index, y, safe)
+    ok = safe == y
+    loss = torch.nn.functional.cross_entropy(z, safe, **options)
+    if options["reduction"] == "none":
+        return torch.where(ok, loss, torch.nan)
+    return torch.where(ok.all(), loss, torch.nan)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .._frontend import Input, need_ndim, run
+from .._frontend import Input, need_ndim, remembered, run
 
 Tensor = object
 
@@ -32,6 +32,7 @@ def _prepare(fn):
     return prepare
 
 
+@remembered
 def infonce(scores: Tensor, *, base: float = 2) -> Tensor:
     """InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019):
     ``I_NCE = log N + mean_i (scores_ii - logsumexp_j scores_ij)``. At most ``log N``; low
@@ -62,6 +63,7 @@ def _mean_diagonal(B, scores, n):
     return B.sum(B.diagonal(scores), (len(B.shape(scores)) - 2,)) / n
 
 
+@remembered
 def nwj(scores: Tensor, *, base: float = 2) -> Tensor:
     """NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound):
     ``I_NWJ = mean_i scores_ii - e^-1 mean_{i != j} exp(scores_ij)``. Unbiased for a fixed
@@ -79,6 +81,7 @@ def _nwj(B, scores, n):
     return _mean_diagonal(B, scores, n) - B.exp(_log_mean_exp_off_diagonal(B, scores, n) - 1.0)
 
 
+@remembered
 def donsker_varadhan(scores: Tensor, *, base: float = 2) -> Tensor:
     """Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018):
     ``I_DV = mean_i scores_ii - log mean_{i != j} exp(scores_ij)``, the log-mean-exp computed

@@ -1,0 +1,132 @@
+"""Remembered calls (``_frontend.remembered``): a call with the signature of an earlier one skips
+the checks that passed for it. A stale or wrongly shared plan would be a silent wrong answer, so
+each way two calls can differ is checked to give what a fresh call gives."""
+import math
+import threading
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from infotheory import _frontend
+from tests.conftest import native, require, to_np
+
+RNG = np.random.default_rng(23)
+
+
+def fresh(f, *args, **kwargs):
+    """f computed without any remembered plan."""
+    saved = dict(_frontend._PLANS)
+    _frontend._PLANS.clear()
+    try:
+        return to_np(f.__wrapped__(*args, **kwargs))
+    finally:
+        _frontend._PLANS.clear()
+        _frontend._PLANS.update(saved)
+
+
+def test_a_repeated_call_is_remembered_and_uses_the_new_values(backend):
+    _frontend._PLANS.clear()
+    for _ in range(3):
+        p = RNG.dirichlet(np.ones(5), size=4)
+        got = to_np(it.entropy(native(backend, p)))
+        np.testing.assert_allclose(got, fresh(it.entropy, p), rtol=1e-12)
+    if backend != "mxnet.nd":  # legacy arrays are converted: never remembered
+        assert _frontend._PLANS
+
+
+@pytest.mark.parametrize("change", ["shape", "dtype", "option", "kwarg type", "an input"])
+def test_calls_that_differ_do_not_share_a_plan(backend, change):
+    z = RNG.normal(size=(4, 6))
+    y = RNG.integers(0, 6, 4)
+    it.cross_entropy(native(backend, z), native(backend, y), from_logits=True)
+    it.cross_entropy(native(backend, z), native(backend, y), from_logits=True)
+    if change == "shape":
+        z2 = RNG.normal(size=(4, 3))
+        y2 = RNG.integers(0, 3, 4)
+        got = it.cross_entropy(native(backend, z2), native(backend, y2), from_logits=True)
+        want = fresh(it.cross_entropy, z2, y2, from_logits=True)
+    elif change == "dtype":
+        got = it.cross_entropy(native(backend, z, "float32"), native(backend, y),
+                               from_logits=True)
+        want = fresh(it.cross_entropy, z.astype(np.float32), y, from_logits=True)
+        if backend != "mxnet.nd":
+            assert "float32" in str(got.dtype)
+    elif change == "option":
+        got = it.cross_entropy(native(backend, z), native(backend, y), from_logits=True,
+                               label_smoothing=0.2)
+        want = fresh(it.cross_entropy, z, y, from_logits=True, label_smoothing=0.2)
+    elif change == "kwarg type":
+        got = it.cross_entropy(native(backend, z), native(backend, y), from_logits=1)
+        want = fresh(it.cross_entropy, z, y, from_logits=1)
+    else:  # probability targets instead of labels: the dtype decides the reading
+        t = RNG.dirichlet(np.ones(6), size=4)
+        got = it.cross_entropy(native(backend, z), native(backend, t), from_logits=True)
+        want = fresh(it.cross_entropy, z, t, from_logits=True)
+    np.testing.assert_allclose(to_np(got), want, rtol=1e-6)
+
+
+def test_checks_still_run_for_a_new_signature_and_with_validation(backend):
+    p = np.array([[0.5, 0.5], [0.2, 0.8]])
+    it.entropy(native(backend, p))
+    it.entropy(native(backend, p))
+    with pytest.raises(ValueError, match="does not sum to 1"):  # same signature, validating
+        it.entropy(native(backend, np.array([[0.5, 0.6], [0.2, 0.8]])), validate=True)
+    with it.validation():
+        with pytest.raises(ValueError, match="does not sum to 1"):
+            it.entropy(native(backend, np.array([[0.5, 0.6], [0.2, 0.8]])))
+    with pytest.raises(ValueError, match="axis 2 is out of range"):
+        it.entropy(native(backend, p), axis=2)
+    with pytest.raises(TypeError, match="axis must be an int"):
+        it.entropy(native(backend, p), axis=True)  # equal to 1 as a key without its type
+
+
+def test_converted_inputs_are_not_remembered():
+    _frontend._PLANS.clear()
+    for _ in range(3):
+        assert float(it.entropy([0.5, 0.5])) == 1.0
+        it.kl_divergence(np.array([0.5, 0.5]), [0.25, 0.75])  # a list joins the array
+    assert not _frontend._PLANS
+
+
+def test_torch_devices_grad_and_compile():
+    torch = require("torch")
+    z = torch.randn(8, 5, dtype=torch.float64, requires_grad=True)
+    y = torch.randint(0, 5, (8,))
+    for _ in range(3):
+        loss = it.cross_entropy(z, y, from_logits=True)
+        loss.backward()
+    torch.testing.assert_close(z.grad, 3 * torch.autograd.grad(
+        torch.nn.functional.cross_entropy(z, y), z)[0])
+    compiled = torch.compile(lambda a, b: it.cross_entropy(a, b, from_logits=True))
+    torch.testing.assert_close(compiled(z, y), torch.nn.functional.cross_entropy(z, y))
+
+
+def test_threads_record_their_own_calls():
+    errors = []
+
+    def work(seed):
+        rng = np.random.default_rng(seed)
+        try:
+            for _ in range(200):
+                n = int(rng.integers(2, 6))
+                p = rng.dirichlet(np.ones(n), size=3)
+                got = it.entropy(p, base=math.e)
+                want = -(p * np.log(p)).sum(-1)
+                if not np.allclose(got, want, rtol=1e-12):
+                    errors.append((seed, n))
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_plans_stay_bounded():
+    _frontend._PLANS.clear()
+    for n in range(2, 40):
+        it.entropy(np.full((1, n), 1.0 / n))
+    assert 0 < len(_frontend._PLANS) <= _frontend._MAX_PLANS
