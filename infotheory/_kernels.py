@@ -36,10 +36,17 @@ def plogq_logits(B, p, logq):
 
 
 def entropy_logits(B, z, axis):
-    """``-sum p log p`` with ``log p = log_softmax(z)`` over ``axis`` (entropy in nats); a -inf
-    logit contributes 0."""
+    """``-sum p log p`` with ``log p = log_softmax(z)`` over ``axis`` (entropy in nats). A -inf
+    logit contributes 0: log-probabilities are raised to at least ``LOG_ZERO``, where the
+    probability is exactly 0 in every float dtype, so ``0 * log p`` is 0 with a gradient of 0
+    (one op where a mask would take two; raising them to the dtype's lowest value instead
+    would overflow to NaN once a gradient factor above 1 multiplies it)."""
     logp = B.log_softmax(z, axis)
-    return 0.0 - B.sum(plogq_logits(B, B.exp(logp), logp), axis)
+    return 0.0 - B.sum(B.exp(logp) * B.maximum(logp, LOG_ZERO), axis)
+
+
+#: A log-probability below the log of the smallest float64 subnormal (-745): exp gives 0.
+LOG_ZERO = -1e4
 
 
 # --- reduction kernels (a backend may declare a fused replacement) ------------------------

@@ -162,6 +162,11 @@ class Backend:
         m = self.where(m > -math.inf, m, 0.0)
         return self.log(self.sum(self.exp(x - m), axis)) + self.sum(m, axis)
 
+    def maximum(self, x, value: float):
+        """``max(x, value)`` elementwise for a Python number ``value`` (gradient 0 where
+        ``value`` wins; NaN stays NaN)."""
+        return self.where(x < value, value, x)
+
     def nonnegative(self, x):
         """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""
         return self.where((x < 0) & (x > -math.inf), 0.0, x)

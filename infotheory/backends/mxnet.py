@@ -160,6 +160,9 @@ class MXNetBackend(Backend):
         # (mx.np.max may skip NaN; the log-softmax still gives NaN: exp(NaN - m) enters its sum)
         return mx.np.max(x, axis=axis, keepdims=keepdims)
 
+    def maximum(self, x, value):
+        return _mx().np.maximum(x, value)
+
     def take_last(self, x, idx):
         return _mx().npx.pick(x, idx, axis=-1)
 

@@ -106,6 +106,9 @@ class NumpyBackend(Backend):
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             return super().log_softmax(x, axis)
 
+    def maximum(self, x, value):
+        return np.maximum(x, value)
+
     def take_last(self, x, idx):
         return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]
 

@@ -129,6 +129,9 @@ class TensorflowBackend(Backend):
     def logsumexp(self, x, axis):
         return _tf().reduce_logsumexp(x, axis=None if axis is None else list(axis))
 
+    def maximum(self, x, value):
+        return _tf().maximum(x, value)
+
     def take_last(self, x, idx):
         return _tf().gather(x, idx, batch_dims=len(idx.shape))
 

@@ -131,6 +131,9 @@ class TorchBackend(Backend):
     def logsumexp(self, x, axis):
         return _torch().logsumexp(x, dim=tuple(range(x.ndim)) if axis is None else axis)
 
+    def maximum(self, x, value):
+        return x.clamp(min=value)
+
     def take_last(self, x, idx):
         return _torch().gather(x, -1, idx.unsqueeze(-1)).squeeze(-1)
 
