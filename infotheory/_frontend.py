@@ -234,6 +234,7 @@ _PLAIN = frozenset({str, int, float, bool, type(None), types.FunctionType, types
 _PLANS: Dict[tuple, "_Plan"] = {}
 _MAX_PLANS = 4096
 _recording = threading.local()
+_TRACING = object()  # _call_key's answer while a compiler traces
 
 
 def _plain(v) -> bool:
@@ -290,6 +291,8 @@ def remembered(f: Callable) -> Callable:
     @functools.wraps(f)
     def call(*args, **kwargs):
         key = _call_key(f, args, kwargs)
+        if key is _TRACING:  # a compiler traces the call: nothing to remember or replay
+            return f(*args, **kwargs)
         if key is not None:
             plan = _PLANS.get(key)
             if plan is not None:
@@ -324,7 +327,9 @@ def _call_key(f, args, kwargs):
     if entry is None or entry[0] != _dispatch.generation():
         return None
     B = entry[1] or _dispatch.numpy_backend()
-    if B.compiling() or _validation.active(kwargs.get("validate", False)):
+    if B.compiling():
+        return _TRACING
+    if _validation.active(kwargs.get("validate", False)):
         return None
     parts = [f]
     for a in args:

@@ -6,12 +6,17 @@ Every call runs inside MXNet's thread-local NumPy-semantics scopes (``np_shape``
 computed as ``mxnet.numpy`` views and handed back as ``mx.nd`` arrays; where the user's session has
 no NumPy shape semantics a full reduction comes back with shape ``(1,)``, as ``mx.nd.sum`` does.
 
-MXNet has no fused kernel that is as exact as the generic ones (its float32 ``npx.log_softmax``
-returns +1.4e-6 for a point mass), so it declares none.
+MXNet's elementwise ops and reductions are slow next to its fused kernels (an exact generic
+log-softmax of a (256, 1000) batch takes 5 ms, ``npx.log_softmax`` 0.35 ms), so the cross-entropy
+of logits and class indices, the training loss, uses ``npx.log_softmax`` and ``npx.pick``. That
+kernel is less exact than the generic one in float32 (up to 5e-6 off, +1.4e-6 for a point mass)
+and mishandles NaN and +inf logits (a NaN row gives 89.7); the fused kernel corrects both (losses
+clamped at 0, rows with a NaN or +inf logit NaN), and the tests compare it with the generic one.
 """
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 import threading
 
@@ -30,6 +35,7 @@ class MXNetBackend(Backend):
     distributions = ("mxnet",)
     variants = ("mxnet.nd",)
     max_ndim = 5  # from rank 6, MXNet 1.9.1 returns arrays whose reads fail or give garbage
+    fused = {"cross_entropy_logits": frozenset()}
 
     def __init__(self):
         self._user_np_shape = threading.local()
@@ -230,3 +236,16 @@ class MXNetBackend(Backend):
 
     def eye(self, n, like):
         return _mx().np.eye(n, ctx=like.ctx) > 0
+
+    # --- fused kernels ----------------------------------------------------------------
+    def fused_cross_entropy_logits(self, z, y, weight=None, label_smoothing=0.0):
+        mx = _mx()
+        logp = mx.npx.log_softmax(z, axis=-1)
+        loss = mx.np.maximum(0.0 - mx.npx.pick(logp, y, axis=-1), 0.0)  # NaN stays NaN
+        with mx.autograd.pause():
+            # a row with a NaN or +inf logit has a NaN log-probability, and only such a row:
+            # its sum (a matrix-vector product: fast where reductions are not) is NaN
+            k = z.shape[-1]
+            ones = mx.np.ones((k,), dtype=logp.dtype, ctx=logp.ctx)
+            bad = mx.np.isnan(mx.np.dot(logp.detach().reshape((-1, k)), ones))
+        return self.where(bad.reshape(loss.shape), math.nan, loss)
