@@ -5,7 +5,11 @@ cross-entropy and perplexity, with torch's options (``weight``, ``ignore_index``
 Targets are told apart by dtype, never by shape: an integer ``y`` holds class indices (shape
 ``y_hat.shape[:-1]``), a floating ``y`` holds probabilities (broadcastable to ``y_hat``'s shape).
 A class index outside ``[0, K)`` (other than ``ignore_index``) gives a NaN loss for that sample
-(``validate=True`` raises instead); nothing on the path reads a tensor's values.
+(``validate=True`` raises instead); nothing on the path reads a tensor's values. One exception:
+cross-entropy of torch logits on the CPU raises ``ValueError`` there, because torch's own kernel
+checks the indices at no cost (clamping them to produce the NaN cost a quarter of a small
+training step; on an accelerator, where torch's check is a device-side assert that ends the
+process, indices are clamped and the loss is NaN).
 """
 from __future__ import annotations
 
@@ -15,8 +19,8 @@ from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Input, broadcast, need_ndim, reduction as _reduction, remembered
-from ._frontend import run
+from ._frontend import Input, broadcast, need_ndim, remembered, run
+from ._frontend import reduction as _reduction
 
 Tensor = Any
 
@@ -73,7 +77,8 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         y_hat: predicted probabilities ``q`` over the last axis, shape ``(..., K)``, K >= 1; or
             logits with ``from_logits=True`` (log-softmax, stable for any magnitude).
         y: an integer dtype means class indices, of shape ``y_hat.shape[:-1]`` (an index outside
-            ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead); a floating dtype
+            ``[0, K)`` gives a NaN loss, except for torch logits on the CPU, which raise
+            ``ValueError``; ``validate=True`` raises everywhere); a floating dtype
             means probability targets, broadcastable to ``y_hat``'s shape (0 log q = 0 where a
             target is 0). The dtype decides, whatever the shapes.
         reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape
