@@ -324,21 +324,24 @@ def _call_key(f, args, kwargs):
     if not args:
         return None
     entry = _dispatch_cache.get(type(args[0]))
-    if entry is None or entry[0] != _dispatch.generation():
+    if entry is None or entry[0] != _dispatch._generation:
         return None
     B = entry[1] or _dispatch.numpy_backend()
     if B.compiling():
         return _TRACING
-    if _validation.active(kwargs.get("validate", False)):
+    checks = _validation._global  # validation on anywhere (or asked for): run every check
+    if checks["enabled"] or checks["scopes"] or kwargs.get("validate"):
         return None
     parts = [f]
     for a in args:
-        s = _typed(a) if type(a) in _PLAIN else B.signature(a)
+        t = type(a)
+        s = (t, a) if t in _PLAIN else _typed(a) if t is tuple else B.signature(a)
         if s is None:
             return None
         parts.append(s)
     for k, a in kwargs.items():
-        s = _typed(a) if type(a) in _PLAIN or type(a) is tuple else B.signature(a)
+        t = type(a)
+        s = (t, a) if t in _PLAIN else _typed(a) if t is tuple else B.signature(a)
         if s is None:
             return None
         parts.append((k, s))

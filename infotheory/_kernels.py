@@ -292,23 +292,25 @@ GENERIC = {
 }
 
 
-def _given(option) -> bool:
-    """An option is in use unless it is None, False or 0 (a tensor is always in use)."""
-    if type(option) in (bool, int, float):
-        return option != 0
-    return option is not None
+_NUMBERS = (bool, int, float)
+_FUSED = {name: "fused_" + name for name in GENERIC}  # method names, made once
 
 
 def call(B, name: str, *args, **options):
     """Kernel ``name`` on ``args``: the backend's fused op if it declares one that supports the
     options given (those with a truthy value), else the generic kernel."""
     supported = B.fused.get(name)
-    if supported is not None:
-        for k, v in options.items():  # (a loop: this runs on every training step)
-            if k not in supported and _given(v):
-                break
-        else:
-            out = getattr(B, "fused_" + name)(*args, **options)
-            if out is not NotImplemented:
-                return out
+    if supported is not None and (options.keys() <= supported or _unused(options, supported)):
+        out = getattr(B, _FUSED[name])(*args, **options)
+        if out is not NotImplemented:
+            return out
     return GENERIC[name](B, *args, **options)
+
+
+def _unused(options, supported) -> bool:
+    """True if every option the fused op lacks is not in use (None, False or 0; a tensor always
+    is)."""
+    for k, v in options.items():
+        if k not in supported and v is not None and (v != 0 if type(v) in _NUMBERS else True):
+            return False
+    return True

@@ -7,6 +7,7 @@ from ._base import Backend
 
 
 _KINDS = {}  # torch dtype -> NumPy dtype kind
+_is_compiling = None  # torch.compiler.is_compiling, once torch is imported
 
 
 def _torch():
@@ -78,7 +79,10 @@ class TorchBackend(Backend):
         return tuple(x.shape)
 
     def compiling(self):
-        return _torch().compiler.is_compiling()
+        global _is_compiling
+        if _is_compiling is None:
+            _is_compiling = _torch().compiler.is_compiling
+        return _is_compiling()
 
     def signature(self, x):
         torch = sys.modules.get("torch")
@@ -159,18 +163,25 @@ class TorchBackend(Backend):
 
     def fused_cross_entropy_labels(self, z, y, weight=None, ignore_index=None,
                                    label_smoothing=0.0, reduction="mean"):
+        # (every line here runs on each training step: kept to the minimum)
         k = z.shape[-1]
         flat = z.dim() != 2
-        z2, y1 = (z.reshape(-1, k), y.reshape(-1)) if flat else (z, y)
-        options = {"weight": weight, "reduction": reduction, "label_smoothing": label_smoothing,
-                   # None: no index is ignored (torch's default would ignore -100)
-                   "ignore_index": _NO_INDEX if ignore_index is None else ignore_index}
-        if z.device.type == "cpu":
-            loss = _cpu_cross_entropy(z2, y1, k, options)
+        if flat:
+            z, y_in, y = z.reshape(-1, k), y, y.reshape(-1)
+        # None: no index is ignored (torch's default would ignore -100)
+        ignore = _NO_INDEX if ignore_index is None else ignore_index
+        if z.is_cpu:  # torch checks the indices itself here, at no cost: our ValueError
+            try:
+                loss = _torch().nn.functional.cross_entropy(
+                    z, y, weight, None, ignore, None, reduction, label_smoothing)
+            except IndexError as e:
+                raise ValueError(f"cross_entropy: y has a class index outside [0, {k}) "
+                                 f"({e})") from None
         else:
-            loss = _clamped_cross_entropy(z2, y1, k, ignore_index, options)
-        return loss.reshape(y.shape) if flat and reduction == "none" else loss
-
+            loss = _clamped_cross_entropy(z, y, k, ignore_index, {
+                "weight": weight, "reduction": reduction, "label_smoothing": label_smoothing,
+                "ignore_index": ignore})
+        return loss.reshape(y_in.shape) if flat and reduction == "none" else loss
 
     # --- estimator primitives ---------------------------------------------------------
     def amin(self, x, axis, keepdims=False):
@@ -237,15 +248,6 @@ class TorchBackend(Backend):
 
 
 _NO_INDEX = -(2 ** 63)  # an ignore_index no label can hold in practice (int64's minimum)
-
-
-def _cpu_cross_entropy(z, y, k, options):
-    """``F.cross_entropy`` on the CPU, where torch checks the indices itself at no cost: an
-    index outside [0, K) raises, as our ValueError."""
-    try:
-        return _torch().nn.functional.cross_entropy(z, y, **options)
-    except IndexError as e:
-        raise ValueError(f"cross_entropy: y has a class index outside [0, {k}) ({e})") from None
 
 
 def _clamped_cross_entropy(z, y, k, ignore_index, options):
