@@ -258,23 +258,32 @@ class _Plan:
 
     def __post_init__(self):
         self.kwargs = {**self.extra, **self.options}
-        self.scoped = type(self.B).scope is not Backend.scope  # MXNet's: enter it
+        kind = type(self.B)
+        self.scoped = kind.scope is not Backend.scope  # MXNet's: enter it
+        # the last steps do nothing but a cast check: done here, one attribute compare
+        self.plain_end = (kind.finalize is Backend.finalize and kind.finish is Backend.finish
+                          and not self.nonnegative and self.lb in (None, 1.0))
 
-    def __call__(self, bound: dict):
+    def __call__(self, args: tuple, kwargs: dict, names: Tuple[str, ...]):
         B = self.B
-        kwargs = dict(self.kwargs)
+        call_kwargs = dict(self.kwargs)
         tensors = []
-        for n in self.inputs:
-            v = bound.get(n)
-            if v is not None:
-                kwargs[n] = v
+        for n, v in zip(names, args):
+            if n in self.inputs and v is not None:
+                call_kwargs[n] = v
+                tensors.append(v)
+        for n, v in kwargs.items():
+            if n in self.inputs and v is not None:
+                call_kwargs[n] = v
                 tensors.append(v)
         if self.scoped:
             with B.scope():
-                r = self.math_fn(B, **kwargs)
+                r = self.math_fn(B, **call_kwargs)
                 return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype),
                                 *tensors)
-        r = self.math_fn(B, **kwargs)
+        r = self.math_fn(B, **call_kwargs)
+        if self.plain_end and (self.out_dtype is None or r.dtype == self.out_dtype):
+            return r
         return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype), *tensors)
 
 
@@ -296,9 +305,7 @@ def remembered(f: Callable) -> Callable:
         if key is not None:
             plan = _PLANS.get(key)
             if plan is not None:
-                bound = dict(zip(names, args))
-                bound.update(kwargs)
-                return plan(bound)
+                return plan(args, kwargs, names)
         stack = getattr(_recording, "stack", None)
         if stack is None:
             stack = _recording.stack = []
