@@ -241,3 +241,20 @@ def test_torch_gradients_with_options_equal_f_cross_entropy():
         f(t).backward()
         grads.append(t.grad)
     torch.testing.assert_close(grads[1], grads[0], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("ignore", [None, -100])
+def test_perplexity_equals_torchmetrics(backend, ignore):
+    """torchmetrics' Perplexity (the peer the training-losses issue names): logits (N, S, K),
+    labels (N, S), ignore_index, on every backend."""
+    torch = require("torch")
+    tm = pytest.importorskip("torchmetrics.text")
+    z = RNG.normal(0, 2, (3, 6, 9))
+    y = RNG.integers(0, 9, (3, 6))
+    if ignore is not None:
+        y[:, -2:] = ignore
+    ref = float(tm.Perplexity(ignore_index=ignore)(torch.tensor(z), torch.tensor(y)))
+    got = it.perplexity(native(backend, z), native(backend, y), from_logits=True,
+                        ignore_index=ignore)
+    # torchmetrics accumulates its state in float32 (tensor(0.0)): 1e-7 relative apart
+    assert float(to_np(got).reshape(())) == pytest.approx(ref, rel=1e-6)
