@@ -170,3 +170,24 @@ def test_mxnet_fused_cross_entropy_equals_generic(dtype, tol):
     zt = torch.tensor(zc, requires_grad=True)
     torch.nn.functional.cross_entropy(zt, torch.tensor(yc)).backward()
     np.testing.assert_allclose(g, zt.grad.numpy(), rtol=tol * 10, atol=tol)
+
+
+def test_mxnet_fused_cross_entropy_of_labels_checks_them():
+    """MXNet's pick clips an index out of range; the fused labels kernel makes its loss NaN
+    (as the generic path does), and reduces as the generic kernel."""
+    mx = require("mxnet")
+    z, y = _data((5, 4))
+    B = it.backend_of(mx.np.ones(1))
+    assert B.fused["cross_entropy_labels"] == {"reduction"}
+    zn = mx.np.array(z, dtype="float64")
+    bad = y.copy()
+    bad[1], bad[3] = 4, -1
+    for labels in (y, bad):
+        yn = mx.np.array(labels, dtype="int64")
+        for reduction in ("none", "sum", "mean"):
+            got = it.cross_entropy(zn, yn, from_logits=True, reduction=reduction).asnumpy()
+            with B.scope():
+                want = K.cross_entropy_labels(B, zn, yn, reduction=reduction).asnumpy()
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True)
+    losses = it.cross_entropy(zn, mx.np.array(bad), from_logits=True, reduction="none").asnumpy()
+    assert np.isnan(losses[[1, 3]]).all() and np.isfinite(losses[[0, 2, 4]]).all()
