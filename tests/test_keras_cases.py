@@ -7,30 +7,13 @@ Keras' classes on the same inputs."""
 import numpy as np
 import pytest
 
-from tests.conftest import require
+from tests.test_keras import itk, keras  # noqa: F401  (fixtures: Keras on TensorFlow)
 
 Y_ONEHOT = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
 Y_SPARSE = np.array([[0], [1], [2]])
 LOGITS = np.array([[8.0, 1.0, 1.0], [0.0, 9.0, 1.0], [2.0, 3.0, 5.0]])
 PROBS = np.array([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]], dtype="float32")
 SW = np.array([[1.2], [3.4], [5.6]])
-
-
-@pytest.fixture(scope="module")
-def keras():
-    require("tensorflow")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("these run on Keras' TensorFlow backend")
-    return keras
-
-
-@pytest.fixture(scope="module")
-def itk(keras):
-    import infotheory.keras as itk
-
-    return itk
 
 
 def close(got, want, atol=1e-3):  # Keras' assertAlmostEqual tolerance in these tests
