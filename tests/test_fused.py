@@ -29,7 +29,7 @@ def test_which_backends_declare_a_fused_cross_entropy():
     assert declared["torch"] == {"cross_entropy_labels"}  # F.cross_entropy, reduced
     assert declared["tensorflow"] == {"cross_entropy_logits"}  # per sample
     # npx.log_softmax + pick, corrected (see test_mxnet_fused_cross_entropy_equals_generic)
-    assert declared["mxnet"] == {"cross_entropy_logits"}
+    assert declared["mxnet"] == {"cross_entropy_logits", "cross_entropy_labels"}
 
 
 @pytest.mark.parametrize("shape", SHAPES)
