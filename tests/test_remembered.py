@@ -130,3 +130,24 @@ def test_plans_stay_bounded():
     for n in range(2, 40):
         it.entropy(np.full((1, n), 1.0 / n))
     assert 0 < len(_frontend._PLANS) <= _frontend._MAX_PLANS
+
+
+def test_numpy_scalar_arguments_are_keyed_by_value():
+    """A NumPy scalar is a NumPy array to the dispatcher, but as a base its value matters: the
+    first version of this cache keyed it by dtype only and replayed base 4 for base 2."""
+    p = np.array([0.5, 0.5])
+    got = [float(it.entropy(p, base=np.float32(b))) for b in (2, 4, 4, 2, 2, 4)]
+    assert got == [1.0, 0.5, 0.5, 1.0, 1.0, 0.5]
+
+
+def test_a_tensor_argument_that_is_not_an_input_is_never_replayed():
+    """A decorated function that turns a tensor argument into something else before ``run``
+    must not be remembered: a replay would hand the mathematics the first call's value."""
+    @_frontend.remembered
+    def scaled_entropy(p, scale):
+        s = float(np.asarray(scale))  # read before run: not one of run's inputs
+        return _frontend.run("scaled_entropy", lambda B, p, s: B.sum(p, None) * s,
+                             [_frontend.Input("p", p)], s=s)
+    p = np.array([0.25, 0.75])
+    got = [float(scaled_entropy(p, np.array(k))) for k in (1.0, 2.0, 3.0, 3.0, 1.0)]
+    assert got == [1.0, 2.0, 3.0, 3.0, 1.0]
