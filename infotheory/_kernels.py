@@ -147,13 +147,13 @@ def cross_entropy_labels(B, z, y, weight=None, ignore_index=None, label_smoothin
 
 
 # --- neighbour search (the k-NN estimators) ---------------------------------------------------
-# Exact, without an n x n matrix. The reference points are sorted by their first coordinate and
-# the queries too; a block of consecutive queries is compared with one contiguous slice of the
-# sorted points (a superset of what it needs: extra points are real points, so a k-th smallest
-# distance or a count over them is still exact). The slice starts as the block +- a window of
-# about sqrt(k n) points; if a query's k-th distance over it reaches past the slice's ends along
-# the first coordinate, the block is recomputed over the wider slice that covers it. For
-# continuous low-dimensional data this is about O(n sqrt(k n) d) work in blocks of bounded size.
+# Exact, without an n x n matrix. The reference points and the queries are sorted by their first
+# coordinate; a block of consecutive sorted queries is compared with one contiguous slice of the
+# sorted points, the block +- about sqrt(k n) points (a superset of real points: a k-th smallest
+# distance over it can only be too large, never too small). A query whose k-th distance reaches
+# past the slice along the first coordinate (a sparse region) is then done over its own strip,
+# the sorted points within that distance. For continuous low-dimensional data this is about
+# O(n sqrt(k n) d) work in blocks of bounded size; 1-D data takes a window of 2k sorted values.
 _BLOCK = 1 << 21  # distance entries computed at once
 
 
@@ -177,20 +177,22 @@ def _strip(B, first, q, reach):
     return B.where(lo < 0, 0, lo), B.where(hi > n, n, hi)
 
 
-def _kth_in_strips(B, s, queries, lo, hi, kth, metric):
-    """The k-th smallest distance from each query to the sorted points ``s[lo:hi]`` (its own
-    strip; gathered, padded to the widest, in chunks of bounded size)."""
+def _over_strips(B, s, queries, lo, hi, metric, reduce):
+    """``reduce(dist, valid, rows)`` of the distances from each query to the sorted points
+    ``s[lo:hi]`` (its own strip: gathered, padded to the widest, ``valid`` marking the real
+    entries), in chunks of queries ``rows`` of bounded size; concatenated."""
     n, d = B.shape(s)
-    width = max(1, B.item(B.amax(hi - lo, None)))
+    width = max(1, B.item(B.amax(hi - lo, None)))  # host: a size
     offsets = B.expand_dims(B.arange(width, lo), 0)
-    rows = max(1, _BLOCK // (width * d))
+    step = max(1, _BLOCK // (width * d))
     out = []
-    for start in range(0, B.shape(queries)[0], rows):
-        idx = B.expand_dims(lo[start:start + rows], 1) + offsets
-        valid = idx < B.expand_dims(hi[start:start + rows], 1)
+    for start in range(0, B.shape(queries)[0], step):
+        rows = slice(start, start + step)
+        idx = B.expand_dims(lo[rows], 1) + offsets
+        valid = idx < B.expand_dims(hi[rows], 1)
         cand = B.take_rows(s, B.where(valid, idx, n - 1))
-        dist = B.distances(B.expand_dims(queries[start:start + rows], 1), cand, metric)[:, 0]
-        out.append(B.kth_smallest(B.where(valid, dist, math.inf), kth))
+        dist = B.distances(B.expand_dims(queries[rows], 1), cand, metric)[:, 0]
+        out.append(reduce(dist, valid, rows))
     return B.concat(out)
 
 
@@ -224,13 +226,14 @@ def knn_distance(B, x, ref, k, metric, exclude_self):
         lo = max(0, int(pos[start]) - half)
         hi = min(n, max(int(pos[stop - 1]) + half, lo + kth))
         lo = min(lo, hi - kth)
-        kd = B.kth_smallest(B.distances(qb, s[lo:hi], metric), kth)  # exact where the strip of kd lies inside [lo, hi)
-        slo, shi = _strip(B, first, fb, kd)
+        kd = B.kth_smallest(B.distances(qb, s[lo:hi], metric), kth)
+        slo, shi = _strip(B, first, fb, kd)  # kd is exact where this strip is in [lo, hi)
         outside = (slo < lo) | (shi > hi)
         if B.item(B.sum(B.where(outside, 1.0, 0.0 * kd), None)):
             redo = B.flatnonzero(outside)
-            exact = _kth_in_strips(B, s, B.take_rows(qb, redo), B.take(slo, redo),
-                                   B.take(shi, redo), kth, metric)
+            exact = _over_strips(B, s, B.take_rows(qb, redo), B.take(slo, redo),
+                                 B.take(shi, redo), metric, lambda dist, valid, rows:
+                                 B.kth_smallest(B.where(valid, dist, math.inf), kth))
             rank = B.cumsum(outside) - 1
             kd = B.where(outside, B.take(exact, B.where(rank < 0, 0, rank)), kd)
         out.append(kd)
@@ -245,19 +248,11 @@ def count_within(B, x, radius, metric):
     s, first, order = _sorted(B, x)
     r = B.take(radius, order)
     lo, hi = _strip(B, first, first, r)
-    n, d = B.shape(s)
-    width = max(1, B.item(B.amax(hi - lo, None)))
-    offsets = B.expand_dims(B.arange(width, lo), 0)
-    rows = max(1, _BLOCK // (width * d))
-    out = []
-    for start in range(0, n, rows):
-        idx = B.expand_dims(lo[start:start + rows], 1) + offsets
-        valid = idx < B.expand_dims(hi[start:start + rows], 1)
-        cand = B.take_rows(s, B.where(valid, idx, n - 1))
-        dist = B.distances(B.expand_dims(s[start:start + rows], 1), cand, metric)[:, 0]
-        rb = B.expand_dims(r[start:start + rows], 1)
-        out.append(B.sum(B.where(valid & (dist < rb), 1.0, 0.0 * dist), (1,)))
-    counted = _unsort(B, B.concat(out), order)
+
+    def inside(dist, valid, rows):
+        closer = valid & (dist < B.expand_dims(r[rows], 1))
+        return B.sum(B.where(closer, 1.0, 0.0 * dist), (1,))
+    counted = _unsort(B, _over_strips(B, s, s, lo, hi, metric, inside), order)
     return counted - B.where(radius > 0, 1.0, 0.0 * radius)  # the point itself, at distance 0
 
 
