@@ -110,11 +110,6 @@ def _lookup(x: Any):
     return found
 
 
-def generation() -> int:
-    """The registry's generation (bumped by every registration change)."""
-    return _generation
-
-
 def numpy_backend() -> Backend:
     """The NumPy backend (the home of NumPy arrays, lists and Python numbers)."""
     if _numpy is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import math
 import numbers
 import threading
@@ -268,11 +269,7 @@ class _Plan:
         B = self.B
         call_kwargs = dict(self.kwargs)
         tensors = []
-        for n, v in zip(names, args):
-            if n in self.inputs and v is not None:
-                call_kwargs[n] = v
-                tensors.append(v)
-        for n, v in kwargs.items():
+        for n, v in itertools.chain(zip(names, args), kwargs.items()):
             if n in self.inputs and v is not None:
                 call_kwargs[n] = v
                 tensors.append(v)
@@ -359,14 +356,9 @@ def _call_key(f, args, kwargs):
 def _part(B, a):
     """One argument in a key: a plain value or number with its type (its value matters, as a
     NumPy scalar base does), a tuple item by item, a tensor by its signature."""
-    t = type(a)
-    if t in _PLAIN:
-        return (t, a)
-    if t is tuple:
-        return _typed(a)
-    if isinstance(a, numbers.Number):
-        return (t, a)
-    return B.signature(a)
+    if _is_tensor_argument(a):
+        return B.signature(a)
+    return _typed(a) if type(a) is tuple else (type(a), a)
 
 
 def _is_tensor_argument(a) -> bool:

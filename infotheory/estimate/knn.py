@@ -19,7 +19,6 @@ from .._frontend import Input, run
 from ._common import check_k
 
 Tensor = object
-_EULER = 0.5772156649015329
 
 
 def psi(x: float) -> float:
