@@ -13,14 +13,19 @@ from tests.conftest import require
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def test_benchmark_script_runs_quick(tmp_path):
-    path = tmp_path / "bench.json"
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "run.py"), "--quick",
-                          "--repeats", "1", "--json", str(path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+def run_quick(tmp_path, script, repeats, timeout=300):
+    """Run a benchmark script in its quick mode; its stdout and its JSON results."""
+    path = tmp_path / "out.json"
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", script), "--quick",
+                          "--repeats", str(repeats), "--json", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=timeout)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert "ratio of medians, ours / best native" in out.stdout
-    data = json.loads(path.read_text())
+    return out.stdout, json.loads(path.read_text())
+
+
+def test_benchmark_script_runs_quick(tmp_path):
+    stdout, data = run_quick(tmp_path, "run.py", 1)
+    assert "ratio of medians, ours / best native" in stdout
     assert {r["case"] for r in data["results"]} == {"1 entropy 1e7", "2 entropy 1e3", "3 kl 1e7",
                                                     "4 mi 2000x2000", "5 ce 2048x4096"}
     assert {r["backend"] for r in data["results"]} == set(
@@ -34,12 +39,7 @@ def test_benchmark_script_runs_quick(tmp_path):
 
 
 def test_training_step_script_runs_quick_and_each_pair_agrees(tmp_path):
-    path = tmp_path / "steps.json"
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "train_step.py"),
-                          "--quick", "--repeats", "2", "--json", str(path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    rows = json.loads(path.read_text())["results"]
+    rows = run_quick(tmp_path, "train_step.py", 2, timeout=600)[1]["results"]
     assert len(rows) >= 7
     for r in rows:  # ours and the native formulation compute the same loss
         assert r["same_value"], r
@@ -48,12 +48,7 @@ def test_training_step_script_runs_quick_and_each_pair_agrees(tmp_path):
 def test_estimator_benchmark_runs_quick_and_values_agree(tmp_path):
     pytest.importorskip("sklearn")
     require("torch")
-    path = tmp_path / "est.json"
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "estimators.py"),
-                          "--quick", "--repeats", "1", "--json", str(path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
-    rows = json.loads(path.read_text())["results"]
+    rows = run_quick(tmp_path, "estimators.py", 1)[1]["results"]
     assert len(rows) == 6
     for r in rows:  # each candidate computed the same estimate
         assert r["differs"] == [], (r["case"], r["differs"])
