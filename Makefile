@@ -1,7 +1,8 @@
 # make demo         sets up .venv (all backends, pinned) and runs the crosscheck
 # make test         the whole test suite in both tested environments:
-#   make test-main    .venv: numpy 1.26, torch, tensorflow-cpu, mxnet (constraints.txt)
-#   make test-numpy2  .venv-numpy2: numpy 2, torch, tensorflow-cpu (constraints-numpy2.txt)
+#   make test-main    .venv: numpy 1.26, torch, tensorflow-cpu, mxnet, dask (constraints.txt)
+#   make test-numpy2  .venv-numpy2: numpy 2, torch, tensorflow-cpu, jax, dask
+#                     (constraints-numpy2.txt)
 # make bench        sets up .venv and runs the benchmarks (not part of the tests)
 PYTHON ?= python3.11
 VENV   := .venv
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml constraints.txt
 $(STAMP2): pyproject.toml constraints-numpy2.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or make PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV2)
-	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt -e '.[torch,tensorflow-cpu,test]'
+	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt -e '.[torch,tensorflow-cpu,jax,dask,test]'
 	touch $(STAMP2)
 
 demo: $(STAMP)
@@ -34,12 +35,14 @@ demo: $(STAMP)
 
 test: test-main test-numpy2
 
+# Where backends are required (CI), each environment requires every backend it can hold
+# (JAX needs NumPy >= 2, MXNet NumPy < 2).
 test-main: $(STAMP)
-	$(BIN)/python -m pytest -q
+	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow,mxnet,dask}" \
+		$(BIN)/python -m pytest -q
 
-# Where backends are required (CI), this environment requires the three it has.
 test-numpy2: $(STAMP2)
-	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow}" \
+	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow,jax,dask}" \
 		$(VENV2)/bin/python -m pytest -q
 
 bench: $(STAMP)

@@ -23,25 +23,43 @@ def crosscheck(args) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from . import testing as conformance
 
-    backends = args.backends or conformance.installed_backends()
+    if args.backend:
+        name = conformance.load_backend(args.backend)
+        from . import registered_backends
+
+        backend = next(b for b in registered_backends() if name in
+                       (b.name, *b.variants))
+        backends = [backend.name, *backend.variants]
+    else:
+        backends = args.backends or conformance.installed_backends()
     results = list(conformance.run(backends, args.dtypes))
     results += list(conformance.run_agreement(backends, args.dtypes))
     rows = [("case", "backend", "dtype", "value", "expected", "deviation", "result")]
     for r in results:
         rows.append((r.case, r.backend, r.dtype, _fmt_value(r.value), _fmt_value(r.expected)
                      if "random" not in r.case else "scipy float64",
-                     f"{r.deviation:.2e}", "pass" if r.passed else f"FAIL {r.error}".strip()))
+                     f"{r.deviation:.2e}", _verdict(r)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
     failed = [r for r in results if not r.passed]
-    print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed "
-          f"(backends: {', '.join(backends)}; dtypes: {', '.join(args.dtypes)})")
+    unsupported = [r for r in results if r.unsupported]
+    declared = f"{len(unsupported)} unsupported (declared by the backend), " if unsupported \
+        else ""
+    print(f"\n{len(results) - len(failed) - len(unsupported)} passed, {declared}"
+          f"{len(failed)} failed (backends: {', '.join(backends)}; dtypes: "
+          f"{', '.join(args.dtypes)})")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"backends": backends, "results": [r.as_dict() for r in results]}, f,
                       indent=1)
     return 1 if failed else 0
+
+
+def _verdict(r) -> str:
+    if r.unsupported:
+        return "unsupported (declared)"
+    return "pass" if r.passed else f"FAIL {r.error}".strip()
 
 
 def backends(args) -> int:
@@ -59,7 +77,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("crosscheck", help="run the conformance cases on every installed backend")
     c.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    c.add_argument("--backends", nargs="+", choices=backend_names(), help="default: all installed")
+    which = c.add_mutually_exclusive_group()
+    which.add_argument("--backends", nargs="+", choices=backend_names(),
+                       help="default: all installed")
+    which.add_argument("--backend", metavar="NAME|MODULE:CLASS",
+                       help="one backend and its variants: a registered name (built-in or from "
+                            "an infotheory.backends entry point) or a Backend subclass to "
+                            "register, such as mypkg.backend:MyBackend (the conformance kit)")
     c.add_argument("--dtypes", nargs="+", choices=DTYPES, default=list(DTYPES))
     c.set_defaults(func=crosscheck)
     b = sub.add_parser("backends", help="list the installed backends and their versions")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import numbers
 import threading
+import warnings
 from importlib import metadata
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -83,8 +84,17 @@ def _load_entry_points() -> bool:
         _entry_points_loaded = True
         added = False
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            obj = ep.load()
-            register_backend(obj() if isinstance(obj, type) else obj)
+            if any(type(b).__module__ + ":" + type(b).__qualname__ == ep.value
+                   for b in _backends):
+                continue  # already registered by hand (the conformance kit's --backend)
+            try:
+                obj = ep.load()
+                register_backend(obj() if isinstance(obj, type) else obj)
+            except Exception as e:  # noqa: BLE001 - one broken plug-in must not break the rest
+                warnings.warn(f"infotheory: the backend entry point {ep.name!r} ({ep.value}) "
+                              f"failed to load: {type(e).__name__}: {e}", RuntimeWarning,
+                              stacklevel=2)
+                continue
             added = True
         return added
 
@@ -168,7 +178,10 @@ def available_backends() -> Dict[str, str]:
 
 
 def registered_backends() -> List[Backend]:
-    """Every backend in lookup order: NumPy first, then the framework backends."""
+    """Every backend in lookup order: NumPy first, then the framework backends (the built-in
+    ones, then those of the ``infotheory.backends`` entry points, loaded here if they were not
+    yet; loading a backend imports no framework)."""
+    _load_entry_points()
     with _lock:
         return [_numpy, *_backends]
 

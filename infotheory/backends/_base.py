@@ -42,6 +42,10 @@ class Backend:
     #: options that fused op supports (an option it lacks sends the call to the generic kernel).
     #: The op is the method ``fused_<kernel>``; it may return ``NotImplemented`` to decline.
     fused: Mapping[str, FrozenSet[str]] = {}
+    #: Public functions this backend cannot compute, each with the reason (for example
+    #: ``{"estimate.differential_entropy": "no distributed neighbour search"}``). They raise
+    #: ``NotImplementedError`` on it; the conformance kit reports them as declared, not failed.
+    unsupported: Mapping[str, str] = {}
 
     # --- detection, metadata, conversion ----------------------------------------------
     def is_native(self, x: Any) -> bool:

@@ -1,6 +1,8 @@
 """Checks and table building shared by the estimators (over a backend's primitives, ``B``)."""
 from __future__ import annotations
 
+from typing import Optional
+
 from .._frontend import Call
 
 #: The most cells a dense contingency table may have (2^27 float64 cells = 1 GiB).
@@ -45,13 +47,35 @@ def codes(B, x, n: int):
     return B.shape(values)[0], inverse
 
 
-def table(fn: str, B, x, y, n: int):
+def check_table_size(fn: str, sizes) -> None:
+    cells = 1
+    for s in sizes:
+        cells *= s
+    if cells > MAX_TABLE_CELLS:
+        desc = " and ".join(str(s) for s in sizes)
+        raise ValueError(f"{fn}: the labels have {desc} distinct values, a table of {cells} "
+                         f"cells is more than the {MAX_TABLE_CELLS} this estimator builds "
+                         f"densely")
+
+
+def table(fn: str, B, x, y=None, n: Optional[int] = None):
     """The (distinct x) x (distinct y) contingency table of two label vectors, int64, rows and
-    columns in sorted order of the values: a ``bincount`` of the combined code ``i * ny + j``."""
+    columns in sorted order of the values: a ``bincount`` of the combined code ``i * ny + j``.
+    With ``y`` None, the counts of the distinct values of ``x``."""
     nx, ix = codes(B, x, n)
+    if y is None:
+        return B.bincount(ix, nx)
     ny, iy = codes(B, y, n)
-    if nx * ny > MAX_TABLE_CELLS:
-        raise ValueError(f"{fn}: the labels have {nx} and {ny} distinct values, a "
-                         f"{nx} x {ny} table is more than the {MAX_TABLE_CELLS} cells this "
-                         f"estimator builds densely")
+    check_table_size(fn, (nx, ny))
     return B.reshape(B.bincount(ix * ny + iy, nx * ny), (nx, ny))
+
+
+def on_table(fn: str, B, finish, columns, n: Optional[int], shape=(), dtype="float64"):
+    """``finish(B, table, n)`` on the contingency table of the label ``columns`` (one or two
+    1-D vectors of ``n`` labels). On a lazy backend (Dask) the table is counted chunk by chunk
+    and ``finish`` runs on it with the NumPy backend, in one task: the result is a lazy tensor
+    of ``shape`` and ``dtype``."""
+    if B.lazy:
+        return B.lazy_table(fn, list(columns), lambda NB, t: finish(NB, t, int(t.sum())),
+                            shape, dtype)
+    return finish(B, table(fn, B, *columns, n=n), n)

@@ -13,7 +13,7 @@ from typing import Optional
 from .. import _kernels as K
 from .. import _validation
 from .._frontend import Input, axes, run
-from ._common import check_method, codes, same_length, table
+from ._common import check_method, on_table, same_length
 
 Tensor = object
 _FLOAT_LABELS = ("; for continuous samples use infotheory.estimate.differential_entropy or "
@@ -120,15 +120,18 @@ def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
 
 
 def _entropy_labels(B, x, n, method, n_classes):
-    k, inverse = codes(B, x, n)
-    counts = B.to_float64(B.bincount(inverse, k))
-    if n_classes is not None:
-        if n_classes < k:
-            raise ValueError(f"entropy_from_labels: n_classes={n_classes} but x has {k} "
-                             f"distinct values")
-        if n_classes > k:
-            counts = B.concat([counts, B.arange(n_classes - k, counts) * 0.0])
-    return _entropy_counts(B, counts, (0,), method, n_classes or k)
+    def finish(B, counts, n):
+        k = B.shape(counts)[0]
+        counts = B.to_float64(counts)
+        if n_classes is not None:
+            if n_classes < k:
+                raise ValueError(f"entropy_from_labels: n_classes={n_classes} but x has {k} "
+                                 f"distinct values")
+            if n_classes > k:
+                counts = B.concat([counts, B.arange(n_classes - k, counts) * 0.0])
+        return _entropy_counts(B, counts, (0,), method, n_classes or k)
+
+    return on_table("entropy_from_labels", B, finish, [x], n)
 
 
 # --- mutual information from labels -----------------------------------------------------
@@ -141,7 +144,8 @@ def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     [[1, 1], [0, 2]]
     """
     fn = "contingency_table"
-    return _pair(fn, lambda B, x, y, n: table(fn, B, x, y, n), x, y)
+    return _pair(fn, lambda B, x, y, n: on_table(fn, B, lambda B, t, n: t, [x, y], n,
+                                                 (math.nan, math.nan), "int64"), x, y)
 
 
 def _pair(fn, math_fn, x, y, **options):
@@ -171,7 +175,11 @@ def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
 
 
 def _mi_labels(B, x, y, n, method, name):
-    counts = B.to_float64(table(name, B, x, y, n))
+    return on_table(name, B, lambda B, t, n: _mi_from_table(B, t, n, method), [x, y], n)
+
+
+def _mi_from_table(B, counts, n, method):
+    counts = B.to_float64(counts)
     mi = _mi_table(B, counts)
     if method == "miller_madow":
         cells = B.sum(B.where(counts > 0, 1.0, 0.0 * counts), None)
@@ -237,7 +245,12 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
 
 
 def _nmi(B, x, y, n, average, name, adjusted):
-    counts = B.to_float64(table(name, B, x, y, n))
+    return on_table(name, B, lambda B, t, n: _nmi_from_table(B, t, n, average, adjusted),
+                    [x, y], n)
+
+
+def _nmi_from_table(B, counts, n, average, adjusted):
+    counts = B.to_float64(counts)
     nx, ny = B.shape(counts)
     if nx == ny == 1:  # one cluster each: a perfect match (scikit-learn's convention)
         return B.sum(counts, None) * 0.0 + 1.0

@@ -37,6 +37,11 @@ def log_unit_ball_volume(d: int) -> float:
 
 def _samples(c, name: str):
     """(n, d) of input ``name``; a 1-D vector becomes (n, 1)."""
+    if c.B.lazy:
+        raise c.error(f"{name} is a lazy {c.B.name} array: the k-nearest-neighbour estimators "
+                      f"search all the samples at once and have no chunked, distributed form "
+                      f"here; compute the samples into memory first (for Dask: "
+                      f"{name}.compute())", NotImplementedError)
     shape = c.shape(name)
     if len(shape) == 1:
         c.t[name] = c.B.expand_dims(c.t[name], 1)

@@ -6,6 +6,7 @@ makes native tensors with ``Backend.from_numpy`` and reads results back with
 """
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
@@ -22,6 +23,27 @@ from .reference import REFERENCES
 def backend_names() -> Tuple[str, ...]:
     """Every registered backend and variant name, in lookup order (NumPy first)."""
     return tuple(n for b in it.registered_backends() for n in (b.name, *b.variants))
+
+
+def load_backend(spec: str) -> str:
+    """The name of the backend ``spec`` names, registering it first if needed: a registered
+    name or variant (built-in, or from an ``infotheory.backends`` entry point), or
+    ``"MODULE:CLASS"`` (a :class:`~infotheory.Backend` subclass, instantiated and registered
+    ahead of the others, so it computes on its tensor type even where another backend, such as
+    an installed release of the same package, claims that type too)."""
+    if ":" not in spec:
+        _resolve(spec)  # ValueError for an unknown name
+        return spec
+    module, _, cls_name = spec.partition(":")
+    cls = importlib.import_module(module)
+    for part in cls_name.split("."):
+        cls = getattr(cls, part)
+    if not (isinstance(cls, type) and issubclass(cls, it.Backend)):
+        raise TypeError(f"{spec} is not an infotheory.Backend subclass")
+    registered = it.registered_backends()
+    if registered[1:] and type(registered[1]) is cls:
+        return registered[1].name
+    return it.register_backend(cls(), first=True).name
 
 
 def _resolve(name: str):
@@ -77,13 +99,16 @@ class Result:
     tolerance: float
     passed: bool
     error: str = ""
+    #: The backend declares the function unsupported (``Backend.unsupported``) and it raised
+    #: ``NotImplementedError``: not a failure, reported apart.
+    unsupported: bool = False
 
     def as_dict(self) -> dict:
         v = None if self.value is None else np.asarray(self.value).tolist()
         e = np.asarray(self.expected, dtype=float).tolist()
         return {"case": self.case, "backend": self.backend, "dtype": self.dtype, "value": v,
                 "expected": e, "deviation": self.deviation, "tolerance": self.tolerance,
-                "passed": self.passed, "error": self.error}
+                "passed": self.passed, "error": self.error, "unsupported": self.unsupported}
 
 
 def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None,
@@ -120,8 +145,10 @@ def run_case(case: Case, backend: str, dtype: str) -> Result:
         else:
             raise ValueError(f"unknown case kind {case.kind!r}")
     except Exception as e:  # noqa: BLE001 - reported as a failed cell
-        return Result(case.name, backend, dtype, None, case.expected, math.inf, tol, False,
-                      f"{type(e).__name__}: {e}")
+        declared = isinstance(e, NotImplementedError) and case.measure in \
+            _resolve(backend)[0].unsupported
+        return Result(case.name, backend, dtype, None, case.expected, math.inf, tol, declared,
+                      f"{type(e).__name__}: {e}", unsupported=declared)
     passed = bool(np.all(np.isfinite(value))) and deviation <= tol
     return Result(case.name, backend, dtype, value, case.expected, deviation, tol, passed)
 

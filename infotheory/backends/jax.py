@@ -1,0 +1,196 @@
+"""JAX backend: ``jax.Array`` in, ``jax.Array`` out; works under ``jax.jit``, ``jax.grad`` and
+``jax.vmap``.
+
+Plugged in through the ``infotheory.backends`` entry-point group (``pyproject.toml``), as a third
+party would. Float64 needs ``jax_enable_x64`` (JAX's default is 32-bit); the conformance runner
+turns it on when it loads JAX (:meth:`JaxBackend.import_framework`), a user's program decides for
+itself. Everything is written with ``jax.numpy``: XLA fuses the generic kernels, and their masks
+keep gradients finite at exact zeros, as on the other autograd backends. The data estimators
+from labels and samples read sizes on the host (``item``), so they run eagerly, not under
+``jax.jit`` (as on TensorFlow).
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from ._base import Backend
+
+
+def _jax():
+    return sys.modules["jax"]
+
+
+def _jnp():
+    return sys.modules["jax"].numpy
+
+
+class JaxBackend(Backend):
+    name = "jax"
+    module_name = "jax"
+    distributions = ("jax",)
+    fused = {}  # XLA fuses the generic kernels; jax's xlogy has a NaN derivative at 0
+
+    def is_native(self, x):
+        jax = sys.modules.get("jax")
+        return jax is not None and isinstance(x, jax.Array)
+
+    def version(self):
+        return _jax().__version__
+
+    def import_framework(self):
+        import jax
+
+        # The conformance runner's float64 cases need 64-bit arrays (JAX's default is 32-bit).
+        jax.config.update("jax_enable_x64", True)
+        return jax
+
+    def from_numpy(self, a, variant=None):
+        return _jnp().asarray(np.array(a))
+
+    def to_numpy(self, x):
+        return np.asarray(x)
+
+    def float_tensor(self, x, like=None):
+        jnp = _jnp()
+        if self.is_native(x):
+            return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.result_type(float))
+        if like is not None:
+            return jnp.asarray(np.asarray(x), dtype=like.dtype)
+        a = np.asarray(x)
+        return jnp.asarray(a if a.dtype.kind == "f" else a.astype(np.float64),
+                           dtype=None if a.dtype.kind == "f" else jnp.result_type(float))
+
+    def is_float_native(self, x):
+        return self.is_native(x) and self.dtype_kind(x) == "f"
+
+    def label_tensor(self, y, like):
+        jnp = _jnp()
+        int_type = jnp.result_type(int)  # int64 with jax_enable_x64, else int32
+        if self.is_native(y):
+            return y if y.dtype == int_type else y.astype(int_type)
+        return jnp.asarray(np.asarray(y).astype(np.int64), dtype=int_type)
+
+    def dtype_kind(self, x):
+        return np.dtype(x.dtype).kind if x.dtype.name != "bfloat16" else "f"
+
+    def shape(self, x):
+        return tuple(x.shape)
+
+    def signature(self, x):
+        jax = sys.modules.get("jax")
+        # A tracer (inside jit, grad, vmap) is not remembered: each trace runs the pipeline.
+        if jax is None or not isinstance(x, jax.Array) or isinstance(x, jax.core.Tracer):
+            return None
+        return (type(x), x.dtype, x.shape)
+
+    def upcast(self, *xs):
+        jnp = _jnp()
+        out = xs[0].dtype if len(xs) == 1 else jnp.result_type(*xs)
+        compute = jnp.float32 if jnp.dtype(out).itemsize < 4 else out
+        return [x if x.dtype == compute else x.astype(compute) for x in xs], out
+
+    def cast(self, x, dtype):
+        return x if x.dtype == dtype else x.astype(dtype)
+
+    def itemsize(self, x):
+        return x.dtype.itemsize
+
+    def log(self, x):
+        return _jnp().log(x)
+
+    def exp(self, x):
+        return _jnp().exp(x)
+
+    def where(self, cond, a, b):
+        return _jnp().where(cond, a, b)
+
+    def sum(self, x, axis, keepdims=False):
+        return _jnp().sum(x, axis=axis, keepdims=keepdims)
+
+    def amax(self, x, axis, keepdims=False):
+        jnp = _jnp()
+        return jnp.max(x, axis=axis, keepdims=keepdims, initial=-jnp.inf)
+
+    def amin(self, x, axis, keepdims=False):
+        jnp = _jnp()
+        return jnp.min(x, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, x, axis):
+        return _jax().scipy.special.logsumexp(x, axis=axis)
+
+    def maximum(self, x, value):
+        return _jnp().maximum(x, value)
+
+    def take_last(self, x, idx):
+        return _jnp().take_along_axis(x, idx[..., None], axis=-1)[..., 0]
+
+    def expand_dims(self, x, axis):
+        return _jnp().expand_dims(x, axis)
+
+    def take(self, x, idx):
+        return _jnp().take(x, idx)
+
+    def softplus(self, x):
+        return _jnp().logaddexp(0.0, x)
+
+    def mean(self, x):
+        return _jnp().mean(x)
+
+    # --- estimator primitives ---------------------------------------------------------
+    def item(self, x):
+        return x.item()
+
+    def to_float64(self, x):
+        return x.astype(_jnp().float64)
+
+    def bincount(self, x, length):
+        jnp = _jnp()
+        return jnp.bincount(x, length=length).astype(jnp.result_type(int))
+
+    def cumsum(self, x):
+        jnp = _jnp()
+        return jnp.cumsum(x, dtype=None if x.dtype.kind == "f" else jnp.result_type(int))
+
+    def flatnonzero(self, x):
+        jnp = _jnp()
+        return jnp.flatnonzero(x).astype(jnp.result_type(int))
+
+    def sorted_unique_inverse(self, x):
+        jnp = _jnp()
+        values, inverse = jnp.unique(x, return_inverse=True)
+        return values, inverse.reshape(-1).astype(jnp.result_type(int))
+
+    def arange(self, n, like):
+        return _jnp().arange(n, dtype=like.dtype)
+
+    def gammaln(self, x):
+        return _jax().scipy.special.gammaln(x)
+
+    def digamma(self, x):
+        return _jax().scipy.special.digamma(x)
+
+    def argsort(self, x):
+        return _jnp().argsort(x, stable=True)
+
+    def searchsorted(self, sorted_x, v, side):
+        return _jnp().searchsorted(sorted_x, v, side=side)
+
+    def take_rows(self, x, idx):
+        return x[idx]
+
+    def kth_smallest(self, x, k):
+        return 0.0 - _jax().lax.top_k(0.0 - x, k)[0][..., k - 1]
+
+    def concat(self, xs, axis=0):
+        return _jnp().concatenate(list(xs), axis=axis)
+
+    def reshape(self, x, shape):
+        return _jnp().reshape(x, shape)
+
+    def diagonal(self, x):
+        return _jnp().diagonal(x, axis1=-2, axis2=-1)
+
+    def eye(self, n, like):
+        return _jnp().eye(n, dtype=bool)
