@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from infotheory import testing as conformance  # noqa: E402
 
 BACKENDS = conformance.BACKENDS  # numpy, torch, tensorflow, mxnet, mxnet.nd
-AUTOGRAD = ("torch", "tensorflow", "mxnet")
+AUTOGRAD = ("torch", "tensorflow", "mxnet", "jax")
 # "all", or a comma-separated list of backends that must be present (CI sets it); others skip.
 _REQUIRED = os.environ.get("INFOTHEORY_REQUIRE_BACKENDS", "")
 
@@ -66,7 +66,13 @@ def is_native(backend: str, x) -> bool:
         return isinstance(x, fw.Tensor)
     if backend == "mxnet":
         return isinstance(x, fw.np.ndarray)
-    return isinstance(x, fw.nd.NDArray) and not isinstance(x, fw.np.ndarray)
+    if backend == "mxnet.nd":
+        return isinstance(x, fw.nd.NDArray) and not isinstance(x, fw.np.ndarray)
+    if backend == "jax":
+        return isinstance(x, fw.Array)
+    if backend == "dask":
+        return isinstance(x, fw.Array)  # (load_framework gives dask.array)
+    raise ValueError(f"no is_native check for {backend}")
 
 
 def dtype_name(x) -> str:

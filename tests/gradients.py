@@ -31,6 +31,17 @@ def value_and_grads(backend, f, args, wrt, dtype="float64"):
                 out = mx.np.sum(f(*ts))
             out.backward()
         return float(out.asnumpy()), [ts[i].grad.asnumpy() for i in wrt]
+    if backend == "jax":  # jax.value_and_grad of the sum, with respect to the arguments in wrt
+        ts = [conformance.to_native("jax", a, dtype) for a in args]
+
+        def total(*diff):
+            full = list(ts)
+            for i, t in zip(wrt, diff):
+                full[i] = t
+            return fw.numpy.sum(f(*full))
+        out, gs = fw.value_and_grad(total, argnums=tuple(range(len(wrt))))(
+            *[ts[i] for i in wrt])
+        return float(out), [np.asarray(g) for g in gs]
     raise ValueError(backend)
 
 

@@ -52,3 +52,16 @@ def test_estimator_benchmark_runs_quick_and_values_agree(tmp_path):
     assert len(rows) == 6
     for r in rows:  # each candidate computed the same estimate
         assert r["differs"] == [], (r["case"], r["differs"])
+
+
+def test_dask_scale_benchmark_runs_quick(tmp_path):
+    require("dask")
+    pytest.importorskip("distributed")
+    stdout, data = run_quick(tmp_path, "dask_scale.py", 1)
+    assert "peak MiB/worker" in stdout
+    rows = data["results"]
+    assert [r["rows"] for r in rows] == [10**4, 10**4, 10**5]
+    for r in rows:  # each measured the same quantity: the plug-in MI near the exact value
+        assert abs(r["value_bits"] - data["exact_bits"]) < 0.1, r
+        assert r["rows_per_s"] > 0
+    assert all(r["peak_worker_mib"] > 0 for r in rows[1:])

@@ -22,14 +22,15 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 def test_readme_has_an_example_per_framework():
     text = "\n".join(BLOCKS)
-    for needle in ("import torch", "import tensorflow", "import_mxnet()", "it.entropy([0.1"):
+    for needle in ("import torch", "import tensorflow", "import_mxnet()", "import jax",
+                   "import dask", "it.entropy([0.1"):
         assert needle in text
 
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_block_runs(code):
-    for fw in ("torch", "tensorflow", "mxnet"):
-        if fw in code:
+    for fw in ("torch", "tensorflow", "mxnet", "jax", "dask"):
+        if f"import {fw}" in code or (fw == "mxnet" and "import_mxnet()" in code):
             require(fw)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          timeout=120, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})

@@ -218,8 +218,8 @@ def test_errors_name_the_argument(backend):
         E.adjusted_mutual_information(native(backend, np.arange(3)), native(backend, np.arange(4)))
     with pytest.raises(ValueError, match="method"):
         E.entropy_from_counts(native(backend, COUNTS), method="mle")
-    with pytest.raises(ValueError, match="n_classes=2"):
-        E.entropy_from_labels(native(backend, np.arange(3)), n_classes=2)
+    with pytest.raises(ValueError, match="n_classes=2"):  # on Dask: when computed
+        to_np(E.entropy_from_labels(native(backend, np.arange(3)), n_classes=2))
     with pytest.raises(ValueError, match="negative counts"):
         E.entropy_from_counts(native(backend, [3.0, -1.0]), validate=True)
     with pytest.raises(ValueError, match="empty"):

@@ -18,7 +18,33 @@ import infotheory as it  # noqa: E402
 from infotheory import _kernels as K  # noqa: E402
 from infotheory.estimate import (differential_entropy, kl_divergence_knn,  # noqa: E402
                                  mutual_information_ksg)
-from tests.conftest import native, to_np  # noqa: E402
+from tests.conftest import BACKENDS, native, require, to_np  # noqa: E402
+
+_KNN = ("estimate.differential_entropy", "estimate.mutual_information_ksg",
+        "estimate.kl_divergence_knn")
+# Backends that declare the k-NN estimators unsupported (Dask: no distributed neighbour search)
+# are checked by test_declared_unsupported_backends_raise_a_clear_error, the rest everywhere.
+_UNSUPPORTED = {n for b in it.registered_backends() for n in (b.name, *b.variants)
+                if set(_KNN) & set(b.unsupported)}
+
+
+@pytest.fixture(params=[b for b in BACKENDS if b not in _UNSUPPORTED])
+def backend(request):
+    require(request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("name", sorted(_UNSUPPORTED))
+def test_declared_unsupported_backends_raise_a_clear_error(name):
+    require(name)
+    x, y = native(name, X1), native(name, Y1)
+    calls = {"differential_entropy": lambda: differential_entropy(x),
+             "mutual_information_ksg": lambda: mutual_information_ksg(x, y),
+             "kl_divergence_knn": lambda: kl_divergence_knn(x, y)}
+    for fn, call in calls.items():
+        with pytest.raises(NotImplementedError, match=rf"{fn}: x is a lazy {name} array.*"
+                                                      rf"x\.compute\(\)"):
+            call()
 
 RNG = np.random.default_rng(11)
 N = 500

@@ -30,7 +30,10 @@ class JaxBackend(Backend):
     name = "jax"
     module_name = "jax"
     distributions = ("jax",)
-    fused = {}  # XLA fuses the generic kernels; jax's xlogy has a NaN derivative at 0
+    #: XLA fuses the generic measure kernels (and jax's xlogy has a NaN derivative at 0). The
+    #: k-NN searches are one compiled brute force over fixed-size blocks of queries: the
+    #: generic search slices data-dependent strips, and eager JAX compiles every new shape.
+    fused = {"knn_distance": frozenset(), "count_within": frozenset()}
 
     def is_native(self, x):
         jax = sys.modules.get("jax")
@@ -194,3 +197,56 @@ class JaxBackend(Backend):
 
     def eye(self, n, like):
         return _jnp().eye(n, dtype=bool)
+
+    def fused_knn_distance(self, x, ref, k, metric, exclude_self):
+        return _compiled("knn")(x, ref, k + 1 if exclude_self else k, metric)
+
+    def fused_count_within(self, x, radius, metric):
+        return _compiled("count")(x, radius, metric)
+
+
+_COMPILED = {}
+_BLOCK_ENTRIES = 1 << 21  # distances per block of queries (16 MiB in float64)
+
+
+def _compiled(kind):
+    """The jitted brute-force k-NN kernels (built once, when first used)."""
+    if kind in _COMPILED:
+        return _COMPILED[kind]
+    import functools
+
+    jax, jnp = _jax(), _jnp()
+
+    def blocks(x, n_ref):
+        """x's rows padded to whole blocks: (blocks, rows per block, d), and the row count."""
+        m, d = x.shape
+        rows = max(1, min(m, _BLOCK_ENTRIES // max(1, n_ref * d)))
+        pad = (-m) % rows
+        return jnp.pad(x, ((0, pad), (0, 0))).reshape(-1, rows, d), m
+
+    def distances(q, ref, metric):
+        diff = q[:, None, :] - ref[None, :, :]
+        if metric == "chebyshev":
+            return jnp.max(jnp.abs(diff), axis=-1)
+        return jnp.sqrt(jnp.sum(diff * diff, axis=-1))
+
+    @functools.partial(jax.jit, static_argnums=(2, 3))
+    def knn(x, ref, kth, metric):
+        qs, m = blocks(x, ref.shape[0])
+        out = jax.lax.map(lambda q: -jax.lax.top_k(-distances(q, ref, metric), kth)[0][:, -1],
+                          qs)
+        return out.reshape(-1)[:m]
+
+    @functools.partial(jax.jit, static_argnums=(2,))
+    def count(x, radius, metric):
+        qs, n = blocks(x, x.shape[0])
+        rs = jnp.pad(radius, (0, qs.shape[0] * qs.shape[1] - n)).reshape(qs.shape[:2])
+
+        def inside(args):
+            q, r = args
+            closer = jnp.sum(distances(q, x, metric) < r[:, None], axis=-1)
+            return jnp.where(r > 0, closer - 1, 0).astype(x.dtype)  # less the point itself
+        return jax.lax.map(inside, (qs, rs)).reshape(-1)[:n]
+
+    _COMPILED.update(knn=knn, count=count)
+    return _COMPILED[kind]

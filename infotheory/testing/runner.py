@@ -46,6 +46,11 @@ def load_backend(spec: str) -> str:
     return it.register_backend(cls(), first=True).name
 
 
+def get_backend(name: str):
+    """The registered :class:`~infotheory.Backend` of a backend or variant name."""
+    return _resolve(name)[0]
+
+
 def _resolve(name: str):
     for b in it.registered_backends():
         if name == b.name:

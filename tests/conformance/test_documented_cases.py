@@ -13,6 +13,9 @@ CASES = [(c, d) for c in conformance.CASES for d in c.dtypes]
 def test_documented_case(case, dtype, backend):
     require(backend)
     r = conformance.run_case(case, backend, dtype)
+    if r.unsupported:  # declared by the backend (Dask's k-NN): it must say so, clearly
+        assert r.error.startswith("NotImplementedError: ") and "compute()" in r.error, r.error
+        return
     assert not r.error, r.error
     assert r.passed, f"{case.name} on {backend}/{dtype}: {r.value} vs {case.expected} " \
                      f"(deviation {r.deviation:.3g} > {r.tolerance:.3g})"
@@ -40,6 +43,22 @@ def test_cases_cover_every_measure():
         for part in m.split("."):
             fn = getattr(fn, part)
         assert callable(fn), m
+
+
+def test_unsupported_is_declared_and_only_excuses_not_implemented():
+    """Only Dask declares functions unsupported (the k-NN estimators), and a declaration
+    excuses only a NotImplementedError of that function, not a wrong value."""
+    import infotheory as it
+
+    declared = {b.name: set(b.unsupported) for b in it.registered_backends() if b.unsupported}
+    assert declared == {"dask": {"estimate.differential_entropy", "estimate.kl_divergence_knn",
+                                 "estimate.mutual_information_ksg"}}
+    require("dask")
+    wrong = conformance.Case("wrong", "entropy", ([0.5, 0.5],), 1.5, 1e-6)
+    assert not conformance.run_case(wrong, "dask", "float64").unsupported
+    case = next(c for c in conformance.CASES if c.measure == "estimate.differential_entropy")
+    r = conformance.run_case(case, "dask", "float64")
+    assert r.unsupported and r.passed and r.value is None
 
 
 def test_a_wrong_value_fails():
