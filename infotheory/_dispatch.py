@@ -160,6 +160,7 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
 def available_backends() -> Dict[str, str]:
     """Backends whose framework is installed, as ``{name: version}``. Imports nothing: a
     framework's version is read from its installed distribution metadata."""
+    _load_entry_points()
     out = {"numpy": np.__version__}
     for b in list(_backends):
         if not b.distributions:  # no distribution to read: ask the backend itself

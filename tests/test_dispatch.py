@@ -13,7 +13,7 @@ from tests.conftest import native, require
 from tests.toy_backend import Box, BoxBackend
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "scipy", "keras")
+FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "dask", "scipy", "keras")
 
 
 def _run(code: str, **env) -> str:
@@ -107,6 +107,30 @@ def test_entry_point_backend_is_loaded_lazily(tmp_path):
 def test_available_backends_lists_installed_frameworks():
     names = it.available_backends()
     assert names["numpy"] == np.__version__
-    for b in ("torch", "tensorflow", "mxnet"):
-        fw = require(b)
+    for b in ("torch", "tensorflow", "mxnet", "jax", "dask"):  # jax, dask: entry points
+        require(b)
+        fw = sys.modules[b]
         assert names[b] == fw.__version__.split("+")[0] or names[b].startswith(fw.__version__)
+
+
+def test_jax_and_dask_are_plugged_in_through_entry_points():
+    """CI exercises the real plug-in path: the two backends are not in the built-in list, the
+    installed distribution declares them, and a fresh process finds them from a tensor."""
+    from importlib import metadata
+
+    from infotheory.backends import BUILTIN
+
+    assert not any("jax" in m or "dask" in m for m, _ in BUILTIN)
+    points = {ep.name: ep.value for ep in metadata.entry_points(group="infotheory.backends")}
+    assert points["jax"] == "infotheory.backends.jax:JaxBackend"
+    assert points["dask"] == "infotheory.backends.dask:DaskBackend"
+    require("dask")
+    out = _run("""
+        import infotheory as it
+        from infotheory import _dispatch
+        import dask.array as da
+        before = sorted(b.name for b in _dispatch._backends)
+        h = it.entropy(da.from_array([0.5, 0.5], chunks=1))
+        print(type(h).__module__.split(".")[0], float(h.compute()), before)
+    """)
+    assert out == "dask 1.0 ['mxnet', 'tensorflow', 'torch']"
