@@ -323,6 +323,11 @@ def remembered(f: Callable) -> Callable:
                     _PLANS.clear()
                 _PLANS[key] = plan
         return out
+    # AutoGraph (tf.function) calls this as it is: plain Python over the backend's ops, with
+    # no control flow on tensor values, needs no conversion (converting the pipeline only
+    # slowed tracing, and in a long test process it once resolved a call to another cached
+    # conversion). The attribute is AutoGraph's own mark, set without importing TensorFlow.
+    call.autograph_info__ = None
     return call
 
 

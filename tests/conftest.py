@@ -34,6 +34,18 @@ def require(backend: str):
         pytest.skip(f"{backend} is not installed")
 
 
+def require_module(backend: str):
+    """:func:`require` for a whole test module (at import): skips the module, or fails its
+    collection where CI requires the backend."""
+    try:
+        return conformance.load_framework(backend)
+    except ImportError as e:
+        if _required(backend):
+            raise ImportError(f"backend {backend} is required (INFOTHEORY_REQUIRE_BACKENDS="
+                              f"{_REQUIRED}): {e}") from e
+        pytest.skip(f"{backend} is not installed", allow_module_level=True)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     require(request.param)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import require
+from tests.conftest import require_module
 
-da = require("dask")  # dask.array
+da = require_module("dask")  # dask.array
 dask = pytest.importorskip("dask")
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 from dask.callbacks import Callback  # noqa: E402

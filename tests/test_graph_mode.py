@@ -1,6 +1,8 @@
 """Graph mode: tf.function (and XLA), torch.compile(fullgraph=True), torch.func.grad/vmap."""
 import math
 
+import re
+
 import numpy as np
 import pytest
 
@@ -93,3 +95,22 @@ def test_torch_func_grad_and_vmap():
         f(leaf, *args[1:]).sum().backward()
         torch.testing.assert_close(g, leaf.grad)
         assert torch.isfinite(g).all()
+
+
+def test_autograph_runs_the_library_unconverted():
+    """tf.function traces our functions as they are (no AutoGraph conversion): no generated
+    code in the traceback of an error raised while tracing, and the error is ours, unwrapped."""
+    import traceback
+
+    tf = require("tensorflow")
+
+    @tf.function
+    def loss(z):
+        return it.entropy(z, axis=5)  # a bad axis: our ValueError, raised while tracing
+
+    with pytest.raises(ValueError, match="entropy: axis 5 is out of range") as info:
+        loss(tf.constant(Z))
+    frames = "".join(traceback.format_tb(info.value.__traceback__))
+    assert "infotheory/measures.py" in frames  # our code ran as written...
+    # ...not as AutoGraph's conversions (only the user's own function, loss, is converted)
+    assert re.findall(r"in (tf__\w+)", frames) == ["tf__loss"], frames

@@ -63,7 +63,8 @@ def test_calls_that_differ_do_not_share_a_plan(backend, change):
         t = RNG.dirichlet(np.ones(6), size=4)
         got = it.cross_entropy(native(backend, z), native(backend, t), from_logits=True)
         want = fresh(it.cross_entropy, z, t, from_logits=True)
-    np.testing.assert_allclose(to_np(got), want, rtol=1e-6)
+    # float32: two implementations (the backend's and NumPy's) may differ by a few ulps
+    np.testing.assert_allclose(to_np(got), want, rtol=1e-5 if change == "dtype" else 1e-6)
 
 
 def test_checks_still_run_for_a_new_signature_and_with_validation(backend):

@@ -316,6 +316,27 @@ class Backend:
         raise NotImplementedError
 
 
+class NumpyDtypes:
+    """``upcast``, ``cast`` and ``itemsize`` for arrays with NumPy dtypes and ``astype`` (JAX,
+    Dask): a mix-in placed before :class:`Backend`."""
+
+    def result_type(self, *xs):
+        import numpy as np
+
+        return np.result_type(*(x.dtype for x in xs))
+
+    def upcast(self, *xs):
+        out = xs[0].dtype if len(xs) == 1 else self.result_type(*xs)
+        compute = "float32" if out.itemsize < 4 else out
+        return [x if x.dtype == compute else x.astype(compute) for x in xs], out
+
+    def cast(self, x, dtype):
+        return x if x.dtype == dtype else x.astype(dtype)
+
+    def itemsize(self, x):
+        return x.dtype.itemsize
+
+
 def normalize_axes(axis, ndim: int) -> Tuple[int, ...]:
     """Non-negative, sorted axes; raises ``ValueError``/``TypeError`` without naming the caller
     (the frontend adds that)."""

@@ -23,7 +23,7 @@ import sys
 
 import numpy as np
 
-from ._base import Backend
+from ._base import Backend, NumpyDtypes
 
 _FAN_IN = 8  # chunk summaries merged per task
 
@@ -44,7 +44,7 @@ def _quiet(fn):
 _log, _exp = _quiet(np.log), _quiet(np.exp)
 
 
-class DaskBackend(Backend):
+class DaskBackend(NumpyDtypes, Backend):
     name = "dask"
     module_name = "dask.array"
     distributions = ("dask",)
@@ -90,17 +90,6 @@ class DaskBackend(Backend):
 
     def shape(self, x):
         return tuple(None if math.isnan(s) else int(s) for s in x.shape)
-
-    def upcast(self, *xs):
-        out = np.result_type(*(x.dtype for x in xs))
-        compute = np.float32 if out.itemsize < 4 else out
-        return [x if x.dtype == compute else x.astype(compute) for x in xs], out
-
-    def cast(self, x, dtype):
-        return x if x.dtype == dtype else x.astype(dtype)
-
-    def itemsize(self, x):
-        return x.dtype.itemsize
 
     # --- primitives ---------------------------------------------------------------------
     def log(self, x):

@@ -4,7 +4,7 @@
 Plugged in through the ``infotheory.backends`` entry-point group (``pyproject.toml``), as a third
 party would. Float64 needs ``jax_enable_x64`` (JAX's default is 32-bit); the conformance runner
 turns it on when it loads JAX (:meth:`JaxBackend.import_framework`), a user's program decides for
-itself. Everything is written with ``jax.numpy``: XLA fuses the generic kernels, and their masks
+itself (without it, labels are int32 and the estimators' counts float32, exact below 2^24). Everything is written with ``jax.numpy``: XLA fuses the generic kernels, and their masks
 keep gradients finite at exact zeros, as on the other autograd backends. The data estimators
 from labels and samples read sizes on the host (``item``), so they run eagerly, not under
 ``jax.jit`` (as on TensorFlow).
@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from ._base import Backend
+from ._base import Backend, NumpyDtypes
 
 
 def _jax():
@@ -26,7 +26,7 @@ def _jnp():
     return sys.modules["jax"].numpy
 
 
-class JaxBackend(Backend):
+class JaxBackend(NumpyDtypes, Backend):
     name = "jax"
     module_name = "jax"
     distributions = ("jax",)
@@ -88,17 +88,8 @@ class JaxBackend(Backend):
             return None
         return (type(x), x.dtype, x.shape)
 
-    def upcast(self, *xs):
-        jnp = _jnp()
-        out = xs[0].dtype if len(xs) == 1 else jnp.result_type(*xs)
-        compute = jnp.float32 if jnp.dtype(out).itemsize < 4 else out
-        return [x if x.dtype == compute else x.astype(compute) for x in xs], out
-
-    def cast(self, x, dtype):
-        return x if x.dtype == dtype else x.astype(dtype)
-
-    def itemsize(self, x):
-        return x.dtype.itemsize
+    def result_type(self, *xs):
+        return _jnp().result_type(*xs)  # knows bfloat16
 
     def log(self, x):
         return _jnp().log(x)
@@ -146,7 +137,10 @@ class JaxBackend(Backend):
         return x.item()
 
     def to_float64(self, x):
-        return x.astype(_jnp().float64)
+        # float32 when jax_enable_x64 is off (JAX then has no float64): counts stay exact
+        # below 2^24 per cell
+        jnp = _jnp()
+        return x.astype(jnp.result_type(float))
 
     def bincount(self, x, length):
         jnp = _jnp()
