@@ -2,7 +2,7 @@
 in memory. Reports rows per second and each worker's peak memory, which must not grow with the
 number of rows (the columns are generated lazily, per chunk, on the workers).
 
-    python benchmarks/dask_scale.py                 # NumPy 1e7; Dask 1e7 and 1e8 rows
+    python benchmarks/dask_scale.py                 # NumPy 1e7; Dask 1e7, 1e8 and 4e8 rows
     python benchmarks/dask_scale.py --quick         # small sizes, a smoke run (no claims)
     python benchmarks/dask_scale.py --json out.json
 """
@@ -78,7 +78,7 @@ def main(argv=None) -> None:
     scale = 1000 if args.quick else 1
     chunk = 5 * 10**6 // scale
     results = [numpy_case(10**7 // scale, args.repeats)]
-    for rows in (10**7 // scale, 10**8 // scale):
+    for rows in (10**7 // scale, 10**8 // scale, 4 * 10**8 // scale):
         results.append(dask_case(rows, chunk, args.workers, args.repeats))
     print(f"I(X; Y) of two label columns, exact {EXACT:.4f} bits; medians of {args.repeats}"
           + (" (quick: small sizes, no claims)" if args.quick else ""))
