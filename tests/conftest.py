@@ -34,6 +34,16 @@ def require(backend: str):
         pytest.skip(f"{backend} is not installed")
 
 
+def present_backends():
+    """The backends installed here, after failing the test if one that CI requires here is
+    missing (for tests that run every backend of the environment at once)."""
+    present = conformance.installed_backends()
+    for b in BACKENDS:
+        if b not in present and _required(b):
+            require(b)  # fails, saying why
+    return present
+
+
 def require_module(backend: str):
     """:func:`require` for a whole test module (at import): skips the module, or fails its
     collection where CI requires the backend."""
