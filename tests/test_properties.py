@@ -26,6 +26,29 @@ DTYPES = ("float32", "float64")
 CASES = [(b, d) for b in BACKENDS for d in DTYPES]
 ids = [f"{b}-{d}" for b, d in CASES]
 
+#: Examples per property: JAX compiles every new shape and Dask builds a graph per call, so
+#: they run 8 derandomized examples (each property took up to 24 s on JAX with 25).
+EXAMPLES = {"jax": 8, "dask": 8}
+
+
+def property_test(**strategies):
+    """A hypothesis property over every (backend, dtype) of CASES: ``fn(backend, dtype, **drawn)``
+    with the profile's examples (fewer for the backends in EXAMPLES)."""
+    def decorate(fn):
+        @pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
+        def test(backend, dtype):
+            require(backend)
+
+            def check(**drawn):
+                fn(backend, dtype, **drawn)
+            limited = settings(max_examples=EXAMPLES.get(backend, 25))
+            limited(given(**strategies)(check))()
+        test.__name__ = test.__qualname__ = fn.__name__  # (no __wrapped__: pytest would read
+        test.__doc__ = fn.__doc__                         # fn's drawn arguments as fixtures)
+        return test
+    return decorate
+
+
 weights = st.one_of(st.just(0.0), st.just(1e-30), st.floats(1e-12, 1e-6), st.floats(0.0, 1.0))
 
 
@@ -60,8 +83,7 @@ def _tol(dtype, k=2):
     return TOL[dtype] * max(1.0, math.log2(k))
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(p=distributions())
+@property_test(p=distributions())
 def test_entropy_bounds(backend, dtype, p):
     require(backend)
     t, p64 = _t(backend, p, dtype)
@@ -74,8 +96,7 @@ def test_entropy_bounds(backend, dtype, p):
     assert abs(float(to_np(it.entropy(uniform))) - math.log2(k)) <= _tol(dtype, k)
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(pq=pairs())
+@property_test(pq=pairs())
 def test_gibbs_and_kl(backend, dtype, pq):
     require(backend)
     (p, p64), (q, q64) = _t(backend, pq[0], dtype), _t(backend, pq[1], dtype)
@@ -95,8 +116,7 @@ def test_gibbs_and_kl(backend, dtype, pq):
         assert d > 0
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(pxy=joints())
+@property_test(pxy=joints())
 def test_chain_rule_and_mutual_information(backend, dtype, pxy):
     require(backend)
     t, j = _t(backend, pxy, dtype)
@@ -114,8 +134,7 @@ def test_chain_rule_and_mutual_information(backend, dtype, pxy):
     assert abs(mi - float(to_np(it.mutual_information(native(backend, j.T.copy(), dtype))))) <= 4 * tol
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(p=distributions(max_k=40), q=distributions(max_k=40))
+@property_test(p=distributions(max_k=40), q=distributions(max_k=40))
 def test_independence_and_additivity(backend, dtype, p, q):
     require(backend)
     outer = np.outer(p, q)
@@ -127,8 +146,7 @@ def test_independence_and_additivity(backend, dtype, p, q):
     assert abs(float(to_np(it.joint_entropy(t))) - (hp + hq)) <= 4 * tol
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(pq=pairs(), seed=st.integers(0, 2 ** 32 - 1))
+@property_test(pq=pairs(), seed=st.integers(0, 2 ** 32 - 1))
 def test_permutation_invariance(backend, dtype, pq, seed):
     require(backend)
     perm = np.random.default_rng(seed).permutation(pq[0].size)
@@ -140,8 +158,7 @@ def test_permutation_invariance(backend, dtype, pq, seed):
         assert (np.isinf(a) and a == b) or abs(a - b) <= tol
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(pxy=joints(), base=st.sampled_from([2, math.e, 10, 0.5, 3.7]))
+@property_test(pxy=joints(), base=st.sampled_from([2, math.e, 10, 0.5, 3.7]))
 def test_base_scales_every_measure(backend, dtype, pxy, base):
     require(backend)
     t = native(backend, pxy, dtype)
@@ -161,8 +178,7 @@ def test_base_scales_every_measure(backend, dtype, pxy, base):
                                    rtol=1e-5 if dtype == "float32" else 1e-12, atol=1e-6)
 
 
-@pytest.mark.parametrize("backend,dtype", CASES, ids=ids)
-@given(batch=st.lists(distributions(k=6), min_size=1, max_size=5))
+@property_test(batch=st.lists(distributions(k=6), min_size=1, max_size=5))
 def test_batching_equals_looping(backend, dtype, batch):
     require(backend)
     ps = np.stack(batch)
