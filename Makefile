@@ -12,6 +12,9 @@ VENV2  := .venv-numpy2
 STAMP2 := $(VENV2)/.installed
 
 export TF_CPP_MIN_LOG_LEVEL := 3
+# pytest-xdist workers (whole test files per worker: --dist loadfile); 0 runs in one process
+WORKERS ?= 2
+PYTEST  := -m pytest -q -n $(WORKERS) --dist loadfile
 
 .PHONY: demo test test-main test-numpy2 bench setup clean
 
@@ -39,11 +42,11 @@ test: test-main test-numpy2
 # (JAX needs NumPy >= 2, MXNet NumPy < 2).
 test-main: $(STAMP)
 	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow,mxnet,dask}" \
-		$(BIN)/python -m pytest -q
+		$(BIN)/python $(PYTEST)
 
 test-numpy2: $(STAMP2)
 	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow,jax,dask}" \
-		$(VENV2)/bin/python -m pytest -q
+		$(VENV2)/bin/python $(PYTEST)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
