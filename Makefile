@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/train_step.py
 	$(BIN)/python benchmarks/estimators.py --json benchmarks/estimators.json
+	$(BIN)/python benchmarks/dask_scale.py --json benchmarks/dask_scale.json
 
 clean:
 	rm -rf $(VENV) $(VENV2) build *.egg-info
