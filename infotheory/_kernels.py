@@ -276,6 +276,7 @@ def _count_within_1d(B, v, radius):
 
 
 GENERIC = {
+    "entropy_logits": entropy_logits,
     "knn_distance": knn_distance,
     "count_within": count_within,
     "cross_entropy_labels": cross_entropy_labels,

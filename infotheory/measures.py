@@ -107,7 +107,7 @@ def _entropy_call(fn, p, axis, base, from_logits, validate, name="p"):
 def _entropy(B, axis, from_logits, p=None, p_xy=None):
     p = p if p is not None else p_xy
     if from_logits:
-        return K.entropy_logits(B, p, axis)
+        return K.call(B, "entropy_logits", p, axis)
     return K.call(B, "neg_sum_xlogx", p, axis)
 
 

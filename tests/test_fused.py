@@ -1,6 +1,7 @@
-"""Fused cross-entropy kernels: where a backend declares ``cross_entropy_logits`` in
-``Backend.fused``, its op and the generic kernel (``infotheory._kernels``) agree in value and
-gradient, and the public function really runs the fused op."""
+"""Fused cross-entropy kernels (and torch's entropy of logits): where a backend declares
+``cross_entropy_logits`` (``entropy_logits``) in ``Backend.fused``, its op and the generic kernel
+(``infotheory._kernels``) agree in value and gradient, and the public function really runs the
+fused op."""
 import math
 
 import numpy as np
@@ -191,3 +192,80 @@ def test_mxnet_fused_cross_entropy_of_labels_checks_them():
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True)
     losses = it.cross_entropy(zn, mx.np.array(bad), from_logits=True, reduction="none").asnumpy()
     assert np.isnan(losses[[1, 3]]).all() and np.isfinite(losses[[0, 2, 4]]).all()
+
+
+# --- torch: entropy of logits as one autograd node ---------------------------------------
+def _entropy_logits_data(dtype):
+    torch = require("torch")
+    z = RNG.normal(0, 3, (7, 6))
+    z[0, 1] = z[0, 4] = -np.inf  # masked classes
+    z[1, :] = -np.inf
+    z[1, 2] = 0.5  # a point mass
+    z[2, 0] = 80.0  # large logits stay finite
+    z[3, 3] = np.nan  # NaN row
+    z[4, 5] = np.inf  # +inf row: NaN
+    z[5, :] = -np.inf  # no finite logit: NaN
+    return torch.tensor(z, dtype=getattr(torch, dtype))
+
+
+@pytest.mark.parametrize("dtype,tol", [("float32", 1e-6), ("float64", 1e-13)])
+def test_torch_fused_entropy_of_logits_equals_generic_in_value_and_gradient(dtype, tol):
+    torch = require("torch")
+    B = it.backend_of(torch.zeros(1))
+    assert "entropy_logits" in B.fused
+    z0 = _entropy_logits_data(dtype)
+    results = []
+    for kernel in (B.fused_entropy_logits, lambda z, ax: K.entropy_logits(B, z, ax)):
+        z = z0.clone().requires_grad_()
+        h = kernel(z, (1,))
+        w = torch.arange(1.0, 8.0, dtype=z.dtype)  # a weighted sum: distinct upstream grads
+        (torch.nan_to_num(h, nan=0.0) * w).sum().backward()
+        results.append((h.detach().numpy(), z.grad.numpy()))
+    (hf, gf), (hg, gg) = results
+    np.testing.assert_array_equal(np.isnan(hf), np.isnan(hg))
+    assert list(np.flatnonzero(np.isnan(hf))) == [3, 4, 5]
+    np.testing.assert_allclose(hf, hg, rtol=tol, atol=tol)
+    assert hf[1] == 0.0 and np.all(gf[1] == 0.0)  # a point mass: 0, gradient 0
+    assert gf[0, 1] == 0.0 and gf[0, 4] == 0.0  # a -inf logit: gradient exactly 0
+    finite = ~np.isnan(hg)
+    np.testing.assert_allclose(gf[finite], gg[finite], rtol=tol, atol=tol)
+
+
+def test_torch_fused_entropy_of_logits_gradients_and_hessians():
+    torch = require("torch")
+    B = it.backend_of(torch.zeros(1))
+    z = torch.tensor(RNG.normal(0, 2, (3, 5)), requires_grad=True)
+
+    def fused(t):
+        return B.fused_entropy_logits(t, (1,))
+    assert torch.autograd.gradcheck(fused, (z,))
+    assert torch.autograd.gradgradcheck(fused, (z,))  # differentiable backward (Hessians)
+    v = torch.tensor(RNG.normal(size=(3, 5)))
+    hvp = []
+    for f in (fused, lambda t: K.entropy_logits(B, t, (1,))):
+        (g,) = torch.autograd.grad(f(z).sum(), z, create_graph=True)
+        (h,) = torch.autograd.grad((g * v).sum(), z)
+        hvp.append(h.numpy())
+    np.testing.assert_allclose(hvp[0], hvp[1], rtol=1e-12, atol=1e-14)
+
+
+def test_public_entropy_of_logits_runs_the_fused_node_except_under_transforms():
+    torch = require("torch")
+    z = torch.randn(4, 6, requires_grad=True)
+    h = it.entropy(z, from_logits=True, base=math.e)
+    assert _reaches(h.grad_fn, "EntropyFromLogits")
+    assert not _reaches(it.entropy(z, axis=(0, 1), from_logits=True).grad_fn,
+                        "EntropyFromLogits")  # two axes: the generic kernel
+    from torch.func import grad
+    g = grad(lambda t: it.entropy(t, from_logits=True).sum())(z.detach())
+    lp = torch.log_softmax(z.detach(), -1)
+    ref = -(lp.exp() * (lp + (-(lp.exp() * lp).sum(-1, keepdim=True)))) / math.log(2)
+    np.testing.assert_allclose(g.numpy(), ref.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def _reaches(fn, name, depth=8):
+    if fn is None or depth == 0:
+        return False
+    if name in type(fn).__name__:
+        return True
+    return any(_reaches(f, name, depth - 1) for f, _ in fn.next_functions)
