@@ -45,6 +45,13 @@ def entropy_logits(B, z, axis):
     return 0.0 - B.sum(B.exp(logp) * B.maximum(logp, LOG_ZERO), axis)
 
 
+def kl_logits(B, z, w, axis):
+    """``sum p (log p - log q)`` over ``axis`` with ``log p``, ``log q`` the log-softmax of the
+    logits ``z`` and ``w`` (KL divergence in nats): 0 where p = 0, +inf where p > 0 = q."""
+    logp = B.log_softmax(z, axis)
+    return B.sum(plogq_logits(B, B.exp(logp), logp - B.log_softmax(w, axis)), axis)
+
+
 #: A log-probability below the log of the smallest float64 subnormal (-745): exp gives 0.
 LOG_ZERO = -1e4
 
@@ -277,6 +284,7 @@ def _count_within_1d(B, v, radius):
 
 GENERIC = {
     "entropy_logits": entropy_logits,
+    "kl_logits": kl_logits,
     "knn_distance": knn_distance,
     "count_within": count_within,
     "cross_entropy_labels": cross_entropy_labels,

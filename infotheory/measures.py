@@ -279,6 +279,8 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
 def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
     if not from_logits:
         return K.call(B, "sum_xlogratio", p, q, axis)
+    if from_logits is True and not any(log_repeats):
+        return K.call(B, "kl_logits", p, q, axis)
     logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])
     if from_logits == "q":  # p holds probabilities
         nz = p != 0

@@ -269,3 +269,53 @@ def _reaches(fn, name, depth=8):
     if name in type(fn).__name__:
         return True
     return any(_reaches(f, name, depth - 1) for f, _ in fn.next_functions)
+
+
+@pytest.mark.parametrize("dtype,tol", [("float32", 2e-6), ("float64", 1e-13)])
+def test_torch_fused_kl_of_logits_equals_generic_in_value_and_gradient(dtype, tol):
+    torch = require("torch")
+    B = it.backend_of(torch.zeros(1))
+    assert "kl_logits" in B.fused
+    z0 = _entropy_logits_data(dtype)
+    w0 = torch.tensor(RNG.normal(0, 3, (7, 6)), dtype=z0.dtype)
+    w0[0, 1] = -np.inf  # q = 0 where p = 0: the term is 0
+    w0[6, 2] = -np.inf  # q = 0 where p > 0: +inf
+    results = []
+    for kernel in (B.fused_kl_logits, lambda z, w, ax: K.kl_logits(B, z, w, ax)):
+        z, w = z0.clone().requires_grad_(), w0.clone().requires_grad_()
+        d = kernel(z, w, (1,))
+        weights = torch.arange(1.0, 8.0, dtype=z.dtype)
+        (torch.nan_to_num(d, nan=0.0, posinf=0.0) * weights).sum().backward()
+        results.append((d.detach().numpy(), z.grad.numpy(), w.grad.numpy()))
+    (df, gzf, gwf), (dg, gzg, gwg) = results
+    np.testing.assert_array_equal(np.isnan(df), np.isnan(dg))
+    assert list(np.flatnonzero(np.isnan(df))) == [3, 4, 5] and df[6] == np.inf == dg[6]
+    finite = np.isfinite(dg)
+    np.testing.assert_allclose(df[finite], dg[finite], rtol=tol, atol=tol)
+    np.testing.assert_allclose(gzf[finite], gzg[finite], rtol=tol, atol=tol)
+    np.testing.assert_allclose(gwf[finite], gwg[finite], rtol=tol, atol=tol)
+    assert gzf[0, 1] == 0.0 and gwf[0, 1] == 0.0  # a class both give probability 0
+
+
+def test_torch_fused_kl_of_logits_gradients_hessians_and_dispatch():
+    torch = require("torch")
+    B = it.backend_of(torch.zeros(1))
+    z = torch.tensor(RNG.normal(0, 2, (3, 5)), requires_grad=True)
+    w = torch.tensor(RNG.normal(0, 2, (3, 5)), requires_grad=True)
+
+    def fused(a, b):
+        return B.fused_kl_logits(a, b, (1,))
+    assert torch.autograd.gradcheck(fused, (z, w))
+    assert torch.autograd.gradgradcheck(fused, (z, w))
+    v = torch.tensor(RNG.normal(size=(3, 5)))
+    hvp = []
+    for f in (fused, lambda a, b: K.kl_logits(B, a, b, (1,))):
+        gz, gw = torch.autograd.grad(f(z, w).sum(), (z, w), create_graph=True)
+        hvp.append([h.numpy() for h in torch.autograd.grad((gz * v + gw * v).sum(), (z, w))])
+    for a, b in zip(*hvp):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert _reaches(it.kl_divergence(z, w, from_logits=True).grad_fn, "KLFromLogits")
+    # broadcast shapes and probability inputs keep the generic kernels
+    assert not _reaches(it.kl_divergence(z, w[:1], from_logits=True).grad_fn, "KLFromLogits")
+    assert not _reaches(it.kl_divergence(z.softmax(-1), w, from_logits="q").grad_fn,
+                        "KLFromLogits")
