@@ -11,6 +11,7 @@ from labels and samples read sizes on the host (``item``), so they run eagerly, 
 """
 from __future__ import annotations
 
+import functools
 import sys
 
 import numpy as np
@@ -193,22 +194,18 @@ class JaxBackend(NumpyDtypes, Backend):
         return _jnp().eye(n, dtype=bool)
 
     def fused_knn_distance(self, x, ref, k, metric, exclude_self):
-        return _compiled("knn")(x, ref, k + 1 if exclude_self else k, metric)
+        return _compiled()["knn"](x, ref, k + 1 if exclude_self else k, metric)
 
     def fused_count_within(self, x, radius, metric):
-        return _compiled("count")(x, radius, metric)
+        return _compiled()["count"](x, radius, metric)
 
 
-_COMPILED = {}
 _BLOCK_ENTRIES = 1 << 21  # distances per block of queries (16 MiB in float64)
 
 
-def _compiled(kind):
-    """The jitted brute-force k-NN kernels (built once, when first used)."""
-    if kind in _COMPILED:
-        return _COMPILED[kind]
-    import functools
-
+@functools.lru_cache(maxsize=None)
+def _compiled():
+    """The jitted brute-force k-NN kernels, ``{"knn": ..., "count": ...}`` (built once)."""
     jax, jnp = _jax(), _jnp()
 
     def blocks(x, n_ref):
@@ -242,5 +239,4 @@ def _compiled(kind):
             return jnp.where(r > 0, closer - 1, 0).astype(x.dtype)  # less the point itself
         return jax.lax.map(inside, (qs, rs)).reshape(-1)[:n]
 
-    _COMPILED.update(knn=knn, count=count)
-    return _COMPILED[kind]
+    return {"knn": knn, "count": count}

@@ -1,6 +1,7 @@
 """PyTorch backend: results keep the input's dtype and device, and autograd flows through."""
 from __future__ import annotations
 
+import functools
 import sys
 
 from ._base import Backend
@@ -265,22 +266,23 @@ class TorchBackend(Backend):
         return torch.eye(n, dtype=torch.bool, device=like.device)
 
 
-_ENTROPY = None
-
-
 def _functorch_active() -> bool:
     """True inside a torch.func transform (grad, vmap), which needs functions it can trace."""
     peek = getattr(_torch()._C._functorch, "peek_interpreter_stack", None)
     return peek is None or peek() is not None
 
 
+@functools.lru_cache(maxsize=None)
 def _entropy_function():
     """The autograd Function of the entropy of softmax(z) along ``dim`` (made once)."""
-    global _ENTROPY
-    if _ENTROPY is not None:
-        return _ENTROPY
     torch = _torch()
     from .._kernels import LOG_ZERO
+
+    def terms(z, dim):
+        logp = torch.log_softmax(z, dim)
+        p = logp.exp()
+        logp = logp.clamp_min(LOG_ZERO)
+        return p, logp, (p * logp).sum(dim).neg()
 
     class EntropyFromLogits(torch.autograd.Function):
         """``H = -sum p log p``, ``log p = log_softmax(z)``, the log floored at LOG_ZERO (a -inf
@@ -288,10 +290,7 @@ def _entropy_function():
 
         @staticmethod
         def forward(ctx, z, dim):
-            logp = torch.log_softmax(z, dim)
-            p = logp.exp()
-            logp = logp.clamp_min_(LOG_ZERO)
-            h = (p * logp).sum(dim).neg_()
+            p, logp, h = terms(z, dim)
             ctx.save_for_backward(z, p, logp, h)
             ctx.dim = dim
             return h
@@ -301,25 +300,16 @@ def _entropy_function():
             z, p, logp, h = ctx.saved_tensors
             dim = ctx.dim
             if torch.is_grad_enabled():  # create_graph=True: the same, differentiably
-                logp = torch.log_softmax(z, dim)
-                p = logp.exp()
-                logp = logp.clamp_min(LOG_ZERO)
-                h = (p * logp).sum(dim).neg()
+                p, logp, h = terms(z, dim)
                 return (logp + h.unsqueeze(dim)) * p * g.unsqueeze(dim).neg(), None
             return (logp + h.unsqueeze(dim)).mul_(p).mul_(g.unsqueeze(dim)).neg_(), None
 
-    _ENTROPY = EntropyFromLogits
-    return _ENTROPY
+    return EntropyFromLogits
 
 
-_KL = None
-
-
+@functools.lru_cache(maxsize=None)
 def _kl_function():
     """The autograd Function of KL(softmax(z) || softmax(w)) along ``dim`` (made once)."""
-    global _KL
-    if _KL is not None:
-        return _KL
     torch = _torch()
 
     def terms(z, w, dim):
@@ -348,8 +338,7 @@ def _kl_function():
                 return (d - kl.unsqueeze(dim)) * p * g, (logq.exp() - p) * g, None
             return (d - kl.unsqueeze(dim)).mul_(p).mul_(g), logq.exp().sub_(p).mul_(g), None
 
-    _KL = KLFromLogits
-    return _KL
+    return KLFromLogits
 
 
 _NO_INDEX = -(2 ** 63)  # an ignore_index no label can hold in practice (int64's minimum)

@@ -1,6 +1,7 @@
 """Checks and table building shared by the estimators (over a backend's primitives, ``B``)."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 from .._frontend import Call
@@ -48,9 +49,7 @@ def codes(B, x, n: int):
 
 
 def check_table_size(fn: str, sizes) -> None:
-    cells = 1
-    for s in sizes:
-        cells *= s
+    cells = math.prod(sizes)
     if cells > MAX_TABLE_CELLS:
         desc = " and ".join(str(s) for s in sizes)
         raise ValueError(f"{fn}: the labels have {desc} distinct values, a table of {cells} "
