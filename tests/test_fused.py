@@ -280,6 +280,8 @@ def test_torch_fused_kl_of_logits_equals_generic_in_value_and_gradient(dtype, to
     w0 = torch.tensor(RNG.normal(0, 3, (7, 6)), dtype=z0.dtype)
     w0[0, 1] = -np.inf  # q = 0 where p = 0: the term is 0
     w0[6, 2] = -np.inf  # q = 0 where p > 0: +inf
+    w0[1, 3] = np.nan  # a NaN or +inf in w alone makes its row NaN
+    w0[2, 0] = np.inf
     results = []
     for kernel in (B.fused_kl_logits, lambda z, w, ax: K.kl_logits(B, z, w, ax)):
         z, w = z0.clone().requires_grad_(), w0.clone().requires_grad_()
@@ -289,7 +291,7 @@ def test_torch_fused_kl_of_logits_equals_generic_in_value_and_gradient(dtype, to
         results.append((d.detach().numpy(), z.grad.numpy(), w.grad.numpy()))
     (df, gzf, gwf), (dg, gzg, gwg) = results
     np.testing.assert_array_equal(np.isnan(df), np.isnan(dg))
-    assert list(np.flatnonzero(np.isnan(df))) == [3, 4, 5] and df[6] == np.inf == dg[6]
+    assert list(np.flatnonzero(np.isnan(df))) == [1, 2, 3, 4, 5] and df[6] == np.inf == dg[6]
     finite = np.isfinite(dg)
     np.testing.assert_allclose(df[finite], dg[finite], rtol=tol, atol=tol)
     np.testing.assert_allclose(gzf[finite], gzg[finite], rtol=tol, atol=tol)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 
 from ._base import Backend
@@ -313,30 +314,40 @@ def _kl_function():
     torch = _torch()
 
     def terms(z, w, dim):
+        """Differentiable (for create_graph): the generic kernel's formula."""
         logp, logq = torch.log_softmax(z, dim), torch.log_softmax(w, dim)
         p = logp.exp()
         d = torch.where(p == 0, 0.0, logp - logq)  # 0 log(0 / q) = 0, even where q = 0
-        return p, d, logq, (p * d).sum(dim)
+        return p, p * d, logq, (p * d).sum(dim)
 
     class KLFromLogits(torch.autograd.Function):
-        """``D = sum p (log p - log q)``; backward ``dD/dz = p (d - D)``, ``dD/dw = q - p``."""
+        """``D = sum t``, ``t = p (log p - log q)``; backward ``dD/dz = t - p D``,
+        ``dD/dw = q - p``."""
 
         @staticmethod
         def forward(ctx, z, w, dim):
-            p, d, logq, kl = terms(z, w, dim)
-            ctx.save_for_backward(z, w, p, d, logq, kl)
+            logp, logq = torch.log_softmax(z, dim), torch.log_softmax(w, dim)
+            p = logp.exp()
+            # t is NaN only where p = 0 meets an infinite log-ratio (the term is 0) or in a
+            # row with a NaN, +inf or only -inf logits; those rows are made NaN again below,
+            # found by two cheap row sums instead of a full-size mask.
+            t = (logp - logq).mul_(p).nan_to_num_(nan=0.0, posinf=math.inf, neginf=-math.inf)
+            kl = t.sum(dim)
+            kl = torch.where((p.sum(dim) + logq.sum(dim)).isnan(), math.nan, kl)
+            ctx.save_for_backward(z, w, p, t, logq, kl)
             ctx.dim = dim
             return kl
 
         @staticmethod
         def backward(ctx, g):
-            z, w, p, d, logq, kl = ctx.saved_tensors
+            z, w, p, t, logq, kl = ctx.saved_tensors
             dim = ctx.dim
             g = g.unsqueeze(dim)
             if torch.is_grad_enabled():  # create_graph=True: the same, differentiably
-                p, d, logq, kl = terms(z, w, dim)
-                return (d - kl.unsqueeze(dim)) * p * g, (logq.exp() - p) * g, None
-            return (d - kl.unsqueeze(dim)).mul_(p).mul_(g), logq.exp().sub_(p).mul_(g), None
+                p, t, logq, kl = terms(z, w, dim)
+                return (t - p * kl.unsqueeze(dim)) * g, (logq.exp() - p) * g, None
+            return (torch.addcmul(t, p, kl.unsqueeze(dim), value=-1).mul_(g),
+                    logq.exp().sub_(p).mul_(g), None)
 
     return KLFromLogits
 
