@@ -173,25 +173,64 @@ def test_mxnet_fused_cross_entropy_equals_generic(dtype, tol):
     np.testing.assert_allclose(g, zt.grad.numpy(), rtol=tol * 10, atol=tol)
 
 
-def test_mxnet_fused_cross_entropy_of_labels_checks_them():
+@pytest.mark.parametrize("dtype,tol", [("float32", 1e-6), ("float64", 1e-12)])
+def test_mxnet_fused_cross_entropy_of_labels_checks_them(dtype, tol):
     """MXNet's pick clips an index out of range; the fused labels kernel makes its loss NaN
-    (as the generic path does), and reduces as the generic kernel."""
+    (as the generic path does), as it does for a row with a NaN, +inf or only -inf logits,
+    keeps masked (-inf) classes finite, and reduces as the generic kernel, on any rank."""
     mx = require("mxnet")
-    z, y = _data((5, 4))
+    z, y = _data((2, 5, 4))
+    z[0, 0, 2] = -np.inf  # a masked class: finite
+    z[0, 2, 1] = np.nan
+    z[1, 0, 3] = np.inf
+    z[1, 4, :] = -np.inf
     B = it.backend_of(mx.np.ones(1))
     assert B.fused["cross_entropy_labels"] == {"reduction"}
-    zn = mx.np.array(z, dtype="float64")
+    zn = mx.np.array(z, dtype=dtype)
     bad = y.copy()
-    bad[1], bad[3] = 4, -1
+    bad[1, 1], bad[1, 3] = 4, -1
     for labels in (y, bad):
         yn = mx.np.array(labels, dtype="int64")
         for reduction in ("none", "sum", "mean"):
             got = it.cross_entropy(zn, yn, from_logits=True, reduction=reduction).asnumpy()
             with B.scope():
                 want = K.cross_entropy_labels(B, zn, yn, reduction=reduction).asnumpy()
-            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True)
+            assert got.dtype == np.dtype(dtype)
+            np.testing.assert_allclose(got, want, rtol=tol, atol=tol, equal_nan=True)
     losses = it.cross_entropy(zn, mx.np.array(bad), from_logits=True, reduction="none").asnumpy()
-    assert np.isnan(losses[[1, 3]]).all() and np.isfinite(losses[[0, 2, 4]]).all()
+    nan = np.zeros((2, 5), bool)
+    nan[0, 2] = nan[1, 0] = nan[1, 4] = nan[1, 1] = nan[1, 3] = True
+    np.testing.assert_array_equal(np.isnan(losses), nan)
+    torch = require("torch")
+    ref = torch.nn.functional.cross_entropy(torch.tensor(z[~nan]), torch.tensor(bad[~nan]),
+                                            reduction="none").numpy()
+    np.testing.assert_allclose(losses[~nan], ref, rtol=max(tol, 1e-5), atol=tol)  # vs float64
+    assert (losses[~nan] >= 0).all()
+
+
+@pytest.mark.parametrize("dtype,tol", [("float32", 1e-5), ("float64", 1e-12)])
+def test_mxnet_fused_cross_entropy_gradient_equals_torch(dtype, tol):
+    """The fused kernel is one MXNet CachedOp with static memory: two calls recorded before
+    one backward keep their own intermediates (gradients equal torch's); 3-D logits too."""
+    mx = require("mxnet")
+    torch = require("torch")
+    z, y = _data((3, 4, 6))
+    z[0, 0, 2] = -np.inf  # a masked class
+    zn, yn = mx.np.array(z, dtype=dtype), mx.np.array(y, dtype="int64")
+    zn.attach_grad()
+    with mx.autograd.record():
+        a = it.cross_entropy(zn, yn, from_logits=True, reduction="none")
+        b = it.cross_entropy(zn * 3.0, yn, from_logits=True, reduction="none")
+        loss = a + 2.0 * b
+    loss.backward()
+    zt = torch.tensor(z, requires_grad=True)
+    F = torch.nn.functional
+    ref = (F.cross_entropy(zt.transpose(1, 2), torch.tensor(y), reduction="none")
+           + 2.0 * F.cross_entropy((zt * 3.0).transpose(1, 2), torch.tensor(y), reduction="none"))
+    ref.sum().backward()
+    np.testing.assert_allclose(loss.asnumpy(), ref.detach().numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(zn.grad.asnumpy(), zt.grad.numpy(), rtol=tol, atol=tol)
+    assert zn.grad.asnumpy()[0, 0, 2] == 0.0
 
 
 # --- torch: entropy of logits as one autograd node ---------------------------------------
