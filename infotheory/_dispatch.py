@@ -32,6 +32,15 @@ _cache: Dict[type, Tuple[int, Optional[Backend]]] = {}
 _entry_points_loaded = False
 _generation = 0  # bumped under the lock by every registry change; stale lookups are not cached
 _NOT_NUMERIC = object()
+_guarded: Tuple[Backend, ...] = ()  # the registered backends whose compiler guards on Python
+
+
+def _registry_changed() -> None:
+    """Under the lock, after any change of ``_backends``."""
+    global _generation, _guarded
+    _generation += 1
+    _cache.clear()
+    _guarded = tuple(b for b in _backends if b.guards_python)
 
 
 def _init() -> None:
@@ -42,6 +51,7 @@ def _init() -> None:
     for module, cls in _BUILTIN:
         _backends.append(getattr(importlib.import_module(module), cls)())
     _numpy = NumpyBackend()
+    _registry_changed()
 
 
 def register_backend(backend: Backend, *, first: bool = False) -> Backend:
@@ -53,26 +63,22 @@ def register_backend(backend: Backend, *, first: bool = False) -> Backend:
     if not isinstance(backend, Backend):
         raise TypeError(f"register_backend: expected an infotheory.Backend instance, got "
                         f"{type(backend).__name__}")
-    global _generation
     with _lock:
         if first:
             _backends.insert(0, backend)
         else:
             _backends.append(backend)
-        _generation += 1
-        _cache.clear()
+        _registry_changed()
     return backend
 
 
 def unregister_backend(backend: Backend) -> None:
     """Remove a backend added by :func:`register_backend`. Once this returns, no lookup in any
     thread answers with it."""
-    global _generation
     with _lock:
         if backend in _backends:
             _backends.remove(backend)
-        _generation += 1
-        _cache.clear()
+        _registry_changed()
 
 
 def _load_entry_points() -> bool:
@@ -108,7 +114,8 @@ def _lookup(x: Any):
     """The framework backend of ``x``, None for NumPy-like values, or _NOT_NUMERIC."""
     t = type(x)
     generation = _generation  # read before the registry: a later change makes this entry stale
-    entry = _cache.get(t)
+    tracing = compiler_tracing()
+    entry = None if tracing else _cache.get(t)
     if entry is not None and entry[0] == generation:
         return entry[1]
     found = next((b for b in list(_backends) if b.is_native(x)), None)
@@ -116,8 +123,20 @@ def _lookup(x: Any):
         if _load_entry_points():
             return _lookup(x)
         return _NOT_NUMERIC  # not cached: a framework imported later may claim this type
-    _cache[t] = (generation, found)
+    if not tracing:
+        _cache[t] = (generation, found)
     return found
+
+
+def compiler_tracing() -> bool:
+    """True while a compiler that guards on the Python it traces (``Backend.guards_python``,
+    as ``torch.compile``) traces this call. The call path then reads no cache of ours: a cache
+    filled after the trace (as the first call fills this one) would fail its guard and
+    recompile the caller."""
+    for b in _guarded:
+        if b.compiling():
+            return True
+    return False
 
 
 def numpy_backend() -> Backend:
@@ -134,7 +153,7 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     go to NumPy. ``None`` entries are ignored. Raises ``TypeError`` for non-numeric input or for
     tensors of two frameworks.
     """
-    if len(tensors) == 1:  # fast path: one input of a known type
+    if len(tensors) == 1 and not compiler_tracing():  # fast path: one input of a known type
         entry = _cache.get(type(tensors[0]))
         if entry is not None and entry[0] == _generation:
             return _numpy if entry[1] is None else entry[1]

@@ -335,12 +335,12 @@ def _call_key(f, args, kwargs):
     """The call's signature, or None when it must not be remembered."""
     if not args:
         return None
+    if _dispatch.compiler_tracing():
+        return _TRACING
     entry = _dispatch_cache.get(type(args[0]))
     if entry is None or entry[0] != _dispatch._generation:
         return None
     B = entry[1] or _dispatch.numpy_backend()
-    if B.compiling():
-        return _TRACING
     checks = _validation._global  # validation on anywhere (or asked for): run every check
     if checks["enabled"] or checks["scopes"] or kwargs.get("validate"):
         return None
@@ -424,7 +424,7 @@ def run(fn: str, math_fn: Callable, inputs: Sequence[Input], *, base=NATS,
         if floats:
             compute, out_dtype = B.upcast(*(tensors[k] for k in floats))
             tensors.update(zip(floats, compute))
-        if not validating:
+        if not validating and not B.compiling():  # (a compiler's trace reads no record stack)
             _record(B, math_fn, inputs, tensors, extra, options, lb, nonnegative, out_dtype)
         r = math_fn(B, **tensors, **extra, **options)
         return B.finish(B.finalize(r, lb, nonnegative, out_dtype), *values)

@@ -2,6 +2,9 @@
 import math
 
 import re
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -114,3 +117,30 @@ def test_autograph_runs_the_library_unconverted():
     assert "infotheory/measures.py" in frames  # our code ran as written...
     # ...not as AutoGraph's conversions (only the user's own function, loss, is converted)
     assert re.findall(r"in (tf__\w+)", frames) == ["tf__loss"], frames
+
+
+def test_torch_compile_traces_once_from_a_fresh_process():
+    """Dynamo guards on every value the traced Python reads: a library cache read during the
+    trace and filled afterwards (the dispatch cache, dtype kinds, the remembered-call stack)
+    fails its guard on the next call and recompiles the caller, whose every later call then
+    checks the stale entries' guards first. The first call of a fresh process is traced, then
+    eager calls fill every cache: no recompilation."""
+    require("torch")
+    code = textwrap.dedent("""
+        import torch, torch._dynamo
+        import infotheory as it
+        torch._dynamo.config.error_on_recompile = True
+        f = torch.compile(lambda z, y: it.cross_entropy(z, y, from_logits=True)
+                          + it.entropy(z, from_logits=True).mean(), fullgraph=True)
+        z = torch.randn(8, 5, requires_grad=True)
+        y = torch.randint(0, 5, (8,))
+        for _ in range(3):
+            f(z, y).backward()
+            it.cross_entropy(z, y, from_logits=True).backward()  # eager: fills the caches
+            it.entropy(z.detach().softmax(-1))
+        print("graphs", torch._dynamo.utils.counters["stats"]["unique_graphs"])
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "graphs 1" in out.stdout

@@ -110,8 +110,13 @@ class Backend:
 
     def compiling(self) -> bool:
         """True while a compiler traces the call (``torch.compile``): the pipeline then keeps
-        to plain code (no remembered plans)."""
+        to plain code (no remembered plans). Must work before the framework is imported."""
         return False
+
+    #: True if the framework's compiler traces Python and guards on every value it reads
+    #: (torch.compile's Dynamo): the call path then asks ``compiling()`` before it reads any
+    #: cache of the library, so that a cache filled later cannot fail a guard and recompile.
+    guards_python = False
 
     def dim(self, x: Any, axis: int):
         """The size of one axis: a Python int when known, else a scalar integer tensor."""

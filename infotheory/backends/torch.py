@@ -9,7 +9,6 @@ from ._base import Backend
 
 
 _KINDS = {}  # torch dtype -> NumPy dtype kind
-_is_compiling = None  # torch.compiler.is_compiling, once torch is imported
 
 
 def _torch():
@@ -74,24 +73,24 @@ class TorchBackend(Backend):
 
     def dtype_kind(self, x):
         dt = x.dtype
-        try:
-            return _KINDS[dt]
-        except KeyError:
-            pass
-        torch = _torch()
-        kind = "b" if dt == torch.bool else "c" if dt.is_complex else \
-            "f" if dt.is_floating_point else "u" if dt == torch.uint8 else "i"
-        _KINDS[dt] = kind
+        tracing = self.compiling()  # (a compiler trace reads no cache: see compiler_tracing)
+        kind = None if tracing else _KINDS.get(dt)
+        if kind is None:
+            torch = _torch()
+            kind = "b" if dt == torch.bool else "c" if dt.is_complex else \
+                "f" if dt.is_floating_point else "u" if dt == torch.uint8 else "i"
+            if not tracing:
+                _KINDS[dt] = kind
         return kind
 
     def shape(self, x):
         return tuple(x.shape)
 
+    guards_python = True
+
     def compiling(self):
-        global _is_compiling
-        if _is_compiling is None:
-            _is_compiling = _torch().compiler.is_compiling
-        return _is_compiling()
+        torch = sys.modules.get("torch")
+        return torch is not None and torch.compiler.is_compiling()
 
     def signature(self, x):
         torch = sys.modules.get("torch")
