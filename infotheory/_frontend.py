@@ -256,6 +256,7 @@ class _Plan:
     lb: Optional[float]
     nonnegative: bool
     out_dtype: Any
+    present: Tuple[str, ...] = ()  # the inputs the call gave (not None), in ``inputs`` order
 
     def __post_init__(self):
         self.kwargs = {**self.extra, **self.options}
@@ -264,9 +265,23 @@ class _Plan:
         # the last steps do nothing but a cast check: done here, one attribute compare
         self.plain_end = (kind.finalize is Backend.finalize and kind.finish is Backend.finish
                           and not self.nonnegative and self.lb in (None, 1.0))
+        # a math function may choose its kernel once for the plan (``specialize``): a
+        # function of the present tensors, in order
+        specialize = getattr(self.math_fn, "specialize", None)
+        self.kernel = None
+        if specialize is not None and self.plain_end and not self.scoped:
+            self.kernel = specialize(self.B, self.present, **self.kwargs)
 
     def __call__(self, args: tuple, kwargs: dict, names: Tuple[str, ...]):
         B = self.B
+        if self.kernel is not None:
+            bound = dict(zip(names, args))
+            bound.update(kwargs)
+            r = self.kernel(*[bound[n] for n in self.present])
+            if self.out_dtype is None or r.dtype == self.out_dtype:
+                return r
+            return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype),
+                            *[bound[n] for n in self.present])
         call_kwargs = dict(self.kwargs)
         tensors = []
         for n, v in itertools.chain(zip(names, args), kwargs.items()):
@@ -358,12 +373,21 @@ def _call_key(f, args, kwargs):
     return tuple(parts)
 
 
+_TENSOR_TYPES: set = set()  # types _part has found to be tensor arguments (the fast case)
+
+
 def _part(B, a):
     """One argument in a key: a plain value or number with its type (its value matters, as a
     NumPy scalar base does), a tuple item by item, a tensor by its signature."""
-    if _is_tensor_argument(a):
+    t = type(a)
+    if t in _TENSOR_TYPES:
         return B.signature(a)
-    return _typed(a) if type(a) is tuple else (type(a), a)
+    if t in _PLAIN:
+        return (t, a)
+    if _is_tensor_argument(a):
+        _TENSOR_TYPES.add(t)
+        return B.signature(a)
+    return _typed(a) if t is tuple else (t, a)
 
 
 def _is_tensor_argument(a) -> bool:
@@ -397,7 +421,7 @@ def _record(B, math_fn, inputs, tensors, extra, options, lb, nonnegative, out_dt
         records.append(None)
         return
     plan = _Plan(B, math_fn, tuple(i.name for i in inputs), extra, options, lb, nonnegative,
-                 out_dtype)
+                 out_dtype, tuple(i.name for i in inputs if i.value is not None))
     records.append((plan, {i.name: i.value for i in inputs}))
 
 

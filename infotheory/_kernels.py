@@ -10,7 +10,9 @@ log, so value and gradient are finite and an exact zero contributes a gradient o
 """
 from __future__ import annotations
 
+import functools
 import math
+from typing import Callable
 
 
 def xlogy_masked(B, p, q):
@@ -309,6 +311,22 @@ def call(B, name: str, *args, **options):
         if out is not NotImplemented:
             return out
     return GENERIC[name](B, *args, **options)
+
+
+def resolve(B, name: str, **options) -> Callable:
+    """:func:`call` with the kernel chosen once, for a remembered call's plan: a function of
+    the kernel's positional arguments (a fused op that returns NotImplemented for them falls
+    back to the generic kernel, as in ``call``)."""
+    generic = functools.partial(GENERIC[name], B, **options)
+    supported = B.fused.get(name)
+    if supported is None or not (options.keys() <= supported or _unused(options, supported)):
+        return generic
+    fused = functools.partial(getattr(B, _FUSED[name]), **options)
+
+    def kernel(*args):
+        out = fused(*args)
+        return generic(*args) if out is NotImplemented else out
+    return kernel
 
 
 def _unused(options, supported) -> bool:

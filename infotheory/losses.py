@@ -159,6 +159,19 @@ def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, la
     return K.reduce(B, losses, reduction)
 
 
+def _specialize_cross_entropy(B, present, labels, from_logits, reduction, ignore_index,
+                              label_smoothing):
+    """A remembered call's kernel, chosen once: logits and labels (no weight) go straight to
+    the cross-entropy kernel (the training step's case). None: the plan runs the function."""
+    if labels and from_logits and present == ("y_hat", "y"):
+        return K.resolve(B, "cross_entropy_labels", weight=None, ignore_index=ignore_index,
+                         label_smoothing=label_smoothing, reduction=reduction)
+    return None
+
+
+_cross_entropy.specialize = _specialize_cross_entropy
+
+
 # --- negative log-likelihood ---------------------------------------------------------------
 @remembered
 def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",

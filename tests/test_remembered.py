@@ -152,3 +152,27 @@ def test_a_tensor_argument_that_is_not_an_input_is_never_replayed():
     p = np.array([0.25, 0.75])
     got = [float(scaled_entropy(p, np.array(k))) for k in (1.0, 2.0, 3.0, 3.0, 1.0)]
     assert got == [1.0, 2.0, 3.0, 3.0, 1.0]
+
+
+@pytest.mark.parametrize("options", [{}, {"ignore_index": 2, "label_smoothing": 0.1},
+                                     {"reduction": "none"}, {"weight": "w"}])
+def test_cross_entropy_plans_call_the_kernel_directly_and_agree_with_torch(options):
+    """A remembered cross-entropy of logits and labels calls the kernel chosen when the plan
+    was made (no weight: ``_Plan.kernel``); every replay equals F.cross_entropy, values and
+    gradients, with new tensors each time."""
+    torch = require("torch")
+    F = torch.nn.functional
+    _frontend._PLANS.clear()
+    weight = torch.tensor(RNG.uniform(0.5, 2.0, 5))
+    opts = {k: (weight if v == "w" else v) for k, v in options.items()}
+    for _ in range(4):
+        z = torch.tensor(RNG.normal(size=(6, 5)), requires_grad=True)
+        y = torch.tensor(RNG.integers(0, 5, 6))
+        got = it.cross_entropy(z, y, from_logits=True, **opts)
+        (gz,) = torch.autograd.grad(got.sum(), z)
+        ref = F.cross_entropy(z, y, **opts)
+        (rz,) = torch.autograd.grad(ref.sum(), z)
+        torch.testing.assert_close(got, ref, rtol=1e-12, atol=1e-12)
+        torch.testing.assert_close(gz, rz, rtol=1e-12, atol=1e-12)
+    (plan,) = _frontend._PLANS.values()
+    assert (plan.kernel is not None) == ("weight" not in options)
