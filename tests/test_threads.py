@@ -24,12 +24,14 @@ def test_eight_threads_on_all_backends():
         P = [[0.1, 0.5, 0.1, 0.3], [0.25, 0.25, 0.25, 0.25]]
         J = [[0.1, 0.5], [0.1, 0.3]]
         # references: SciPy in this (main) thread; entropy of the book's rows is 1.6855 and 2
-        from scipy import stats
+        from scipy import special, stats
+        L = [[1.0, 2.0, 0.5, -1.0], [0.0, 3.0, 1.0, 1.0]]  # logits (a fused kernel's path)
         Jn, Pn = np.array(J), np.array(P)
         expected = {"entropy": stats.entropy(Pn, base=2, axis=-1),
                     "joint": stats.entropy(Jn.ravel(), base=2),
                     "mi": stats.entropy(Jn.ravel(), np.outer(Jn.sum(1), Jn.sum(0)).ravel(), base=2),
-                    "ce": -np.mean(np.log([P[0][0], P[1][1]]))}
+                    "ce": -np.mean(np.log([P[0][0], P[1][1]])),
+                    "ce_logits": -special.log_softmax(np.array(L), axis=-1)[[0, 1], [0, 1]]}
         barrier = threading.Barrier(8)
         errors = []
         def work(i):
@@ -43,7 +45,10 @@ def test_eight_threads_on_all_backends():
                     got = {"entropy": c.to_numpy(it.entropy(p)),
                            "joint": c.to_numpy(it.joint_entropy(c.to_native(b, J, dtype))),
                            "mi": c.to_numpy(it.mutual_information(c.to_native(b, J, dtype))),
-                           "ce": c.to_numpy(it.cross_entropy(p, c.to_native(b, np.array([0, 1]), dtype)))}
+                           "ce": c.to_numpy(it.cross_entropy(p, c.to_native(b, np.array([0, 1]), dtype))),
+                           "ce_logits": c.to_numpy(it.cross_entropy(
+                               c.to_native(b, L, dtype), c.to_native(b, np.array([0, 1]), dtype),
+                               from_logits=True, reduction="none"))}
                     for k, v in got.items():
                         if not np.allclose(v.ravel(), np.ravel(expected[k]), atol=tol, rtol=tol):
                             errors.append((i, b, dtype, k, v))
