@@ -360,3 +360,19 @@ def test_torch_fused_kl_of_logits_gradients_hessians_and_dispatch():
     assert not _reaches(it.kl_divergence(z, w[:1], from_logits=True).grad_fn, "KLFromLogits")
     assert not _reaches(it.kl_divergence(z.softmax(-1), w, from_logits="q").grad_fn,
                         "KLFromLogits")
+
+
+def test_mxnet_fused_cross_entropy_of_one_row():
+    """1-D logits with a 0-d label (MXNet's pick takes no 0-d index: it failed before): a 0-d
+    loss equal to torch's, on any reduction."""
+    mx = require("mxnet")
+    torch = require("torch")
+    z = np.array([1.0, 2.0, 0.5, -1.0, 0.0])
+    ref = float(torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(1)))
+    for reduction in ("none", "mean", "sum"):
+        got = it.cross_entropy(mx.np.array(z), mx.np.array(1, dtype="int64"), from_logits=True,
+                               reduction=reduction)
+        assert got.shape == ()
+        assert abs(float(got) - ref) < 1e-6
+    bad = it.cross_entropy(mx.np.array(z), mx.np.array(5, dtype="int64"), from_logits=True)
+    assert np.isnan(float(bad))

@@ -247,7 +247,7 @@ class MXNetBackend(Backend):
 
     def fused_cross_entropy_labels(self, z, y, weight=None, ignore_index=None,
                                    label_smoothing=0.0, reduction="mean"):
-        # one kernel for the loss and its label check: each MXNet op costs ~0.2 ms here
+        # one kernel (one CachedOp) for the loss and its label check, then the reduction
         loss = self._cross_entropy(z, y, check_labels=True)
         if reduction == "none":
             return loss
@@ -257,6 +257,9 @@ class MXNetBackend(Backend):
         # one MXNet CachedOp (one call, one autograd node) instead of nine imperative ops at
         # ~65 us of Python each; one per thread (a static-alloc CachedOp is not thread-safe)
         k = z.shape[-1]
+        if z.ndim == 1:  # pick cannot take a 0-d index: one row, then a 0-d loss
+            return self._cross_entropy(z.reshape((1, k)), y.reshape((1,)),
+                                       check_labels).reshape(())
         ops = getattr(self._ops, "d", None)
         if ops is None:
             ops = self._ops.d = {}
