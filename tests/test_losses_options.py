@@ -113,6 +113,31 @@ def test_perplexity_equals_exp_of_torch_cross_entropy(backend):
     _close(uniform, 10.0, "float64")  # a uniform guess over 10 classes: perplexity 10
 
 
+@pytest.mark.parametrize("options", [{}, {"label_smoothing": 0.1, "ignore_index": 3},
+                                     {"weight": True}])
+def test_one_sample_of_logits_and_a_0d_label_equals_torch(backend, options):
+    """1-D logits (one sample) with a 0-d label: a 0-d loss (shape (1,) for legacy mx.nd),
+    as torch's. MXNet's pick takes no 0-d index: this raised MXNetError there."""
+    torch, F = torch_ref()
+    z = np.array([1.0, 2.0, 0.5, -1.0, 0.0])
+    w = np.array([0.5, 2.0, 1.0, 1.0, 3.0])
+    opts = dict(options, weight=native(backend, w)) if "weight" in options else options
+    topts = dict(options, weight=torch.tensor(w)) if "weight" in options else options
+    y = np.array(1)
+    ref = F.cross_entropy(torch.tensor(z), torch.tensor(y), **topts).item()
+    got = it.cross_entropy(native(backend, z), native(backend, y), from_logits=True, **opts)
+    assert np.shape(to_np(got)) == ((1,) if backend == "mxnet.nd" else ())
+    _close(got, ref, "float64")
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    _close(it.cross_entropy(native(backend, p), native(backend, y), **opts), ref, "float64")
+    lp = torch.log_softmax(torch.tensor(z), -1)
+    nll_opts = {k: v for k, v in opts.items() if k != "label_smoothing"}
+    nll_ref = F.nll_loss(lp, torch.tensor(y), **{k: v for k, v in topts.items()
+                                                  if k != "label_smoothing"}).item()
+    _close(it.nll_loss(native(backend, lp.numpy()), native(backend, y), **nll_opts), nll_ref,
+           "float64")
+
+
 @pytest.mark.parametrize("weights", [False, True])
 def test_binary_cross_entropy_equals_torch(backend, weights):
     torch, F = torch_ref()

@@ -174,6 +174,8 @@ class MXNetBackend(Backend):
         return _mx().np.maximum(x, value)
 
     def take_last(self, x, idx):
+        if x.ndim == 1 and idx.ndim == 0:  # pick takes no 0-d index: one row, then 0-d
+            return _mx().npx.pick(x.reshape((1, -1)), idx.reshape((1,)), axis=-1).reshape(())
         return _mx().npx.pick(x, idx, axis=-1)
 
     def expand_dims(self, x, axis):
@@ -257,7 +259,7 @@ class MXNetBackend(Backend):
         # one MXNet CachedOp (one call, one autograd node) instead of nine imperative ops at
         # ~65 us of Python each; one per thread (a static-alloc CachedOp is not thread-safe)
         k = z.shape[-1]
-        if z.ndim == 1:  # pick cannot take a 0-d index: one row, then a 0-d loss
+        if z.ndim == 1:  # (as in take_last)
             return self._cross_entropy(z.reshape((1, k)), y.reshape((1,)),
                                        check_labels).reshape(())
         ops = getattr(self._ops, "d", None)
