@@ -210,7 +210,7 @@ def test_mxnet_fused_cross_entropy_of_labels_checks_them(dtype, tol):
 
 @pytest.mark.parametrize("dtype,tol", [("float32", 1e-5), ("float64", 1e-12)])
 def test_mxnet_fused_cross_entropy_gradient_equals_torch(dtype, tol):
-    """The fused kernel is one MXNet CachedOp with static memory: two calls recorded before
+    """The fused kernel is one MXNet CachedOp: two calls recorded before
     one backward keep their own intermediates (gradients equal torch's); 3-D logits too."""
     mx = require("mxnet")
     torch = require("torch")
