@@ -256,9 +256,10 @@ class MXNetBackend(Backend):
         return self.sum(loss, None) if reduction == "sum" else self.mean(loss)
 
     def _cross_entropy(self, z, y, check_labels):
-        # one MXNet CachedOp (one call, one autograd node) instead of nine imperative ops at
-        # ~65 us of Python each; one per thread (MXNet's CachedOp is not made for sharing).
-        # No static_alloc: it would keep a logits-sized buffer alive between calls (~3% faster)
+        # one MXNet CachedOp (one call, one autograd node) instead of about ten imperative ops
+        # at ~65 us of Python each; one per thread (MXNet does not document a CachedOp as safe
+        # to call from several threads). No static_alloc: ~3% faster, but it would keep a
+        # logits-sized buffer alive between calls.
         k = z.shape[-1]
         if z.ndim == 1:  # (as in take_last)
             return self._cross_entropy(z.reshape((1, k)), y.reshape((1,)),
@@ -284,9 +285,9 @@ class MXNetBackend(Backend):
 
 def _cross_entropy_op(k, check_labels):
     """A function of (z, y, ones) calling one MXNet CachedOp (one autograd node):
-    ``-log_softmax(z)[y]`` over the last axis, clamped at 0 (MXNet's log-softmax can exceed 0 by rounding),
-    NaN for a row with a NaN, +inf or only -inf logits and, if ``check_labels``, for a label
-    outside [0, k) (``pick`` would clip it)."""
+    ``-log_softmax(z)[y]`` over the last axis, clamped at 0 (MXNet's log-softmax can exceed 0
+    by rounding), NaN for a row with a NaN, +inf or only -inf logits and, if ``check_labels``,
+    for a label outside [0, k) (``pick`` would clip it)."""
     mx = _mx()
     F = mx.sym
     with mx.util.np_shape(True), mx.util.np_array(True):

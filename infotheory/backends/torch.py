@@ -24,17 +24,19 @@ class TorchBackend(Backend):
     #: ``cross_entropy_logits``: ``F.cross_entropy`` (fused log-softmax + NLL, forward and
     #: backward).
     #: ``cross_entropy_labels``: ``F.cross_entropy`` with its own reduction, weights,
-    #: ``ignore_index`` and smoothing (one autograd node); the labels are checked by clamping.
+    #: ``ignore_index`` and smoothing (one autograd node); on the CPU torch checks the labels
+    #: (our ValueError), on an accelerator they are clamped and their losses made NaN.
     #: ``entropy_logits``: one autograd node with the analytic gradient
     #: ``dH/dz = -p (log p + H)`` (a training step 1.5x faster than the masked generic kernel);
     #: a differentiable backward when a graph of the gradient is asked for (Hessians); the
     #: generic kernel under torch.compile and torch.func transforms.
-    #: ``kl_logits``: the same for KL of two logit tensors of one shape (``dD/dz = p (d - D)``
-    #: with ``d = log p - log q``, ``dD/dw = q - p``).
+    #: ``kl_logits``: the same for KL of two logit tensors of one shape (``dD/dz = t - p D``
+    #: with ``t = p (log p - log q)``, 0 where p = 0; ``dD/dw = q - p``).
     fused = {"neg_sum_xlogx": frozenset(), "entropy_logits": frozenset(),
              "kl_logits": frozenset(),
              "cross_entropy_labels": frozenset({"weight", "ignore_index", "label_smoothing",
                                                 "reduction"})}
+    guards_python = True  # torch.compile's Dynamo
 
     def is_native(self, x):
         torch = sys.modules.get("torch")
@@ -85,8 +87,6 @@ class TorchBackend(Backend):
 
     def shape(self, x):
         return tuple(x.shape)
-
-    guards_python = True
 
     def compiling(self):
         torch = sys.modules.get("torch")
