@@ -110,18 +110,18 @@ def _is_numpy_like(x: Any) -> bool:
         and not isinstance(x, (str, bytes))
 
 
-def _lookup(x: Any):
-    """The framework backend of ``x``, None for NumPy-like values, or _NOT_NUMERIC."""
+def _lookup(x: Any, tracing: bool):
+    """The framework backend of ``x``, None for NumPy-like values, or _NOT_NUMERIC. While a
+    compiler traces (``compiler_tracing()``), the cache is neither read nor written."""
     t = type(x)
     generation = _generation  # read before the registry: a later change makes this entry stale
-    tracing = compiler_tracing()
     entry = None if tracing else _cache.get(t)
     if entry is not None and entry[0] == generation:
         return entry[1]
     found = next((b for b in list(_backends) if b.is_native(x)), None)
     if found is None and not _is_numpy_like(x):
         if _load_entry_points():
-            return _lookup(x)
+            return _lookup(x, tracing)
         return _NOT_NUMERIC  # not cached: a framework imported later may claim this type
     if not tracing:
         _cache[t] = (generation, found)
@@ -153,7 +153,8 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     go to NumPy. ``None`` entries are ignored. Raises ``TypeError`` for non-numeric input or for
     tensors of two frameworks.
     """
-    if len(tensors) == 1 and not compiler_tracing():  # fast path: one input of a known type
+    tracing = compiler_tracing()
+    if len(tensors) == 1 and not tracing:  # fast path: one input of a known type
         entry = _cache.get(type(tensors[0]))
         if entry is not None and entry[0] == _generation:
             return _numpy if entry[1] is None else entry[1]
@@ -163,7 +164,7 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
         if x is None:
             continue
         name = names[i] if names else f"argument {i}"
-        b = _lookup(x)
+        b = _lookup(x, tracing)
         if b is _NOT_NUMERIC:
             raise TypeError(f"{fn}: {name} must be an array, a tensor or a number, "
                             f"got {type(x).__name__}")

@@ -277,11 +277,11 @@ class _Plan:
         if self.kernel is not None:
             bound = dict(zip(names, args))
             bound.update(kwargs)
-            r = self.kernel(*[bound[n] for n in self.present])
+            tensors = [bound[n] for n in self.present]
+            r = self.kernel(*tensors)
             if self.out_dtype is None or r.dtype == self.out_dtype:
                 return r
-            return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype),
-                            *[bound[n] for n in self.present])
+            return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype), *tensors)
         call_kwargs = dict(self.kwargs)
         tensors = []
         for n, v in itertools.chain(zip(names, args), kwargs.items()):

@@ -305,9 +305,9 @@ _FUSED = {name: "fused_" + name for name in GENERIC}  # method names, made once
 def call(B, name: str, *args, **options):
     """Kernel ``name`` on ``args``: the backend's fused op if it declares one that supports the
     options given (those with a truthy value), else the generic kernel."""
-    supported = B.fused.get(name)
-    if supported is not None and (options.keys() <= supported or _unused(options, supported)):
-        out = getattr(B, _FUSED[name])(*args, **options)
+    fused = _fused_op(B, name, options)
+    if fused is not None:
+        out = fused(*args, **options)
         if out is not NotImplemented:
             return out
     return GENERIC[name](B, *args, **options)
@@ -318,15 +318,24 @@ def resolve(B, name: str, **options) -> Callable:
     the kernel's positional arguments (a fused op that returns NotImplemented for them falls
     back to the generic kernel, as in ``call``)."""
     generic = functools.partial(GENERIC[name], B, **options)
-    supported = B.fused.get(name)
-    if supported is None or not (options.keys() <= supported or _unused(options, supported)):
+    fused = _fused_op(B, name, options)
+    if fused is None:
         return generic
-    fused = functools.partial(getattr(B, _FUSED[name]), **options)
+    fused = functools.partial(fused, **options)
 
     def kernel(*args):
         out = fused(*args)
         return generic(*args) if out is NotImplemented else out
     return kernel
+
+
+def _fused_op(B, name: str, options):
+    """The backend's fused op for kernel ``name`` if it declares one that supports the options
+    given (those in use), else None."""
+    supported = B.fused.get(name)
+    if supported is not None and (options.keys() <= supported or _unused(options, supported)):
+        return getattr(B, _FUSED[name])
+    return None
 
 
 def _unused(options, supported) -> bool:

@@ -4,8 +4,9 @@
 Plugged in through the ``infotheory.backends`` entry-point group (``pyproject.toml``), as a third
 party would. Float64 needs ``jax_enable_x64`` (JAX's default is 32-bit); the conformance runner
 turns it on when it loads JAX (:meth:`JaxBackend.import_framework`), a user's program decides for
-itself (without it, labels are int32 and the estimators' counts float32, exact below 2^24). Everything is written with ``jax.numpy``: XLA fuses the generic kernels, and their masks
-keep gradients finite at exact zeros, as on the other autograd backends. The data estimators
+itself (without it, labels are int32 and the estimators' counts float32, exact below 2^24).
+Everything is written with ``jax.numpy``: XLA fuses the generic kernels, and their masks keep
+gradients finite at exact zeros, as on the other autograd backends. The data estimators
 from labels and samples read sizes on the host (``item``), so they run eagerly, not under
 ``jax.jit`` (as on TensorFlow).
 """

@@ -267,20 +267,22 @@ class MXNetBackend(Backend):
         ops = getattr(self._ops, "d", None)
         if ops is None:
             ops = self._ops.d = {}
-        op = ops.get((k, check_labels))
-        if op is None:
-            if len(ops) >= 64:
-                ops.clear()
-            op = ops[(k, check_labels)] = _cross_entropy_op(k, check_labels)
-        return op(z, y, self._ones(k, z))
+        op = _memo(ops, (k, check_labels), lambda: _cross_entropy_op(k, check_labels))
+        # the vector of ones of the row sums' matrix-vector product
+        ones = _memo(self._ones_cache, (k, z.dtype, str(z.ctx)),
+                     lambda: _mx().np.ones((k,), dtype=z.dtype, ctx=z.ctx))
+        return op(z, y, ones)
 
-    def _ones(self, k, like):
-        """A cached vector of k ones (the row sums' matrix-vector product)."""
-        key = (k, like.dtype, str(like.ctx))
-        ones = self._ones_cache.get(key)
-        if ones is None:
-            ones = self._ones_cache[key] = _mx().np.ones((k,), dtype=like.dtype, ctx=like.ctx)
-        return ones
+
+def _memo(cache: dict, key, make):
+    """``cache[key]``, made by ``make()`` when missing; the cache is cleared past 64 entries
+    (one per class count in practice)."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= 64:
+            cache.clear()
+        value = cache[key] = make()
+    return value
 
 
 def _cross_entropy_op(k, check_labels):

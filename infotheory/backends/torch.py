@@ -316,8 +316,8 @@ def _kl_function():
         """Differentiable (for create_graph): the generic kernel's formula."""
         logp, logq = torch.log_softmax(z, dim), torch.log_softmax(w, dim)
         p = logp.exp()
-        d = torch.where(p == 0, 0.0, logp - logq)  # 0 log(0 / q) = 0, even where q = 0
-        return p, p * d, logq, (p * d).sum(dim)
+        t = p * torch.where(p == 0, 0.0, logp - logq)  # 0 log(0 / q) = 0, even where q = 0
+        return p, t, logq, t.sum(dim)
 
     class KLFromLogits(torch.autograd.Function):
         """``D = sum t``, ``t = p (log p - log q)``; backward ``dD/dz = t - p D``,
