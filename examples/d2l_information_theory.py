@@ -12,7 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 import infotheory as it  # noqa: E402
-from infotheory import conformance  # noqa: E402
+from infotheory import testing as conformance  # noqa: E402
 from infotheory.estimate import kl_divergence_knn  # noqa: E402
 
 FRAMEWORKS = [b for b in conformance.installed_backends() if b != "mxnet.nd"]

@@ -12,7 +12,7 @@ import numbers
 import threading
 import warnings
 from importlib import metadata
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -33,6 +33,12 @@ _entry_points_loaded = False
 _generation = 0  # bumped under the lock by every registry change; stale lookups are not cached
 _NOT_NUMERIC = object()
 _guarded: Tuple[Backend, ...] = ()  # the registered backends whose compiler guards on Python
+_listeners: List[Callable[[], None]] = []  # told of every registry change (the plan memo)
+
+
+def on_registry_change(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` after every change of the registry (caches keyed by backend)."""
+    _listeners.append(listener)
 
 
 def _registry_changed() -> None:
@@ -41,6 +47,8 @@ def _registry_changed() -> None:
     _generation += 1
     _cache.clear()
     _guarded = tuple(b for b in _backends if b.guards_python)
+    for listener in _listeners:
+        listener()
 
 
 def _init() -> None:
@@ -153,7 +161,11 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     go to NumPy. ``None`` entries are ignored. Raises ``TypeError`` for non-numeric input or for
     tensors of two frameworks.
     """
-    tracing = compiler_tracing()
+    return find(tensors, fn, names, compiler_tracing())
+
+
+def find(tensors, fn: str, names, tracing: bool) -> Backend:
+    """:func:`backend_of` for the call path, which has asked :func:`compiler_tracing` once."""
     if len(tensors) == 1 and not tracing:  # fast path: one input of a known type
         entry = _cache.get(type(tensors[0]))
         if entry is not None and entry[0] == _generation:

@@ -1,72 +1,238 @@
-"""The one call pipeline every public function goes through.
+"""The one call path every public function goes through, and the declarations it reads.
 
-``run`` does, in order: check ``base`` -> find the backend of the inputs -> enter its scope ->
-convert each input by its kind (floating distributions, real values, integer labels, or targets
-told apart by dtype) -> the measure's free structural checks and, when validation is on, its
-value checks (``prepare``) -> cast the floating inputs to one compute dtype -> the measure's
-mathematics (``math``, in nats, over the backend's primitives) -> clamp at 0 for measures that
-cannot be negative -> divide by ln(base) -> cast back -> hand back the caller's kind of tensor.
+A public function is a :class:`Function`: its inputs and their kinds, a pure ``plan``, value
+``checks`` and its ``math``. Calling it does, in order:
 
-Nothing here reads a tensor's values (no host sync) except the validation that ``prepare`` runs
-when asked to. Shapes may be partly unknown (``None`` or NaN dimensions): free checks raise only
-on what is known.
+1. find the backend of the inputs (cached per type, :mod:`infotheory._dispatch`);
+2. look up the plan of this signature (function, backend, each input's type, dtype, shape and
+   device, ``base`` and the options) in a bounded memo; on a miss, convert the inputs by kind
+   and compute the plan: ``plan(c)`` runs the free structural checks on the static shapes and
+   kinds and returns the keyword arguments of ``math`` (static axes, sizes, flags). It reads no
+   tensor value, so it holds for every call with that signature;
+3. convert the inputs where the plan says they need it (lists, NumPy arrays joining a
+   framework, integer or low-precision dtypes), and cast floating inputs to one compute dtype;
+4. when validating, the value checks (``checks(c)``: host reads, never cached);
+5. ``math(B, *tensors, **kwargs)``, in nats over the backend's primitives;
+6. finish: clamp at 0 for measures that cannot be negative, divide by ``ln(base)``, cast back,
+   hand back the caller's kind of tensor.
+
+The memo is a plain dict (lookups and stores are atomic: no lock on the call path), cleared when
+it grows past :data:`MAX_PLANS` and whenever a backend is registered or unregistered. While a
+compiler that guards on Python traces the call (``torch.compile``), no cache is read or written.
+Shapes may be partly unknown (``None`` or NaN dimensions): free checks raise only on what is
+known.
 """
 from __future__ import annotations
 
-import functools
-import inspect
-import itertools
 import math
 import numbers
-import threading
-import types
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _dispatch, _validation
-from ._dispatch import _cache as _dispatch_cache
-from ._dispatch import backend_of
 from .backends._base import Backend, normalize_axes
 
 # Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
 # "real": any real values (logits, log-probabilities; integers become floats);
 # "labels": integer class indices; "target": labels if its dtype is an integer one, else a
 # floating distribution; "counts": integers (computed in float64, as exact counts) or floats.
+# A kind may also be a function of the call's options (``from_logits`` picks "real" or "dist").
 
 _REDUCTIONS = ("mean", "sum", "none")
+NATS = object()  # the base of functions without one: natural-log units
+MAX_PLANS = 4096
+_PLANS: Dict[tuple, "Plan"] = {}
 
 
-@dataclass
+def _clear_plans() -> None:
+    _PLANS.clear()
+
+
+_dispatch.on_registry_change(_clear_plans)
+
+
 class Input:
-    name: str
-    value: Any
-    kind: str = "dist"
-    optional: bool = False
-    hint: str = ""  # appended to a dtype error: what to call instead
+    """A tensor argument: its name, kind (a string, or a function of the options giving one),
+    whether it may be None, and a hint appended to a dtype error."""
+    __slots__ = ("name", "kind", "optional", "hint")
+
+    def __init__(self, name: str, kind: Union[str, Callable[[dict], str]] = "dist",
+                 optional: bool = False, hint: str = ""):
+        self.name, self.kind, self.optional, self.hint = name, kind, optional, hint
+
+
+def public(f: Callable) -> Callable:
+    """Mark a public function so that AutoGraph (``tf.function``) calls it as it is: plain
+    Python over the backend's ops, with no control flow on tensor values, needs no conversion
+    (converting the call path only slowed tracing, and in a long test process it once resolved a
+    call to another cached conversion). The attribute is AutoGraph's own mark, set without
+    importing TensorFlow."""
+    f.autograph_info__ = None
+    return f
+
+
+def logits_or_dist(options: dict) -> str:
+    """The kind of a ``from_logits`` input: logits are any real values."""
+    return "real" if options["from_logits"] else "dist"
 
 
 class Call:
-    """What ``prepare`` sees: the backend, converted tensors by name, and helpers for checks."""
+    """What ``plan`` and ``checks`` see: the function's name, the backend, each present input's
+    static shape and resolved kind, the options; for ``checks`` also the tensors (``t``) and the
+    plan's keyword arguments (``kw``)."""
 
-    def __init__(self, fn: str, B, tensors: Dict[str, Any], kinds: Dict[str, str],
-                 validating: bool):
-        self.fn, self.B, self.t, self.kinds, self.validating = fn, B, tensors, kinds, validating
+    def __init__(self, fn: str, B, shapes: Dict[str, tuple], kinds: Dict[str, str],
+                 options: dict, tensors=None, kw=None):
+        self.fn, self.B, self.shapes, self.kinds, self.o = fn, B, shapes, kinds, options
+        self.t, self.kw = tensors, kw
 
     def shape(self, name: str) -> Tuple[Optional[int], ...]:
-        return shape_of(self.fn, name, self.B, self.t[name])
+        return self.shapes[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.shapes
 
     def error(self, message: str, kind=ValueError):
         return kind(f"{self.fn}: {message}")
 
-    def validate_dist_or_logits(self, name: str, axes, from_logits: bool) -> None:
-        """Value checks of ``name``: logits (no NaN, no +inf), or probabilities summing to 1
-        over ``axes`` (entries in [0, 1] only, when ``axes`` is None)."""
+    def validate_dist_or_logits(self, name: str, axes, from_logits: bool, x=None) -> None:
+        """Value checks of ``name`` (or of ``x`` when given): logits (no NaN, no +inf), or
+        probabilities summing to 1 over ``axes`` (entries in [0, 1] only, when ``axes`` is
+        None)."""
+        x = self.t[name] if x is None else x
         if from_logits:
-            _validation.logits(self.fn, name, self.B, self.t[name])
+            _validation.logits(self.fn, name, self.B, x)
         else:
-            _validation.probabilities(self.fn, name, self.B, self.t[name], axes)
+            _validation.probabilities(self.fn, name, self.B, x, axes)
+
+
+class Plan:
+    """What a call with one signature does after its free checks: the math's keyword
+    arguments, the units, the clamp, and (once a first call has run) the output dtype and
+    whether the inputs go to the math as given. ``kinds``: the inputs' declared kinds for
+    these options (conversion resolves them per call)."""
+    __slots__ = ("kwargs", "lb", "nonnegative", "kinds", "out_dtype", "direct", "scoped",
+                 "plain_end")
+
+    def __init__(self, kwargs: dict, lb: Optional[float], nonnegative: bool, kinds: tuple):
+        self.kwargs, self.lb, self.nonnegative, self.kinds = kwargs, lb, nonnegative, kinds
+        self.out_dtype, self.direct, self.scoped, self.plain_end = None, False, True, False
+
+
+class Function:
+    """A public function's declaration, called by the public function with its tensors
+    (positionally, in ``inputs`` order, None for an absent optional one), ``base``,
+    ``validate`` and its options (keyword arguments, read by ``plan``).
+
+    ``math(B, *tensors, **plan_kwargs)`` returns nats. ``plan(c)`` (a :class:`Call` without
+    tensors) runs the free checks and returns ``math``'s keyword arguments; without one, the
+    options are passed as they are. ``checks(c)`` runs the value checks when validating.
+    ``nonnegative``: clamp the result at 0 (a bool, or a function of the options)."""
+
+    def __init__(self, name: str, inputs: Sequence[Input], math: Callable, *,
+                 plan: Optional[Callable] = None, checks: Optional[Callable] = None,
+                 nonnegative: Union[bool, Callable[[dict], bool]] = False):
+        self.name, self.inputs, self.math = name, tuple(inputs), math
+        self.names = tuple(i.name for i in self.inputs)
+        self.plan, self.checks, self.nonnegative = plan, checks, nonnegative
+
+    def __repr__(self):
+        return f"<infotheory function {self.name}>"
+
+    def __call__(self, *tensors, base=NATS, validate: bool = False, **options):
+        tracing = _dispatch.compiler_tracing()
+        B = _dispatch.find(tensors, self.name, self.names, tracing)
+        plan = key = None
+        if not tracing:
+            key = _key(self, B, tensors, base, options)
+            if key is not None:
+                plan = _PLANS.get(key)
+        if plan is not None and plan.direct and not _validation.active(validate):
+            if plan.scoped:  # MXNet: NumPy semantics around the math
+                with B.scope():
+                    r = self.math(B, *tensors, **plan.kwargs)
+                    return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype),
+                                    *tensors)
+            r = self.math(B, *tensors, **plan.kwargs)
+            if plan.plain_end and (plan.out_dtype is None or r.dtype == plan.out_dtype):
+                return r  # the common case: no clamp, no units, no cast, no wrapping
+            return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype), *tensors)
+        with B.scope():
+            return self._convert_and_run(B, tensors, base, options, validate, plan, key)
+
+    def _convert_and_run(self, B, tensors, base, options, validate, plan, key):
+        fresh = plan is None
+        declared = plan.kinds if plan is not None else tuple(
+            i.kind(options) if callable(i.kind) else i.kind for i in self.inputs)
+        converted, kinds = convert(self.name, B, self.inputs, tensors, declared)
+        if fresh:
+            plan = self._plan(B, converted, kinds, base, options)
+            plan.kinds = declared
+        floats = [i for i, k in enumerate(kinds) if k is not None and k != "labels"]
+        out_dtype = None  # labels only: the result keeps the dtype the mathematics gives
+        if floats:
+            compute, out_dtype = B.upcast(*(converted[i] for i in floats))
+            for i, t in zip(floats, compute):
+                converted[i] = t
+        if _validation.active(validate) and self.checks is not None:
+            self.checks(Call(self.name, B, _shapes(self.name, B, self.names, converted),
+                             dict(zip(self.names, kinds)), options,
+                             dict(zip(self.names, converted)), plan.kwargs))
+        r = self.math(B, *converted, **plan.kwargs)
+        if fresh and key is not None:
+            plan.out_dtype = out_dtype
+            plan.direct = all(c is t for c, t in zip(converted, tensors))
+            kind = type(B)
+            plan.scoped = kind.scope is not Backend.scope
+            plan.plain_end = (kind.finish is Backend.finish
+                              and kind.finalize is Backend.finalize and not plan.nonnegative
+                              and plan.lb in (None, 1.0))
+            if len(_PLANS) >= MAX_PLANS:
+                _PLANS.clear()
+            _PLANS[key] = plan
+        return B.finish(B.finalize(r, plan.lb, plan.nonnegative, out_dtype), *tensors)
+
+    def _plan(self, B, converted, kinds, base, options) -> Plan:
+        lb = None if base is NATS else log_base(self.name, base)
+        present = [(n, x, k) for n, x, k in zip(self.names, converted, kinds) if k is not None]
+        c = Call(self.name, B, {n: shape_of(self.name, n, B, x) for n, x, _ in present},
+                 {n: k for n, _, k in present}, options)
+        kwargs = self.plan(c) if self.plan is not None else dict(options)
+        nonneg = self.nonnegative(options) if callable(self.nonnegative) else self.nonnegative
+        return Plan(kwargs, lb, bool(nonneg), ())
+
+
+def _shapes(fn, B, names, tensors) -> Dict[str, tuple]:
+    return {n: shape_of(fn, n, B, x) for n, x in zip(names, tensors) if x is not None}
+
+
+def _key(f: Function, B, tensors, base, options) -> Optional[tuple]:
+    """The call's signature, or None when it cannot be told (an input that is not a native
+    tensor, an unhashable option)."""
+    if base is not NATS and type(base) not in _PLAIN:  # a NumPy scalar, or a wrong kind
+        return None
+    key = [f, B, type(base), base]
+    for x in tensors:
+        if x is None:
+            key.append(None)
+            continue
+        s = B.signature(x)
+        if s is None:
+            return None
+        key.append(s)
+    if options:
+        values = tuple(options.values())
+        key.append(values)
+        key.append(tuple(map(type, values)))
+        for v in values:  # a tuple of axes is a plain value; a list or a tensor is not
+            if not (v is None or type(v) in _PLAIN or (type(v) is tuple and all(
+                    type(i) is int for i in v))):
+                return None
+    return tuple(key)
+
+
+_PLAIN = frozenset({str, int, float, bool})
 
 
 # --- free checks -------------------------------------------------------------------------
@@ -165,290 +331,60 @@ def _counts_error(fn: str, name: str) -> TypeError:
         f"to estimate from counts use infotheory.estimate.entropy_from_counts")
 
 
-def convert(fn: str, B, inputs: Sequence[Input]) -> Tuple[Dict[str, Any], Dict[str, str]]:
-    """Native tensors by name, and each input's resolved kind ("dist", "real" or "labels").
-    Floating inputs that are not native join the first native one's dtype and device."""
-    if len(inputs) == 1 and inputs[0].kind == "dist" and B.is_float_native(inputs[0].value):
-        return {inputs[0].name: inputs[0].value}, {inputs[0].name: "dist"}  # the common case
-    tensors: Dict[str, Any] = {}
-    kinds: Dict[str, str] = {}
+def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
+            kinds: Sequence[Optional[str]]) -> Tuple[list, tuple]:
+    """Native tensors (a list in ``inputs`` order, None for absent ones) and each input's
+    resolved kind ("dist", "real", "labels"; None when absent). Floating inputs that are not
+    native join the first native one's dtype and device."""
+    n = len(inputs)
+    out: list = [None] * n
+    resolved: list = [None] * n
     like = None
     floats = []
-    native = [B.is_native(i.value) for i in inputs]
-    order = [i for i, n in zip(inputs, native) if n] + [i for i, n in zip(inputs, native) if not n]
-    for inp in order:  # native ones first
-        x = inp.value
+    native = [B.is_native(x) for x in values]
+    order = [i for i in range(n) if native[i]] + [i for i in range(n) if not native[i]]
+    deferred = []
+    for i in order:  # native ones first
+        inp, x, kind = inputs[i], values[i], kinds[i]
         if x is None:
             if inp.optional:
                 continue
             raise TypeError(f"{fn}: {inp.name} must be an array, a tensor or a number, got NoneType")
-        if inp.kind == "dist" and B.is_float_native(x):  # the common case, kept cheap
-            tensors[inp.name], kinds[inp.name] = x, "dist"
+        if kind == "dist" and B.is_float_native(x):  # the common case, kept cheap
+            out[i], resolved[i] = x, "dist"
             like = like if like is not None else x
             continue
-        kind = _dtype_kind(fn, inp.name, B, x)
-        if kind == "b":
+        dk = _dtype_kind(fn, inp.name, B, x)
+        if dk == "b":
             raise TypeError(f"{fn}: {inp.name} has a boolean dtype; expected real numbers")
-        if kind not in "fiu":
-            what = "complex" if kind == "c" else "non-numeric"
+        if dk not in "fiu":
+            what = "complex" if dk == "c" else "non-numeric"
             raise TypeError(f"{fn}: {inp.name} has a {what} dtype; expected real numbers")
-        resolved = inp.kind
-        if resolved == "target":
-            resolved = "labels" if kind in "iu" else "dist"
-        if resolved == "counts":
-            if kind in "iu":
-                kinds[inp.name] = "counts"
-                tensors[inp.name] = x  # converted below, as labels are
+        if kind == "target":
+            kind = "labels" if dk in "iu" else "dist"
+        if kind == "counts":
+            if dk in "iu":
+                deferred.append((i, "counts"))
+                out[i], resolved[i] = x, "real"
                 continue
-            resolved = "real"
-        if resolved == "labels":
-            if kind not in "iu":
+            kind = "real"
+        if kind == "labels":
+            if dk not in "iu":
                 raise TypeError(f"{fn}: {inp.name} must hold integer class indices, got a "
                                 f"floating dtype{inp.hint}")
-            kinds[inp.name] = "labels"
-            tensors[inp.name] = x  # converted below, once a native float gives the device
+            deferred.append((i, "labels"))  # converted below, once a native float gives the device
+            out[i], resolved[i] = x, "labels"
             continue
-        if resolved == "dist" and kind in "iu":
+        if kind == "dist" and dk in "iu":
             raise _counts_error(fn, inp.name)
-        kinds[inp.name] = resolved
-        tensors[inp.name] = t = B.float_tensor(x, like)
-        floats.append(inp.name)
-        if like is None and B.is_native(x):
+        resolved[i] = kind
+        out[i] = t = B.float_tensor(x, like)
+        floats.append(i)
+        if like is None and native[i]:
             like = t
     if like is None and floats:
-        like = tensors[floats[0]]
-    for name, kind in kinds.items():
-        if kind == "labels":
-            tensors[name] = B.label_tensor(tensors[name], like)
-        elif kind == "counts":
-            tensors[name] = B.to_float64(B.label_tensor(tensors[name], like))
-            kinds[name] = "real"
-    return tensors, kinds
-
-
-# --- the pipeline ------------------------------------------------------------------------
-NATS = object()  # ``run``'s base for functions without one: natural-log units
-
-
-# --- remembered calls -----------------------------------------------------------------------
-_PLAIN = frozenset({str, int, float, bool, type(None), types.FunctionType, types.CodeType})
-_PLANS: Dict[tuple, "_Plan"] = {}
-_MAX_PLANS = 4096
-_recording = threading.local()
-_TRACING = object()  # _call_key's answer while a compiler traces
-
-
-def _plain(v) -> bool:
-    """A value that may sit in a plan's key or result: no tensor, nothing mutable."""
-    t = type(v)
-    return t in _PLAIN or (t is tuple and all(_plain(i) for i in v))
-
-
-@dataclass
-class _Plan:
-    """What one call did after its checks passed: enough to do it again for another call
-    with the same signature (same function, argument dtypes, shapes and plain arguments)."""
-    B: Any
-    math_fn: Callable
-    inputs: Tuple[str, ...]  # the names of the tensors math_fn takes
-    extra: dict
-    options: dict
-    lb: Optional[float]
-    nonnegative: bool
-    out_dtype: Any
-    present: Tuple[str, ...] = ()  # the inputs the call gave (not None), in ``inputs`` order
-
-    def __post_init__(self):
-        self.kwargs = {**self.extra, **self.options}
-        kind = type(self.B)
-        self.scoped = kind.scope is not Backend.scope  # MXNet's: enter it
-        # the last steps do nothing but a cast check: done here, one attribute compare
-        self.plain_end = (kind.finalize is Backend.finalize and kind.finish is Backend.finish
-                          and not self.nonnegative and self.lb in (None, 1.0))
-        # a math function may choose its kernel once for the plan (``specialize``): a
-        # function of the present tensors, in order
-        specialize = getattr(self.math_fn, "specialize", None)
-        self.kernel = None
-        if specialize is not None and self.plain_end and not self.scoped:
-            self.kernel = specialize(self.B, self.present, **self.kwargs)
-
-    def __call__(self, args: tuple, kwargs: dict, names: Tuple[str, ...]):
-        B = self.B
-        if self.kernel is not None:
-            bound = dict(zip(names, args))
-            bound.update(kwargs)
-            tensors = [bound[n] for n in self.present]
-            r = self.kernel(*tensors)
-            if self.out_dtype is None or r.dtype == self.out_dtype:
-                return r
-            return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype), *tensors)
-        call_kwargs = dict(self.kwargs)
-        tensors = []
-        for n, v in itertools.chain(zip(names, args), kwargs.items()):
-            if n in self.inputs and v is not None:
-                call_kwargs[n] = v
-                tensors.append(v)
-        if self.scoped:
-            with B.scope():
-                r = self.math_fn(B, **call_kwargs)
-                return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype),
-                                *tensors)
-        r = self.math_fn(B, **call_kwargs)
-        if self.plain_end and (self.out_dtype is None or r.dtype == self.out_dtype):
-            return r
-        return B.finish(B.finalize(r, self.lb, self.nonnegative, self.out_dtype), *tensors)
-
-
-def remembered(f: Callable) -> Callable:
-    """Decorate a public function so that a call with the signature of an earlier call (same
-    function, same argument types, dtypes, shapes and devices, same plain arguments) skips the
-    dispatch, the conversions and the checks, which passed for that signature, and goes
-    straight to the mathematics on the new tensors. A call is remembered only if it ran one
-    :func:`run` on its own tensor arguments unchanged (no conversion, no cast), with validation
-    off and no compiler tracing. The decorated function must read nothing but the dtypes and
-    shapes of its tensor arguments before :func:`run` (true of every function here)."""
-    names = tuple(inspect.signature(f).parameters)
-
-    @functools.wraps(f)
-    def call(*args, **kwargs):
-        key = _call_key(f, args, kwargs)
-        if key is _TRACING:  # a compiler traces the call: nothing to remember or replay
-            return f(*args, **kwargs)
-        if key is not None:
-            plan = _PLANS.get(key)
-            if plan is not None:
-                return plan(args, kwargs, names)
-        stack = getattr(_recording, "stack", None)
-        if stack is None:
-            stack = _recording.stack = []
-        stack.append([])
-        try:
-            out = f(*args, **kwargs)
-        finally:
-            records = stack.pop()
-        if key is not None and len(records) == 1 and records[0] is not None:
-            plan, values = records[0]
-            bound = dict(zip(names, args))
-            bound.update(kwargs)
-            # every tensor argument (keyed by signature, not value) must reach the mathematics
-            # as one of the plan's inputs, unchanged: a replay hands it the new tensors
-            if all(n in names and bound.get(n) is values[n] for n in plan.inputs) and all(
-                    n in plan.inputs for n, a in bound.items() if _is_tensor_argument(a)):
-                if len(_PLANS) >= _MAX_PLANS:
-                    _PLANS.clear()
-                _PLANS[key] = plan
-        return out
-    # AutoGraph (tf.function) calls this as it is: plain Python over the backend's ops, with
-    # no control flow on tensor values, needs no conversion (converting the pipeline only
-    # slowed tracing, and in a long test process it once resolved a call to another cached
-    # conversion). The attribute is AutoGraph's own mark, set without importing TensorFlow.
-    call.autograph_info__ = None
-    return call
-
-
-def _call_key(f, args, kwargs):
-    """The call's signature, or None when it must not be remembered."""
-    if not args:
-        return None
-    if _dispatch.compiler_tracing():
-        return _TRACING
-    entry = _dispatch_cache.get(type(args[0]))
-    if entry is None or entry[0] != _dispatch._generation:
-        return None
-    B = entry[1] or _dispatch.numpy_backend()
-    checks = _validation._global  # validation on anywhere (or asked for): run every check
-    if checks["enabled"] or checks["scopes"] or kwargs.get("validate"):
-        return None
-    parts = [f]
-    for a in args:
-        s = _part(B, a)
-        if s is None:
-            return None
-        parts.append(s)
-    for k, a in kwargs.items():
-        s = _part(B, a)
-        if s is None:
-            return None
-        parts.append((k, s))
-    return tuple(parts)
-
-
-_TENSOR_TYPES: set = set()  # types _part has found to be tensor arguments (the fast case)
-
-
-def _part(B, a):
-    """One argument in a key: a plain value or number with its type (its value matters, as a
-    NumPy scalar base does), a tuple item by item, a tensor by its signature."""
-    t = type(a)
-    if t in _TENSOR_TYPES:
-        return B.signature(a)
-    if t in _PLAIN:
-        return (t, a)
-    if _is_tensor_argument(a):
-        _TENSOR_TYPES.add(t)
-        return B.signature(a)
-    return _typed(a) if t is tuple else (t, a)
-
-
-def _is_tensor_argument(a) -> bool:
-    """An argument that ``_call_key`` keys by signature (not by value)."""
-    t = type(a)
-    return not (t in _PLAIN or t is tuple or isinstance(a, numbers.Number))
-
-
-def _typed(v):
-    """A plain value with its type (``True``, ``1`` and ``1.0`` are equal keys otherwise, and
-    the checks tell them apart); None if it is not plain."""
-    t = type(v)
-    if t is tuple:
-        items = tuple(_typed(i) for i in v)
-        return None if None in items else (t, items)
-    return (t, v) if t in _PLAIN else None
-
-
-def _record(B, math_fn, inputs, tensors, extra, options, lb, nonnegative, out_dtype) -> None:
-    """Offer this run to the enclosing remembered call (if any)."""
-    stack = getattr(_recording, "stack", None)
-    if not stack:
-        return
-    records = stack[-1]
-    plain = (all(tensors.get(i.name) is i.value for i in inputs if i.value is not None)
-             and all(_plain(v) for v in extra.values())
-             and all(_plain(v) for v in options.values())
-             and (math_fn.__closure__ is None
-                  or all(_plain(c.cell_contents) for c in math_fn.__closure__)))
-    if not plain:
-        records.append(None)
-        return
-    plan = _Plan(B, math_fn, tuple(i.name for i in inputs), extra, options, lb, nonnegative,
-                 out_dtype, tuple(i.name for i in inputs if i.value is not None))
-    records.append((plan, {i.name: i.value for i in inputs}))
-
-
-def run(fn: str, math_fn: Callable, inputs: Sequence[Input], *, base=NATS,
-        validate: bool = False, prepare: Optional[Callable] = None, nonnegative: bool = False,
-        **options):
-    """Compute ``math_fn(B, **tensors, **prepared, **options)`` (nats) through the pipeline.
-
-    ``prepare(call)`` runs the measure's free checks (and, if ``call.validating``, its value
-    checks), may replace tensors in ``call.t``, and returns extra keyword arguments for
-    ``math_fn``. Returns the caller's kind of tensor, in units of ``base`` (default nats).
-    Inside a :func:`remembered` function, the run is offered to it as a plan.
-    """
-    validating = _validation.active(validate)
-    lb = None if base is NATS else log_base(fn, base)
-    values = [i.value for i in inputs]
-    B = backend_of(*values, fn=fn, names=[i.name for i in inputs])
-    with B.scope():
-        tensors, kinds = convert(fn, B, inputs)
-        call = Call(fn, B, tensors, kinds, validating)
-        extra = prepare(call) if prepare is not None else {}
-        floats = [k for k in tensors if kinds[k] != "labels"]
-        out_dtype = None  # labels only: the result keeps the dtype the mathematics gives
-        if floats:
-            compute, out_dtype = B.upcast(*(tensors[k] for k in floats))
-            tensors.update(zip(floats, compute))
-        if not validating and not B.compiling():  # (a compiler's trace reads no record stack)
-            _record(B, math_fn, inputs, tensors, extra, options, lb, nonnegative, out_dtype)
-        r = math_fn(B, **tensors, **extra, **options)
-        return B.finish(B.finalize(r, lb, nonnegative, out_dtype), *values)
+        like = out[floats[0]]
+    for i, kind in deferred:
+        t = B.label_tensor(out[i], like)
+        out[i] = B.to_float64(t) if kind == "counts" else t
+    return out, tuple(resolved)

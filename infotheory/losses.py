@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Input, broadcast, need_ndim, remembered, run
+from ._frontend import Function, Input, broadcast, logits_or_dist, need_ndim, public
 from ._frontend import reduction as _reduction
 
 Tensor = Any
@@ -36,7 +36,7 @@ def _check_classes(c, name):
     return shape
 
 
-def _check_labels(c, shape, pred_name, ignore_index):
+def _check_labels(c, shape, pred_name):
     """Class indices ``y`` of shape ``shape[:-1]``."""
     y_shape, want = c.shape("y"), tuple(shape[:-1])
     if y_shape != want and (len(y_shape) != len(want) or any(
@@ -44,12 +44,15 @@ def _check_labels(c, shape, pred_name, ignore_index):
         raise c.error(f"y holds class indices, so its shape must be {want} ({pred_name}'s shape "
                       f"without the class axis), got {y_shape}; y was read as class indices "
                       f"because it has an integer dtype")
-    if c.validating:
-        _validation.labels(c.fn, "y", c.B, c.t["y"], shape[-1], ignore_index)
+
+
+def _validate_labels(c, pred_name):
+    k = c.B.shape(c.t[pred_name])[-1]
+    _validation.labels(c.fn, "y", c.B, c.t["y"], k, c.kw["ignore_index"])
 
 
 def _check_weight(c, shape):
-    if "weight" in c.t:
+    if c.has("weight"):
         w = c.shape("weight")
         if len(w) != 1 or (w[0] is not None and shape[-1] is not None and w[0] != shape[-1]):
             raise c.error(f"weight must hold one value per class, shape ({shape[-1]},), got {w}")
@@ -66,7 +69,7 @@ def _check_options(fn, ignore_index, label_smoothing):
 
 
 # --- cross-entropy -------------------------------------------------------------------------
-@remembered
+@public
 def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                   reduction: str = "mean", base: float = math.e, weight: Optional[Tensor] = None,
                   ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
@@ -107,42 +110,44 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     fn = "cross_entropy"
     _reduction(fn, reduction)
     _check_options(fn, ignore_index, label_smoothing)
-
-    def prepare(c):
-        shape = _check_classes(c, "y_hat")
-        _check_weight(c, shape)
-        if c.kinds["y"] == "labels":
-            _check_labels(c, shape, "y_hat", ignore_index)
-        else:
-            if ignore_index is not None:
-                raise c.error("ignore_index applies to class indices; y has a floating dtype "
-                              "(probability targets)")
-            try:
-                broadcast(fn, y_hat=shape, y=c.shape("y"))
-            except ValueError as e:
-                raise ValueError(f"{e}; y was read as probability targets because it has a "
-                                 f"floating dtype (for class indices pass an integer dtype)"
-                                 ) from None
-            if c.validating:
-                _validation.probabilities(fn, "y", c.B, c.t["y"], (-1,))
-        if c.validating:
-            c.validate_dist_or_logits("y_hat", (-1,), from_logits)
-        return {"labels": c.kinds["y"] == "labels"}
-
-    return run(fn, _cross_entropy,
-               [Input("y_hat", y_hat, "real" if from_logits else "dist"), Input("y", y, "target"),
-                Input("weight", weight, "real", optional=True)],
-               base=base, validate=validate, prepare=prepare, from_logits=from_logits,
-               reduction=reduction, ignore_index=ignore_index, label_smoothing=label_smoothing)
+    return _CROSS_ENTROPY(y_hat, y, weight, base=base, validate=validate,
+                          from_logits=from_logits, reduction=reduction,
+                          ignore_index=ignore_index, label_smoothing=label_smoothing)
 
 
-def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, label_smoothing,
-                   weight=None):
+def _plan_cross_entropy(c):
+    shape = _check_classes(c, "y_hat")
+    _check_weight(c, shape)
+    labels = c.kinds["y"] == "labels"
+    if labels:
+        _check_labels(c, shape, "y_hat")
+    else:
+        if c.o["ignore_index"] is not None:
+            raise c.error("ignore_index applies to class indices; y has a floating dtype "
+                          "(probability targets)")
+        try:
+            broadcast(c.fn, y_hat=shape, y=c.shape("y"))
+        except ValueError as e:
+            raise ValueError(f"{e}; y was read as probability targets because it has a "
+                             f"floating dtype (for class indices pass an integer dtype)"
+                             ) from None
+    return dict(c.o, labels=labels)
+
+
+def _check_cross_entropy(c):
+    if c.kw["labels"]:
+        _validate_labels(c, "y_hat")
+    else:
+        _validation.probabilities(c.fn, "y", c.B, c.t["y"], (-1,))
+    c.validate_dist_or_logits("y_hat", (-1,), c.kw["from_logits"])
+
+
+def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_index,
+                   label_smoothing):
     if labels:
         if from_logits:
-            return K.call(B, "cross_entropy_labels", y_hat, y, weight=weight,
-                          ignore_index=ignore_index, label_smoothing=label_smoothing,
-                          reduction=reduction)
+            return K.cross_entropy_labels(B, y_hat, y, weight=weight, ignore_index=ignore_index,
+                                          label_smoothing=label_smoothing, reduction=reduction)
 
         def per_sample(t):
             return K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
@@ -155,25 +160,18 @@ def _cross_entropy(B, y_hat, y, labels, from_logits, reduction, ignore_index, la
     if from_logits:
         losses = 0.0 - B.sum(K.plogq_logits(B, y, B.log_softmax(y_hat, (-1,))), (-1,))
     else:
-        losses = K.call(B, "neg_sum_xlogy", y, y_hat, (-1,))
+        losses = K.neg_sum_xlogy(B, y, y_hat, (-1,))
     return K.reduce(B, losses, reduction)
 
 
-def _specialize_cross_entropy(B, present, labels, from_logits, reduction, ignore_index,
-                              label_smoothing):
-    """A remembered call's kernel, chosen once: logits and labels (no weight) go straight to
-    the cross-entropy kernel (the training step's case). None: the plan runs the function."""
-    if labels and from_logits and present == ("y_hat", "y"):
-        return K.resolve(B, "cross_entropy_labels", weight=None, ignore_index=ignore_index,
-                         label_smoothing=label_smoothing, reduction=reduction)
-    return None
-
-
-_cross_entropy.specialize = _specialize_cross_entropy
+_CROSS_ENTROPY = Function(
+    "cross_entropy", [Input("y_hat", logits_or_dist), Input("y", "target"),
+                      Input("weight", "real", optional=True)],
+    _cross_entropy, plan=_plan_cross_entropy, checks=_check_cross_entropy)
 
 
 # --- negative log-likelihood ---------------------------------------------------------------
-@remembered
+@public
 def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
              weight: Optional[Tensor] = None, ignore_index: Optional[int] = None,
              validate: bool = False) -> Tensor:
@@ -193,27 +191,34 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
     fn = "nll_loss"
     _reduction(fn, reduction)
     _check_options(fn, ignore_index, 0.0)
-
-    def prepare(c):
-        shape = _check_classes(c, "log_probs")
-        _check_weight(c, shape)
-        _check_labels(c, shape, "log_probs", ignore_index)
-        if c.validating:
-            _validation.log_probabilities(fn, "log_probs", c.B, c.t["log_probs"])
-        return {}
-
-    return run(fn, _nll_loss, [Input("log_probs", log_probs, "real"), Input("y", y, "labels"),
-                               Input("weight", weight, "real", optional=True)],
-               validate=validate, prepare=prepare, reduction=reduction, ignore_index=ignore_index)
+    return _NLL_LOSS(log_probs, y, weight, validate=validate, reduction=reduction,
+                     ignore_index=ignore_index)
 
 
-def _nll_loss(B, log_probs, y, reduction, ignore_index, weight=None):
+def _plan_nll_loss(c):
+    shape = _check_classes(c, "log_probs")
+    _check_weight(c, shape)
+    _check_labels(c, shape, "log_probs")
+    return dict(c.o)
+
+
+def _check_nll_loss(c):
+    _validate_labels(c, "log_probs")
+    _validation.log_probabilities(c.fn, "log_probs", c.B, c.t["log_probs"])
+
+
+def _nll_loss(B, log_probs, y, weight, reduction, ignore_index):
     return K.labelled(B, lambda t: K.label_losses(B, log_probs, t, weight, 0.0), log_probs,
                       y, weight, ignore_index, reduction)
 
 
+_NLL_LOSS = Function("nll_loss", [Input("log_probs", "real"), Input("y", "labels"),
+                                  Input("weight", "real", optional=True)],
+                     _nll_loss, plan=_plan_nll_loss, checks=_check_nll_loss)
+
+
 # --- perplexity ----------------------------------------------------------------------------
-@remembered
+@public
 def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                ignore_index: Optional[int] = None, validate: bool = False) -> Tensor:
     """Perplexity ``exp(mean cross-entropy in nats)`` over the tokens that count.
@@ -227,25 +232,27 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     """
     fn = "perplexity"
     _check_options(fn, ignore_index, 0.0)
+    return _PERPLEXITY(y_hat, y, None, validate=validate, from_logits=from_logits,
+                       reduction="mean", ignore_index=ignore_index, label_smoothing=0.0)
 
-    def prepare(c):
-        shape = _check_classes(c, "y_hat")
-        _check_labels(c, shape, "y_hat", ignore_index)
-        if c.validating:
-            c.validate_dist_or_logits("y_hat", (-1,), from_logits)
-        return {"labels": True}
 
-    def math_fn(B, **kw):
-        return B.exp(_cross_entropy(B, **kw))
+def _plan_perplexity(c):
+    shape = _check_classes(c, "y_hat")
+    _check_labels(c, shape, "y_hat")
+    return dict(c.o, labels=True)
 
-    return run(fn, math_fn, [Input("y_hat", y_hat, "real" if from_logits else "dist"),
-                             Input("y", y, "labels")],
-               validate=validate, prepare=prepare, from_logits=from_logits, reduction="mean",
-               ignore_index=ignore_index, label_smoothing=0.0)
+
+def _perplexity(B, y_hat, y, weight, **kw):
+    return B.exp(_cross_entropy(B, y_hat, y, weight, **kw))
+
+
+_PERPLEXITY = Function("perplexity", [Input("y_hat", logits_or_dist), Input("y", "labels"),
+                                      Input("weight", "real", optional=True)],
+                       _perplexity, plan=_plan_perplexity, checks=_check_cross_entropy)
 
 
 # --- binary cross-entropy ------------------------------------------------------------------
-@remembered
+@public
 def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                          pos_weight: Optional[Tensor] = None, weight: Optional[Tensor] = None,
                          reduction: str = "mean", base: float = math.e,
@@ -269,26 +276,22 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
     0.1643
     """
-    fn = "binary_cross_entropy"
-    _reduction(fn, reduction)
-
-    def prepare(c):
-        names = [n for n in ("y_hat", "y", "pos_weight", "weight") if n in c.t]
-        broadcast(fn, **{n: c.shape(n) for n in names})
-        if c.validating:
-            _validation.probabilities(fn, "y", c.B, c.t["y"])
-            c.validate_dist_or_logits("y_hat", None, from_logits)
-        return {}
-
-    return run(fn, _binary_cross_entropy,
-               [Input("y_hat", y_hat, "real" if from_logits else "dist"), Input("y", y, "dist"),
-                Input("pos_weight", pos_weight, "real", optional=True),
-                Input("weight", weight, "real", optional=True)],
-               base=base, validate=validate, prepare=prepare, from_logits=from_logits,
-               reduction=reduction)
+    _reduction("binary_cross_entropy", reduction)
+    return _BINARY_CROSS_ENTROPY(y_hat, y, pos_weight, weight, base=base, validate=validate,
+                                 from_logits=from_logits, reduction=reduction)
 
 
-def _binary_cross_entropy(B, y_hat, y, from_logits, reduction, pos_weight=None, weight=None):
+def _plan_binary_cross_entropy(c):
+    broadcast(c.fn, **c.shapes)
+    return dict(c.o)
+
+
+def _check_binary_cross_entropy(c):
+    _validation.probabilities(c.fn, "y", c.B, c.t["y"])
+    c.validate_dist_or_logits("y_hat", None, c.kw["from_logits"])
+
+
+def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reduction):
     if from_logits:
         log_q, log_not_q = 0.0 - B.softplus(0.0 - y_hat), 0.0 - B.softplus(y_hat)
         pos, neg = y * log_q, (1.0 - y) * log_not_q
@@ -300,3 +303,10 @@ def _binary_cross_entropy(B, y_hat, y, from_logits, reduction, pos_weight=None, 
     if weight is not None:
         losses = losses * weight
     return K.reduce(B, losses, reduction)
+
+
+_BINARY_CROSS_ENTROPY = Function(
+    "binary_cross_entropy", [Input("y_hat", logits_or_dist), Input("y"),
+                             Input("pos_weight", "real", optional=True),
+                             Input("weight", "real", optional=True)],
+    _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy)

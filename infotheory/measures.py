@@ -29,14 +29,14 @@ from typing import Any, Optional, Tuple, Union
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Input, axes, broadcast, need_ndim, remembered, run
+from ._frontend import Function, Input, axes, broadcast, logits_or_dist, need_ndim, public
 
 Tensor = Any  # a NumPy array, torch.Tensor, tf.Tensor/tf.Variable, mxnet array, or nested list
 Axis = Union[int, Tuple[int, ...], None]
 
 
 # --- self-information ----------------------------------------------------------------------
-@remembered
+@public
 def self_information(p: Tensor, *, base: float = 2) -> Tensor:
     """Self-information (surprisal) of an event of probability ``p``, elementwise.
 
@@ -45,15 +45,18 @@ def self_information(p: Tensor, *, base: float = 2) -> Tensor:
     >>> float(self_information(1 / 64))
     6.0
     """
-    return run("self_information", _self_information, [Input("p", p)], base=base)
+    return _SELF_INFORMATION(p, base=base)
 
 
 def _self_information(B, p):
     return 0.0 - B.log(p)
 
 
+_SELF_INFORMATION = Function("self_information", [Input("p")], _self_information)
+
+
 # --- entropy ---------------------------------------------------------------------------
-@remembered
+@public
 def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = False,
             validate: bool = False) -> Tensor:
     """Shannon entropy ``H(p) = -sum_i p_i log_base p_i`` over ``axis``.
@@ -73,10 +76,10 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = 
     >>> round(float(entropy([0.1, 0.5, 0.1, 0.3])), 4)
     1.6855
     """
-    return _entropy_call("entropy", p, axis, base, from_logits, validate)
+    return _ENTROPY(p, base=base, validate=validate, axis=axis, from_logits=from_logits)
 
 
-@remembered
+@public
 def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: float = 2,
                   validate: bool = False) -> Tensor:
     """Joint entropy ``H(X, Y) = -sum_{x,y} p(x,y) log_base p(x,y)``.
@@ -87,56 +90,70 @@ def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: float = 2,
     >>> round(float(joint_entropy([[0.1, 0.5], [0.1, 0.3]])), 4)
     1.6855
     """
-    return _entropy_call("joint_entropy", p_xy, axis, base, False, validate, name="p_xy")
+    return _JOINT_ENTROPY(p_xy, base=base, validate=validate, axis=axis, from_logits=False)
 
 
-def _entropy_call(fn, p, axis, base, from_logits, validate, name="p"):
-    def prepare(c):
-        ax = axes(fn, axis, len(c.shape(name)))
-        if c.validating:
-            c.validate_dist_or_logits(name, ax, from_logits)
-        return {"axis": ax}
-
-    kind = "real" if from_logits else "dist"
-    # No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and
-    # an exact log-softmax is <= 0, so only invalid input (p > 1) gives a negative entropy.
-    return run(fn, _entropy, [Input(name, p, kind)], base=base, validate=validate,
-               prepare=prepare, from_logits=from_logits)
+def _plan_entropy(c):
+    (name,) = c.shapes
+    return {"axis": axes(c.fn, c.o["axis"], len(c.shape(name))), "from_logits": c.o["from_logits"]}
 
 
-def _entropy(B, axis, from_logits, p=None, p_xy=None):
-    p = p if p is not None else p_xy
+def _check_entropy(c):
+    (name,) = c.t
+    c.validate_dist_or_logits(name, c.kw["axis"], c.kw["from_logits"])
+
+
+def _entropy(B, p, axis, from_logits):
     if from_logits:
-        return K.call(B, "entropy_logits", p, axis)
-    return K.call(B, "neg_sum_xlogx", p, axis)
+        return K.entropy_logits(B, p, axis)
+    return K.neg_sum_xlogx(B, p, axis)
+
+
+# No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and an
+# exact log-softmax is <= 0, so only invalid input (p > 1) gives a negative entropy.
+_ENTROPY = Function("entropy", [Input("p", logits_or_dist)], _entropy, plan=_plan_entropy,
+                    checks=_check_entropy)
+_JOINT_ENTROPY = Function("joint_entropy", [Input("p_xy")], _entropy, plan=_plan_entropy,
+                          checks=_check_entropy)
 
 
 # --- joint measures ----------------------------------------------------------------------
-def _prepare_joint(c):
-    """Shapes of p_xy and its marginals: 1-D p_x runs along axis -2; validation."""
-    fn, B = c.fn, c.B
-    need_ndim(fn, "p_xy", c.shape("p_xy"), 2)
-    if "p_x" in c.t and len(c.shape("p_x")) == 1:
-        c.t["p_x"] = B.expand_dims(c.t["p_x"], -1)
-    names = [n for n in ("p_xy", "p_x", "p_y") if n in c.t]
-    broadcast(fn, **{n: c.shape(n) for n in names})
-    if c.validating:
-        _validation.probabilities(fn, "p_xy", B, c.t["p_xy"], (-2, -1))
-        for name, over in (("p_x", "y"), ("p_y", "x")):
-            if name in c.t:
-                _validation.marginal(fn, name, B, c.t[name], c.t["p_xy"], over)
-    return {}
+_JOINT_INPUTS = (Input("p_xy"), Input("p_x", optional=True), Input("p_y", optional=True))
 
 
-def _marginal_x(B, p_xy, p_x):
-    return B.sum(p_xy, (-1,), keepdims=True) if p_x is None else p_x
+def _plan_joint(c):
+    """Shapes of p_xy and its marginals (a 1-D p_x runs along axis -2: ``x_column``)."""
+    need_ndim(c.fn, "p_xy", c.shape("p_xy"), 2)
+    shapes = dict(c.shapes)
+    column = c.has("p_x") and len(shapes["p_x"]) == 1
+    if column:
+        shapes["p_x"] = shapes["p_x"] + (1,)
+    broadcast(c.fn, **shapes)
+    return {"x_column": column}
+
+
+def _check_joint(c):
+    fn, B, p_xy = c.fn, c.B, c.t["p_xy"]
+    _validation.probabilities(fn, "p_xy", B, p_xy, (-2, -1))
+    for name, over in (("p_x", "y"), ("p_y", "x")):
+        if c.t.get(name) is not None:
+            given = c.t[name]
+            if name == "p_x" and c.kw["x_column"]:
+                given = B.expand_dims(given, -1)
+            _validation.marginal(fn, name, B, given, p_xy, over)
+
+
+def _marginal_x(B, p_xy, p_x, x_column=False):
+    if p_x is None:
+        return B.sum(p_xy, (-1,), keepdims=True)
+    return B.expand_dims(p_x, -1) if x_column else p_x
 
 
 def _marginal_y(B, p_xy, p_y):
     return B.sum(p_xy, (-2,), keepdims=True) if p_y is None else p_y
 
 
-@remembered
+@public
 def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: float = 2,
                         validate: bool = False) -> Tensor:
     """Conditional entropy ``H(Y|X) = -sum_{x,y} p(x,y) log_base(p(x,y) / p(x))``.
@@ -153,16 +170,18 @@ def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: flo
     >>> round(float(conditional_entropy([[0.1, 0.4], [0.2, 0.3]], [0.5, 0.5])), 4)
     0.8464
     """
-    return run("conditional_entropy", _conditional_entropy,
-               [Input("p_xy", p_xy), Input("p_x", p_x, optional=True)], base=base,
-               validate=validate, prepare=_prepare_joint, nonnegative=True)
+    return _CONDITIONAL_ENTROPY(p_xy, p_x, base=base, validate=validate)
 
 
-def _conditional_entropy(B, p_xy, p_x=None):
-    return 0.0 - K.call(B, "sum_xlogratio", p_xy, _marginal_x(B, p_xy, p_x), (-2, -1))
+def _conditional_entropy(B, p_xy, p_x, x_column):
+    return 0.0 - K.sum_xlogratio(B, p_xy, _marginal_x(B, p_xy, p_x, x_column), (-2, -1))
 
 
-@remembered
+_CONDITIONAL_ENTROPY = Function("conditional_entropy", _JOINT_INPUTS[:2], _conditional_entropy,
+                                plan=_plan_joint, checks=_check_joint, nonnegative=True)
+
+
+@public
 def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
                        p_y: Optional[Tensor] = None, *, base: float = 2,
                        validate: bool = False) -> Tensor:
@@ -177,18 +196,19 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     >>> round(float(mutual_information([[0.5, 0.0], [0.0, 0.5]])), 4)
     1.0
     """
-    return run("mutual_information", _mutual_information,
-               [Input("p_xy", p_xy), Input("p_x", p_x, optional=True),
-                Input("p_y", p_y, optional=True)], base=base, validate=validate,
-               prepare=_prepare_joint, nonnegative=True)
+    return _MUTUAL_INFORMATION(p_xy, p_x, p_y, base=base, validate=validate)
 
 
-def _mutual_information(B, p_xy, p_x=None, p_y=None):
-    return K.call(B, "sum_pmi_terms", p_xy, _marginal_x(B, p_xy, p_x), _marginal_y(B, p_xy, p_y),
-                  (-2, -1))
+def _mutual_information(B, p_xy, p_x, p_y, x_column):
+    return K.sum_pmi_terms(B, p_xy, _marginal_x(B, p_xy, p_x, x_column),
+                           _marginal_y(B, p_xy, p_y), (-2, -1))
 
 
-@remembered
+_MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_information,
+                               plan=_plan_joint, checks=_check_joint, nonnegative=True)
+
+
+@public
 def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
                                  p_y: Optional[Tensor] = None, *, base: float = 2) -> Tensor:
     """Pointwise mutual information ``pmi(x, y) = log_base(p(x,y) / (p(x) p(y)))``, elementwise.
@@ -199,49 +219,68 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     >>> pointwise_mutual_information([[0.5, 0.0], [0.0, 0.5]]).tolist()
     [[1.0, -inf], [-inf, 1.0]]
     """
-    return run("pointwise_mutual_information", _pointwise_mutual_information,
-               [Input("p_xy", p_xy), Input("p_x", p_x, optional=True),
-                Input("p_y", p_y, optional=True)], base=base,
-               prepare=_prepare_joint)
+    return _POINTWISE_MUTUAL_INFORMATION(p_xy, p_x, p_y, base=base)
 
 
-def _pointwise_mutual_information(B, p_xy, p_x=None, p_y=None):
+def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
     nz = p_xy != 0  # exactly -inf where p(x,y) = 0, even if a marginal is 0
-    pmi = K.log_pmi(B, p_xy, _marginal_x(B, p_xy, p_x), _marginal_y(B, p_xy, p_y), nz)
+    pmi = K.log_pmi(B, p_xy, _marginal_x(B, p_xy, p_x, x_column), _marginal_y(B, p_xy, p_y), nz)
     return B.where(nz, pmi, float("-inf"))
 
 
+_POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_INPUTS,
+                                         _pointwise_mutual_information, plan=_plan_joint)
+
+
 # --- divergences -------------------------------------------------------------------------
-def _divergence(fn: str, math_fn, p, q, axis, base, from_logits, validate):
-    """A divergence of p and q through the pipeline: ``from_logits`` False, True (both) or "q";
-    shapes broadcast, axes of the broadcast shape, both brought to its rank. Logits are
-    normalized over the broadcast shape: a size-1 axis that broadcasts to n copies divides each
-    probability by n (``log_repeats``: log n for p and for q)."""
-    if from_logits not in (False, True, "q"):
+def _check_from_logits(fn: str, from_logits) -> None:
+    if from_logits is not False and from_logits is not True and from_logits != "q":
         raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
-    logits = {"p": from_logits is True, "q": bool(from_logits)}
 
-    def prepare(c):
-        shape = broadcast(fn, p=c.shape("p"), q=c.shape("q"))
-        ax = axes(fn, axis, len(shape))
-        repeats = []
-        for name in ("p", "q"):  # same rank, so axes mean the same on both
-            for _ in range(len(shape) - len(c.shape(name))):
-                c.t[name] = c.B.expand_dims(c.t[name], 0)
-            own, n = c.shape(name), 1
-            for a in ax:
-                if own[a] == 1 and shape[a] is not None:
-                    n *= shape[a]
-            repeats.append(math.log(n))
-        if c.validating:
-            for name in ("p", "q"):
-                c.validate_dist_or_logits(name, ax, logits[name])
-        return {"axis": ax, "log_repeats": tuple(repeats)}
 
-    return run(fn, math_fn, [Input("p", p, "real" if logits["p"] else "dist"),
-                             Input("q", q, "real" if logits["q"] else "dist")],
-               base=base, validate=validate, prepare=prepare, nonnegative=True,
-               from_logits=from_logits)
+def _p_kind(options):
+    return "real" if options["from_logits"] is True else "dist"
+
+
+def _q_kind(options):
+    return "real" if options["from_logits"] else "dist"
+
+
+_DIVERGENCE_INPUTS = (Input("p", _p_kind), Input("q", _q_kind))
+
+
+def _plan_divergence(c):
+    """p and q broadcast; axes of the broadcast shape; the dimensions each needs in front to
+    reach its rank (``lead``). Logits are normalized over the broadcast shape: a size-1 axis
+    that broadcasts to n copies divides each probability by n (``log_repeats``: log n for p
+    and for q)."""
+    shape = broadcast(c.fn, p=c.shape("p"), q=c.shape("q"))
+    ax = axes(c.fn, c.o["axis"], len(shape))
+    lead, repeats = [], []
+    for name in ("p", "q"):
+        own = c.shape(name)
+        lead.append(len(shape) - len(own))
+        own = (1,) * lead[-1] + tuple(own)
+        n = 1
+        for a in ax:
+            if own[a] == 1 and shape[a] is not None:
+                n *= shape[a]
+        repeats.append(math.log(n))
+    return {"axis": ax, "from_logits": c.o["from_logits"], "log_repeats": tuple(repeats),
+            "lead": tuple(lead)}
+
+
+def _check_divergence(c):
+    logits = {"p": c.kw["from_logits"] is True, "q": bool(c.kw["from_logits"])}
+    for name, lead in zip(("p", "q"), c.kw["lead"]):
+        c.validate_dist_or_logits(name, c.kw["axis"], logits[name],
+                                  _to_rank(c.B, c.t[name], lead))
+
+
+def _to_rank(B, x, lead: int):
+    for _ in range(lead):
+        x = B.expand_dims(x, 0)
+    return x
 
 
 def _log_softmax_broadcast(B, z, axis, log_repeat: float):
@@ -251,7 +290,7 @@ def _log_softmax_broadcast(B, z, axis, log_repeat: float):
     return logp - log_repeat if log_repeat else logp
 
 
-@remembered
+@public
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
                   from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
     """Kullback-Leibler divergence ``D(P||Q) = sum_i p_i log_base(p_i / q_i)`` over ``axis``.
@@ -273,14 +312,17 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
     >>> float(kl_divergence([1.0, 0.0], [0.0, 0.0], from_logits="q"))
     1.0
     """
-    return _divergence("kl_divergence", _kl_divergence, p, q, axis, base, from_logits, validate)
+    _check_from_logits("kl_divergence", from_logits)
+    return _KL_DIVERGENCE(p, q, base=base, validate=validate, axis=axis,
+                          from_logits=from_logits)
 
 
-def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
+def _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead):
+    p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
     if not from_logits:
-        return K.call(B, "sum_xlogratio", p, q, axis)
+        return K.sum_xlogratio(B, p, q, axis)
     if from_logits is True and not any(log_repeats):
-        return K.call(B, "kl_logits", p, q, axis)
+        return K.kl_logits(B, p, q, axis)
     logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])
     if from_logits == "q":  # p holds probabilities
         nz = p != 0
@@ -289,7 +331,11 @@ def _kl_divergence(B, p, q, axis, from_logits, log_repeats):
     return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
 
 
-@remembered
+_KL_DIVERGENCE = Function("kl_divergence", _DIVERGENCE_INPUTS, _kl_divergence,
+                          plan=_plan_divergence, checks=_check_divergence, nonnegative=True)
+
+
+@public
 def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
                               from_logits: Union[bool, str] = False,
                               validate: bool = False) -> Tensor:
@@ -304,37 +350,45 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: fl
     >>> float(jensen_shannon_divergence([1.0, 0.0], [0.0, 1.0]))
     1.0
     """
-    return _divergence("jensen_shannon_divergence", _jensen_shannon, p, q, axis, base,
-                       from_logits, validate)
+    _check_from_logits("jensen_shannon_divergence", from_logits)
+    return _JENSEN_SHANNON(p, q, base=base, validate=validate, axis=axis, from_logits=from_logits)
 
 
-def _jensen_shannon(B, p, q, axis, from_logits, log_repeats):
+def _jensen_shannon(B, p, q, axis, from_logits, log_repeats, lead):
+    p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
     if from_logits is True:
         p = B.exp(_log_softmax_broadcast(B, p, axis, log_repeats[0]))
     if from_logits:
         q = B.exp(_log_softmax_broadcast(B, q, axis, log_repeats[1]))
     m = (p + q) * 0.5
-    return (K.sum_xlogratio(B, p, m, axis) + K.sum_xlogratio(B, q, m, axis)) * 0.5
+    return (K.sum_xlogratio.generic(B, p, m, axis) + K.sum_xlogratio.generic(B, q, m, axis)) * 0.5
 
 
-@remembered
+_JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jensen_shannon,
+                           plan=_plan_divergence, checks=_check_divergence, nonnegative=True)
+
+
+@public
 def binary_entropy(p: Tensor, *, base: float = 2) -> Tensor:
     """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
 
     >>> float(binary_entropy(0.5))
     1.0
     """
-    return run("binary_entropy", _binary_entropy, [Input("p", p)], base=base)
+    return _BINARY_ENTROPY(p, base=base)
 
 
 def _binary_entropy(B, p):
     return 0.0 - (K.xlogy_masked(B, p, p) + K.xlogy_masked(B, 1.0 - p, 1.0 - p))
 
 
+_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy)
+
+
 _HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
 
 
-@remembered
+@public
 def gaussian_entropy(scale: Tensor, *, base: float = 2) -> Tensor:
     """Differential entropy of a normal distribution, ``1/2 log(2 pi e sigma^2)``, elementwise.
 
@@ -344,14 +398,17 @@ def gaussian_entropy(scale: Tensor, *, base: float = 2) -> Tensor:
     >>> round(float(gaussian_entropy(1.0, base=math.e)), 4)
     1.4189
     """
-    return run("gaussian_entropy", _gaussian_entropy, [Input("scale", scale, "real")], base=base)
+    return _GAUSSIAN_ENTROPY(scale, base=base)
 
 
 def _gaussian_entropy(B, scale):
     return B.log(scale) + _HALF_LOG_2PI_E
 
 
-@remembered
+_GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaussian_entropy)
+
+
+@public
 def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
                            base: float = 2) -> Tensor:
     """``D(N(loc_p, scale_p^2) || N(loc_q, scale_q^2))``, elementwise and broadcasting:
@@ -362,18 +419,20 @@ def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_
     >>> float(gaussian_kl_divergence(0.0, 1.0, 1.0, 1.0, base=math.e))
     0.5
     """
-    fn = "gaussian_kl_divergence"
+    return _GAUSSIAN_KL(loc_p, scale_p, loc_q, scale_q, base=base)
 
-    def prepare(c):
-        broadcast(fn, **{n: c.shape(n) for n in ("loc_p", "scale_p", "loc_q", "scale_q")})
-        return {}
 
-    return run(fn, _gaussian_kl, [Input(n, v, "real") for n, v in (
-        ("loc_p", loc_p), ("scale_p", scale_p), ("loc_q", loc_q), ("scale_q", scale_q))],
-        base=base, prepare=prepare, nonnegative=True)
+def _plan_broadcast(c):
+    broadcast(c.fn, **c.shapes)
+    return {}
 
 
 def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
     ratio = scale_p / scale_q
     diff = (loc_p - loc_q) / scale_q
     return 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)
+
+
+_GAUSSIAN_KL = Function("gaussian_kl_divergence",
+                        [Input(n, "real") for n in ("loc_p", "scale_p", "loc_q", "scale_q")],
+                        _gaussian_kl, plan=_plan_broadcast, nonnegative=True)

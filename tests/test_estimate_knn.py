@@ -15,7 +15,7 @@ import ennemi  # noqa: E402
 from sklearn.feature_selection._mutual_info import _compute_mi_cc  # noqa: E402
 
 import infotheory as it  # noqa: E402
-from infotheory import _kernels as K  # noqa: E402
+from infotheory.estimate import _neighbours as NB  # noqa: E402
 from infotheory.estimate import (differential_entropy, kl_divergence_knn,  # noqa: E402
                                  mutual_information_ksg)
 from tests.conftest import BACKENDS, native, require, to_np  # noqa: E402
@@ -178,15 +178,15 @@ def test_numpy_tree_kernels_equal_the_generic_search(metric, d):
     assert "knn_distance" in B.fused and "count_within" in B.fused
     x, ref = RNG.normal(size=(300, d)), RNG.normal(size=(250, d))
     for args in [(x, x, 3, metric, True), (x, ref, 2, metric, False)]:
-        np.testing.assert_allclose(B.fused_knn_distance(*args), K.knn_distance(B, *args),
+        np.testing.assert_allclose(B.fused_knn_distance(*args), NB.knn_distance.generic(B, *args),
                                    rtol=1e-15)
-    radius = K.knn_distance(B, x, x, 3, metric, True)
+    radius = NB.knn_distance.generic(B, x, x, 3, metric, True)
     if d > 1:  # (1-D counts: the tree kernel declines, the binary search runs)
         np.testing.assert_array_equal(B.fused_count_within(x, radius, metric),
-                                      K.count_within(B, x, radius, metric))
-    np.testing.assert_allclose(K.knn_distance(B, x, ref, 2, metric, False),
+                                      NB.count_within.generic(B, x, radius, metric))
+    np.testing.assert_allclose(NB.knn_distance.generic(B, x, ref, 2, metric, False),
                                kth(cdist(x, ref, metric), 2), rtol=1e-15)
-    np.testing.assert_array_equal(K.count_within(B, x, radius, metric),
+    np.testing.assert_array_equal(NB.count_within.generic(B, x, radius, metric),
                                   (cdist(x, x, metric) < radius[:, None]).sum(1) - 1)
 
 
@@ -206,14 +206,14 @@ def test_jax_compiled_kernels_equal_the_generic_search(metric, d):
     for args in [(x, x, 3, metric, True), (x, ref, 2, metric, False)]:
         if generic:
             np.testing.assert_allclose(to_np(B.fused_knn_distance(*args)),
-                                       to_np(K.knn_distance(B, *args)), rtol=1e-14)
+                                       to_np(NB.knn_distance.generic(B, *args)), rtol=1e-14)
     np.testing.assert_allclose(to_np(B.fused_knn_distance(x, ref, 2, metric, False)),
                                kth(cdist(x_np, ref_np, metric), 2), rtol=1e-14)
     np.testing.assert_allclose(to_np(B.fused_knn_distance(x, x, 3, metric, True)),
                                kth(cdist(x_np, x_np, metric), 4), rtol=1e-14)
     radius = B.fused_knn_distance(x, x, 3, metric, True)
     got = to_np(B.fused_count_within(x, radius, metric))
-    generic = to_np(K.count_within(B, x, radius, metric)) if generic else got
+    generic = to_np(NB.count_within.generic(B, x, radius, metric)) if generic else got
     full, r = cdist(x_np, x_np, metric), to_np(radius)[:, None]
     if metric == "chebyshev":  # exact (KSG's metric): every search gives the same counts
         np.testing.assert_array_equal(got, generic)
@@ -229,7 +229,7 @@ def test_one_dimensional_counts_equal_brute_force(backend):
     r[:5] = 0.0
     B = it.backend_of(native(backend, v))
     with B.scope():  # kernels take what the pipeline hands them (mx.nd arrays become mx.np)
-        got = to_np(K.count_within(B, B.float_tensor(native(backend, v[:, None])),
+        got = to_np(NB.count_within.generic(B, B.float_tensor(native(backend, v[:, None])),
                                    B.float_tensor(native(backend, r)), "chebyshev"))
     want = (np.abs(v[None, :] - v[:, None]) < r[:, None]).sum(1) - (r > 0)
     np.testing.assert_array_equal(got, want)
@@ -275,7 +275,7 @@ def test_memory_is_bounded_no_n_by_n_matrix(monkeypatch):
     monkeypatch.setitem(type(B).fused, "knn_distance", frozenset({"never"}))  # generic search
     rng = np.random.default_rng(8)
     x = rng.normal(size=(20000, 2))
-    r = K.knn_distance(B, x, x, 3, "chebyshev", True)
+    r = NB.knn_distance.generic(B, x, x, 3, "chebyshev", True)
     # and far fewer distances than brute force: 2.5e7 here, 6% of n^2
-    assert seen and max(seen) <= K._BLOCK and sum(seen) < 20000 ** 2 / 10
+    assert seen and max(seen) <= NB._BLOCK and sum(seen) < 20000 ** 2 / 10
     np.testing.assert_allclose(r[:50], kth(cdist(x[:50], x, "chebyshev"), 4), rtol=1e-15)

@@ -39,7 +39,7 @@ def test_torch_cross_entropy_uses_and_matches_f_cross_entropy(shape):
     B = it.backend_of(torch.ones(1))
     z, y = _data(shape)
     outs = []
-    for impl in (B.fused_cross_entropy_labels, lambda *a, **kw: K.cross_entropy_labels(B, *a,
+    for impl in (B.fused_cross_entropy_labels, lambda *a, **kw: K.cross_entropy_labels.generic(B, *a,
                                                                                          **kw)):
         t = torch.tensor(z, requires_grad=True)
         losses = impl(t, torch.tensor(y), reduction="none")
@@ -66,7 +66,7 @@ def test_tensorflow_cross_entropy_uses_and_matches_sparse_softmax_kernel(shape, 
                         lambda **kw: calls.append(1) or kernel(**kw))
     z, y = _data(shape)
     outs = []
-    for impl in (B.fused_cross_entropy_logits, lambda *a: K.cross_entropy_logits(B, *a)):
+    for impl in (B.fused_cross_entropy_logits, lambda *a: K.cross_entropy_logits.generic(B, *a)):
         v = tf.Variable(z)
         with tf.GradientTape() as tape:
             losses = impl(v, tf.constant(y))
@@ -111,13 +111,13 @@ def test_torch_fused_cross_entropy_with_its_declared_options_equals_generic():
                 torch.tensor(z), torch.tensor(y), 6, opts.get("ignore_index"),
                 {**options, "reduction": reduction,
                  "ignore_index": opts.get("ignore_index", tb._NO_INDEX)})
-            generic = K.cross_entropy_labels(B, torch.tensor(z), torch.tensor(y),
+            generic = K.cross_entropy_labels.generic(B, torch.tensor(z), torch.tensor(y),
                                              reduction=reduction, **opts)
             torch.testing.assert_close(clamped, generic, rtol=1e-12, atol=1e-12, equal_nan=True)
     y[2] = 0  # no index out of range: a finite mean
     fused = B.fused_cross_entropy_labels(torch.tensor(z), torch.tensor(y), weight=w,
                                          ignore_index=-100, label_smoothing=0.2)
-    generic = K.cross_entropy_labels(B, torch.tensor(z), torch.tensor(y), weight=w,
+    generic = K.cross_entropy_labels.generic(B, torch.tensor(z), torch.tensor(y), weight=w,
                                      ignore_index=-100, label_smoothing=0.2)
     assert torch.isfinite(fused)
     torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-12)
@@ -156,7 +156,7 @@ def test_mxnet_fused_cross_entropy_equals_generic(dtype, tol):
     yn = mx.np.array(y, dtype="int64")
     with B.scope():
         fused = B.fused_cross_entropy_logits(zn, yn).asnumpy()
-        generic = K.cross_entropy_logits(B, zn, yn).asnumpy()
+        generic = K.cross_entropy_logits.generic(B, zn, yn).asnumpy()
     np.testing.assert_array_equal(np.isnan(fused), np.isnan(generic))
     assert np.isnan(fused[1]) and np.isnan(fused[2]) and fused[4] == 0.0
     ok = ~np.isnan(generic)
@@ -194,7 +194,7 @@ def test_mxnet_fused_cross_entropy_of_labels_checks_them(dtype, tol):
         for reduction in ("none", "sum", "mean"):
             got = it.cross_entropy(zn, yn, from_logits=True, reduction=reduction).asnumpy()
             with B.scope():
-                want = K.cross_entropy_labels(B, zn, yn, reduction=reduction).asnumpy()
+                want = K.cross_entropy_labels.generic(B, zn, yn, reduction=reduction).asnumpy()
             assert got.dtype == np.dtype(dtype)
             np.testing.assert_allclose(got, want, rtol=tol, atol=tol, equal_nan=True)
     losses = it.cross_entropy(zn, mx.np.array(bad), from_logits=True, reduction="none").asnumpy()
@@ -254,7 +254,7 @@ def test_torch_fused_entropy_of_logits_equals_generic_in_value_and_gradient(dtyp
     assert "entropy_logits" in B.fused
     z0 = _entropy_logits_data(dtype)
     results = []
-    for kernel in (B.fused_entropy_logits, lambda z, ax: K.entropy_logits(B, z, ax)):
+    for kernel in (B.fused_entropy_logits, lambda z, ax: K.entropy_logits.generic(B, z, ax)):
         z = z0.clone().requires_grad_()
         h = kernel(z, (1,))
         w = torch.arange(1.0, 8.0, dtype=z.dtype)  # a weighted sum: distinct upstream grads
@@ -281,7 +281,7 @@ def test_torch_fused_entropy_of_logits_gradients_and_hessians():
     assert torch.autograd.gradgradcheck(fused, (z,))  # differentiable backward (Hessians)
     v = torch.tensor(RNG.normal(size=(3, 5)))
     hvp = []
-    for f in (fused, lambda t: K.entropy_logits(B, t, (1,))):
+    for f in (fused, lambda t: K.entropy_logits.generic(B, t, (1,))):
         (g,) = torch.autograd.grad(f(z).sum(), z, create_graph=True)
         (h,) = torch.autograd.grad((g * v).sum(), z)
         hvp.append(h.numpy())
@@ -322,7 +322,7 @@ def test_torch_fused_kl_of_logits_equals_generic_in_value_and_gradient(dtype, to
     w0[1, 3] = np.nan  # a NaN or +inf in w alone makes its row NaN
     w0[2, 0] = np.inf
     results = []
-    for kernel in (B.fused_kl_logits, lambda z, w, ax: K.kl_logits(B, z, w, ax)):
+    for kernel in (B.fused_kl_logits, lambda z, w, ax: K.kl_logits.generic(B, z, w, ax)):
         z, w = z0.clone().requires_grad_(), w0.clone().requires_grad_()
         d = kernel(z, w, (1,))
         weights = torch.arange(1.0, 8.0, dtype=z.dtype)
@@ -350,7 +350,7 @@ def test_torch_fused_kl_of_logits_gradients_hessians_and_dispatch():
     assert torch.autograd.gradgradcheck(fused, (z, w))
     v = torch.tensor(RNG.normal(size=(3, 5)))
     hvp = []
-    for f in (fused, lambda a, b: K.kl_logits(B, a, b, (1,))):
+    for f in (fused, lambda a, b: K.kl_logits.generic(B, a, b, (1,))):
         gz, gw = torch.autograd.grad(f(z, w).sum(), (z, w), create_graph=True)
         hvp.append([h.numpy() for h in torch.autograd.grad((gz * v + gw * v).sum(), (z, w))])
     for a, b in zip(*hvp):

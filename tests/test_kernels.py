@@ -6,6 +6,7 @@ import pytest
 
 import infotheory as it
 from infotheory import _kernels as K
+from infotheory import estimate  # noqa: F401 - registers the neighbour-search blocks
 from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import BACKENDS, native, require, to_np
 
@@ -39,7 +40,7 @@ def _backend(backend):
 def test_every_backend_declares_only_known_kernels():
     assert DECLARED, "no fused kernel is declared: these tests would test nothing"
     for backend, kernel in DECLARED:
-        assert kernel in K.GENERIC, (backend, kernel)
+        assert kernel in K.FUSABLE, (backend, kernel)
 
 
 @pytest.mark.parametrize("backend,kernel", REDUCTION_CASES, ids=lambda v: str(v))
@@ -56,7 +57,7 @@ def test_fused_reduction_equals_generic(backend, kernel, axis, q):
         assert fused is not NotImplemented
         fused = to_np(fused)
         with np.errstate(all="ignore"):  # the generic version on NumPy warns of log(0)
-            generic = to_np(K.GENERIC[kernel](B, *args, axis))
+            generic = to_np(K.FUSABLE[kernel].generic(B, *args, axis))
     np.testing.assert_array_equal(np.isinf(fused), np.isinf(generic))
     np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
     assert not np.signbit(fused[fused == 0]).any()  # +0, not -0
@@ -71,7 +72,7 @@ def test_fused_reduction_broadcasts_to_a_higher_rank(backend, kernel):
         p, q = B.float_tensor(native(backend, P)), B.float_tensor(native(backend, Q_3D))
         fused = to_np(getattr(B, "fused_" + kernel)(p, q, (2,)))
         with np.errstate(all="ignore"):
-            generic = to_np(K.GENERIC[kernel](B, p, q, (2,)))
+            generic = to_np(K.FUSABLE[kernel].generic(B, p, q, (2,)))
     assert fused.shape == (2, 3)
     np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
 
@@ -87,7 +88,7 @@ def test_fused_mutual_information_equals_generic(backend, given):
     with B.scope(), np.errstate(all="ignore"):
         args = [B.float_tensor(native(backend, a)) for a in (joint, p_x, p_y)]
         fused = to_np(B.fused_sum_pmi_terms(*args, (-2, -1)))
-        generic = to_np(K.sum_pmi_terms(B, *args, (-2, -1)))
+        generic = to_np(K.sum_pmi_terms.generic(B, *args, (-2, -1)))
     np.testing.assert_array_equal(np.isinf(fused), np.isinf(generic))
     np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
 
@@ -96,33 +97,44 @@ def test_torch_xlogy_path_and_grad_path_agree():
     torch = require("torch")
     B = it.backend_of(torch.ones(1))
     p = torch.tensor(P)
-    no_grad = K.call(B, "neg_sum_xlogx", p, (1,))
-    with_grad = K.call(B, "neg_sum_xlogx", p.clone().requires_grad_(True), (1,))
+    no_grad = K.neg_sum_xlogx(B, p, (1,))
+    with_grad = K.neg_sum_xlogx(B, p.clone().requires_grad_(True), (1,))
     assert with_grad.requires_grad and not no_grad.requires_grad
     assert B.fused_neg_sum_xlogx(p.clone().requires_grad_(True), (1,)) is NotImplemented
     torch.testing.assert_close(no_grad, with_grad.detach(), rtol=1e-14, atol=0)
 
 
-def test_an_unsupported_option_falls_back_to_the_generic_kernel():
-    np_backend = it.backend_of(np.ones(1))
+def test_an_option_in_use_that_the_fused_op_lacks_takes_the_generic_block():
+    """The fused op runs only when every option in use (different from the block's default)
+    is one it supports: ``ignore_index=0`` is in use (MXNet once read 0 as unused and dropped
+    it), ``None`` is not; an op returning NotImplemented declines."""
     calls = []
 
-    class Spy(type(np_backend)):
-        fused = {"neg_sum_xlogx": frozenset()}
+    @K.fusable
+    def spy_block(B, p, axis, weight=None, ignore_index=None, label_smoothing=0.0):
+        return "generic"
 
-        def fused_neg_sum_xlogx(self, p, axis, **options):
+    class Spy(type(it.backend_of(np.ones(1)))):
+        fused = {"spy_block": frozenset({"label_smoothing"})}
+
+        def fused_spy_block(self, p, axis, **options):
             calls.append(options)
-            return super().fused_neg_sum_xlogx(p, axis)
+            return NotImplemented if options.get("label_smoothing") == 0.5 else "fused"
 
-    B = Spy()
-    p = np.array([0.5, 0.5])
-    assert K.call(B, "neg_sum_xlogx", p, (0,)) == pytest.approx(np.log(2))
-    K.GENERIC["neg_sum_xlogx"] = lambda B, p, axis, **o: "generic"
+    B, p = Spy(), np.array([0.5, 0.5])
     try:
-        assert K.call(B, "neg_sum_xlogx", p, (0,), weight=True) == "generic"
+        assert spy_block(B, p, (0,)) == "fused"
+        assert spy_block(B, p, (0,), weight=None, ignore_index=None) == "fused"
+        assert spy_block(B, p, (0,), label_smoothing=0.0) == "fused"
+        assert spy_block(B, p, (0,), label_smoothing=0.1) == "fused"
+        assert spy_block(B, p, (0,), ignore_index=0) == "generic"
+        assert spy_block(B, p, (0,), weight=p) == "generic"
+        assert spy_block(B, p, (0,), label_smoothing=0.5) == "generic"  # declined
+        assert spy_block.generic(B, p, (0,)) == "generic"
     finally:
-        K.GENERIC["neg_sum_xlogx"] = K.neg_sum_xlogx
-    assert calls == [{}]
+        del K.FUSABLE["spy_block"]
+    assert calls == [{}, {"weight": None, "ignore_index": None}, {"label_smoothing": 0.0},
+                     {"label_smoothing": 0.1}, {"label_smoothing": 0.5}]
 
 
 def test_tiny_marginals_do_not_underflow(backend):

@@ -20,6 +20,10 @@ from typing import Any, FrozenSet, Mapping, Optional, Sequence, Tuple
 
 Axes = Optional[Tuple[int, ...]]  # normalized, non-negative axes; None means all
 
+#: A log-probability below the log of the smallest float64 subnormal (-745): exp gives 0. The
+#: entropy of logits floors log-probabilities here so that 0 * log p is 0 with a gradient of 0.
+LOG_ZERO = -1e4
+
 
 class Backend:
     """One framework's conversion and primitives."""
@@ -361,7 +365,3 @@ def normalize_axes(axis, ndim: int) -> Tuple[int, ...]:
         raise ValueError(f"axis {axis!r} repeats an axis")
     return tuple(sorted(out))
 
-
-def log_of_base(base: float) -> float:
-    """``ln(base)``: dividing nats by it gives units of ``base``."""
-    return math.log(base)

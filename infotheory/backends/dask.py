@@ -7,7 +7,7 @@ on the threaded scheduler or a ``dask.distributed`` cluster:
 - the measures and losses are the generic kernels over ``dask.array``: elementwise work runs
   per chunk and reductions are Dask's tree reductions, so a distribution axis split across
   chunks is reduced correctly (the conformance runner splits every axis in two chunks);
-- the estimators from labels count per chunk (:meth:`DaskBackend.lazy_table`): each chunk's
+- the estimators from labels count per chunk (:meth:`DaskBackend.map_reduce`): each chunk's
   distinct (x, y) pairs and their counts, merged pairwise in a tree, then one task turns the
   merged counts into the contingency table and finishes the estimator with the NumPy backend.
   Memory per task grows with the number of distinct pairs, not with the number of rows;
@@ -169,78 +169,20 @@ class DaskBackend(NumpyDtypes, Backend):
     def eye(self, n, like):
         return _da().eye(n, dtype=bool)
 
-    def lazy_table(self, fn, columns, finish, shape, dtype):
-        """``finish(numpy_backend, table)`` as a lazy array of ``shape`` and ``dtype``, where
-        ``table`` is the NumPy int64 contingency table of the 1-D label ``columns`` (the counts
-        of the distinct values for one column), rows and columns in sorted order of the values.
-        Counted per chunk (each chunk's distinct tuples and their counts), merged in a tree."""
+    def map_reduce(self, columns, chunk, merge, finish, shape, dtype):
+        """The lazy-backend hook of the chunked estimators (:mod:`infotheory.estimate._chunked`):
+        ``chunk(*blocks)`` on each chunk of the 1-D ``columns`` (aligned to the first one's
+        chunks, as NumPy arrays), the results merged ``merge(*summaries)`` in a tree of fan-in
+        8, then ``finish(summary)``: a lazy array of ``shape`` and ``dtype``."""
         import dask
 
         da = _da()
         first = columns[0]
         columns = [first] + [c.rechunk(first.chunks) for c in columns[1:]]
         blocks = [c.to_delayed().ravel() for c in columns]
-        summaries = [dask.delayed(_chunk_counts, pure=True)(*parts) for parts in zip(*blocks)]
+        summaries = [dask.delayed(chunk, pure=True)(*parts) for parts in zip(*blocks)]
         while len(summaries) > 1:
-            summaries = [dask.delayed(_merge, pure=True)(*summaries[i:i + _FAN_IN])
+            summaries = [dask.delayed(merge, pure=True)(*summaries[i:i + _FAN_IN])
                          for i in range(0, len(summaries), _FAN_IN)]
-        result = dask.delayed(_finish_table, pure=True)(fn, summaries[0], finish)
+        result = dask.delayed(finish, pure=True)(summaries[0])
         return da.from_delayed(result, shape=shape, dtype=dtype)
-
-
-# --- per-chunk counting (runs on the workers, on NumPy arrays) -----------------------------
-def _numpy_backend():
-    from .._dispatch import numpy_backend
-
-    return numpy_backend()
-
-
-def _group(keys, weights=None):
-    """Distinct key tuples of the 1-D ``keys`` columns and their total weight (count)."""
-    NB = _numpy_backend()
-    n = len(keys[0])
-    uniques, codes, sizes = [], [], []
-    for k in keys:
-        values, inverse = NB.unique_inverse(k, n) if n else (k, k)
-        uniques.append(values)
-        codes.append(inverse)
-        sizes.append(len(values))
-    cells = math.prod(sizes)
-    code = codes[0]
-    for c, s in zip(codes[1:], sizes[1:]):
-        code = code * s + c
-    if cells <= max(4 * n, 1 << 16):  # dense counting, as the eager table
-        counts = np.bincount(code, weights, minlength=cells)
-        present = np.flatnonzero(counts)
-        counts = counts[present]
-    else:
-        present, inverse = np.unique(code, return_inverse=True)
-        counts = np.bincount(inverse.reshape(-1), weights, minlength=len(present))
-    idx = np.unravel_index(present, sizes) if sizes else ()
-    return tuple(u[i] for u, i in zip(uniques, idx)), counts.astype(np.int64)
-
-
-def _chunk_counts(*columns):
-    return _group([np.asarray(c, dtype=np.int64).reshape(-1) for c in columns])
-
-
-def _merge(*summaries):
-    keys = [np.concatenate(col) for col in zip(*(s[0] for s in summaries))]
-    counts = np.concatenate([s[1] for s in summaries])
-    return _group(keys, counts.astype(np.float64))  # float64 weights: exact below 2^53
-
-
-def _finish_table(fn, summary, finish):
-    from ..estimate._common import check_table_size
-
-    keys, counts = summary
-    NB = _numpy_backend()
-    sizes, codes = [], []
-    for k in keys:
-        values, inverse = NB.sorted_unique_inverse(k)
-        sizes.append(len(values))
-        codes.append(inverse)
-    check_table_size(fn, sizes)
-    table = np.zeros(sizes, dtype=np.int64)
-    table[tuple(codes)] = counts
-    return finish(NB, table)

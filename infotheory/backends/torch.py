@@ -5,7 +5,7 @@ import functools
 import math
 import sys
 
-from ._base import Backend
+from ._base import LOG_ZERO, Backend
 
 
 _KINDS = {}  # torch dtype -> NumPy dtype kind
@@ -276,7 +276,6 @@ def _functorch_active() -> bool:
 def _entropy_function():
     """The autograd Function of the entropy of softmax(z) along ``dim`` (made once)."""
     torch = _torch()
-    from .._kernels import LOG_ZERO
 
     def terms(z, dim):
         logp = torch.log_softmax(z, dim)

@@ -5,10 +5,7 @@ import math
 from typing import Optional
 
 from .._frontend import Call
-
-#: The most cells a dense contingency table may have (2^27 float64 cells = 1 GiB).
-MAX_TABLE_CELLS = 1 << 27
-
+from ._chunked import MAX_TABLE_CELLS, check_table_size, lazy_table  # noqa: F401
 
 def check_method(fn: str, method, methods) -> str:
     if not isinstance(method, str) or method not in methods:
@@ -48,15 +45,6 @@ def codes(B, x, n: int):
     return B.shape(values)[0], inverse
 
 
-def check_table_size(fn: str, sizes) -> None:
-    cells = math.prod(sizes)
-    if cells > MAX_TABLE_CELLS:
-        desc = " and ".join(str(s) for s in sizes)
-        raise ValueError(f"{fn}: the labels have {desc} distinct values, a table of {cells} "
-                         f"cells is more than the {MAX_TABLE_CELLS} this estimator builds "
-                         f"densely")
-
-
 def table(fn: str, B, x, y=None, n: Optional[int] = None):
     """The (distinct x) x (distinct y) contingency table of two label vectors, int64, rows and
     columns in sorted order of the values: a ``bincount`` of the combined code ``i * ny + j``.
@@ -75,6 +63,6 @@ def on_table(fn: str, B, finish, columns, n: Optional[int], shape=(), dtype="flo
     and ``finish`` runs on it with the NumPy backend, in one task: the result is a lazy tensor
     of ``shape`` and ``dtype``."""
     if B.lazy:
-        return B.lazy_table(fn, list(columns), lambda NB, t: finish(NB, t, int(t.sum())),
-                            shape, dtype)
+        return lazy_table(B, fn, columns, lambda NB, t: finish(NB, t, int(t.sum())), shape,
+                          dtype)
     return finish(B, table(fn, B, *columns, n=n), n)

@@ -10,29 +10,28 @@ from __future__ import annotations
 
 import math
 
-from .._frontend import Input, need_ndim, remembered, run
+from .._frontend import Function, Input, need_ndim, public
 
 Tensor = object
 
 
-def _prepare(fn):
-    def prepare(c):
-        shape = c.shape("scores")
-        need_ndim(fn, "scores", shape, 2)
-        rows, cols = shape[-2], shape[-1]
-        if rows is not None and cols is not None and rows != cols:
-            raise c.error(f"scores must be square over its last two axes (scores[..., i, j] = "
-                          f"f(x_i, y_j)), got shape {tuple(shape)}")
-        n = rows if rows is not None else cols
-        if n is None:
-            raise c.error("scores needs a known batch size N (its last two dimensions)")
-        if n < 2:
-            raise c.error(f"scores needs N >= 2 pairs, got N = {n}")
-        return {"n": n}
-    return prepare
+def _plan_scores(c):
+    """The batch size N of a square score matrix."""
+    shape = c.shape("scores")
+    need_ndim(c.fn, "scores", shape, 2)
+    rows, cols = shape[-2], shape[-1]
+    if rows is not None and cols is not None and rows != cols:
+        raise c.error(f"scores must be square over its last two axes (scores[..., i, j] = "
+                      f"f(x_i, y_j)), got shape {tuple(shape)}")
+    n = rows if rows is not None else cols
+    if n is None:
+        raise c.error("scores needs a known batch size N (its last two dimensions)")
+    if n < 2:
+        raise c.error(f"scores needs N >= 2 pairs, got N = {n}")
+    return {"n": n}
 
 
-@remembered
+@public
 def infonce(scores: Tensor, *, base: float = 2) -> Tensor:
     """InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019):
     ``I_NCE = log N + mean_i (scores_ii - logsumexp_j scores_ij)``. At most ``log N``; low
@@ -43,8 +42,7 @@ def infonce(scores: Tensor, *, base: float = 2) -> Tensor:
     >>> round(float(infonce(np.eye(4) * 5.0)), 4)
     1.9711
     """
-    return run("infonce", _infonce, [Input("scores", scores, "real")], base=base,
-               prepare=_prepare("infonce"))
+    return _INFONCE(scores, base=base)
 
 
 def _infonce(B, scores, n):
@@ -63,7 +61,7 @@ def _mean_diagonal(B, scores, n):
     return B.sum(B.diagonal(scores), (len(B.shape(scores)) - 2,)) / n
 
 
-@remembered
+@public
 def nwj(scores: Tensor, *, base: float = 2) -> Tensor:
     """NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound):
     ``I_NWJ = mean_i scores_ii - e^-1 mean_{i != j} exp(scores_ij)``. Unbiased for a fixed
@@ -73,15 +71,14 @@ def nwj(scores: Tensor, *, base: float = 2) -> Tensor:
     >>> round(float(nwj(np.ones((3, 3)))), 4)
     0.0
     """
-    return run("nwj", _nwj, [Input("scores", scores, "real")], base=base,
-               prepare=_prepare("nwj"))
+    return _NWJ(scores, base=base)
 
 
 def _nwj(B, scores, n):
     return _mean_diagonal(B, scores, n) - B.exp(_log_mean_exp_off_diagonal(B, scores, n) - 1.0)
 
 
-@remembered
+@public
 def donsker_varadhan(scores: Tensor, *, base: float = 2) -> Tensor:
     """Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018):
     ``I_DV = mean_i scores_ii - log mean_{i != j} exp(scores_ij)``, the log-mean-exp computed
@@ -92,9 +89,14 @@ def donsker_varadhan(scores: Tensor, *, base: float = 2) -> Tensor:
     >>> round(float(donsker_varadhan(np.eye(2) * 2.0)), 4)
     2.8854
     """
-    return run("donsker_varadhan", _donsker_varadhan, [Input("scores", scores, "real")],
-               base=base, prepare=_prepare("donsker_varadhan"))
+    return _DONSKER_VARADHAN(scores, base=base)
 
 
 def _donsker_varadhan(B, scores, n):
     return _mean_diagonal(B, scores, n) - _log_mean_exp_off_diagonal(B, scores, n)
+
+
+_SCORES = [Input("scores", "real")]
+_INFONCE = Function("infonce", _SCORES, _infonce, plan=_plan_scores)
+_NWJ = Function("nwj", _SCORES, _nwj, plan=_plan_scores)
+_DONSKER_VARADHAN = Function("donsker_varadhan", _SCORES, _donsker_varadhan, plan=_plan_scores)

@@ -12,7 +12,7 @@ from typing import Optional
 
 from .. import _kernels as K
 from .. import _validation
-from .._frontend import Input, axes, run
+from .._frontend import Function, Input, axes, public
 from ._common import check_method, on_table, same_length
 
 Tensor = object
@@ -26,6 +26,7 @@ _EPS = 2.220446049250313e-16  # float64 machine epsilon (scikit-learn's guard in
 
 
 # --- entropy ----------------------------------------------------------------------------
+@public
 def entropy_from_counts(counts: Tensor, *, axis=-1, base: float = 2, method: str = "plugin",
                         validate: bool = False) -> Tensor:
     """Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
@@ -51,33 +52,36 @@ def entropy_from_counts(counts: Tensor, *, axis=-1, base: float = 2, method: str
     1.4591
     """
     check_method("entropy_from_counts", method, ENTROPY_METHODS)
-    fn = "entropy_from_counts"
-
-    def prepare(c):
-        ax = axes(fn, axis, len(c.shape("counts")))
-        if c.validating:
-            _validation.counts(fn, "counts", c.B, c.t["counts"])
-        return {"axis": ax, "bins": _bins(c, ax)}
-
-    return run(fn, _entropy_counts, [Input("counts", counts, "counts")], base=base,
-               validate=validate, prepare=prepare, nonnegative=method == "plugin",
-               method=method)
+    return _ENTROPY_FROM_COUNTS(counts, base=base, validate=validate, axis=axis, method=method)
 
 
-def _bins(c, ax) -> Optional[int]:
-    shape = c.shape("counts")
+def _plan_entropy_counts(c):
+    ax = axes(c.fn, c.o["axis"], len(c.shape("counts")))
+    return {"axis": ax, "method": c.o["method"], "bins": _bins(c.shape("counts"), ax)}
+
+
+def _check_counts(c):
+    _validation.counts(c.fn, "counts", c.B, c.t["counts"])
+
+
+def _bins(shape, ax) -> Optional[int]:
     sizes = [shape[a] for a in ax]
     return None if None in sizes else math.prod(sizes)
+
+
+def _plugin_only(options) -> bool:
+    """Only the plug-in estimates are clamped at 0 (the corrections may go below)."""
+    return options["method"] == "plugin"
 
 
 def _entropy_counts(B, counts, axis, method, bins=None):
     n = B.sum(counts, axis, keepdims=True)
     p = counts / n
     if method == "plugin":
-        return K.call(B, "neg_sum_xlogx", p, axis)
+        return K.neg_sum_xlogx(B, p, axis)
     if method == "miller_madow":
         nonzero = B.sum(B.where(counts > 0, 1.0, counts * 0.0), axis)
-        return K.call(B, "neg_sum_xlogx", p, axis) + (nonzero - 1.0) / (2.0 * B.sum(counts, axis))
+        return K.neg_sum_xlogx(B, p, axis) + (nonzero - 1.0) / (2.0 * B.sum(counts, axis))
     if method == "chao_shen":
         singletons = B.sum(B.where(counts == 1, 1.0, counts * 0.0), axis, keepdims=True)
         singletons = B.where(singletons == n, n - 1.0, singletons)
@@ -96,9 +100,15 @@ def _entropy_counts(B, counts, axis, method, bins=None):
     lam = variance / B.where(spread > 0, spread, 1.0)
     lam = B.where((spread > 0) & (n > 1), lam, 1.0)
     lam = B.where(lam > 1.0, 1.0, B.where(lam < 0.0, 0.0, lam))
-    return K.call(B, "neg_sum_xlogx", lam * target + (1.0 - lam) * p, axis)
+    return K.neg_sum_xlogx(B, lam * target + (1.0 - lam) * p, axis)
 
 
+_ENTROPY_FROM_COUNTS = Function("entropy_from_counts", [Input("counts", "counts")],
+                                _entropy_counts, plan=_plan_entropy_counts, checks=_check_counts,
+                                nonnegative=_plugin_only)
+
+
+@public
 def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
                         n_classes: Optional[int] = None) -> Tensor:
     """Entropy of a discrete source estimated from a 1-D vector ``x`` of integer symbols:
@@ -114,9 +124,12 @@ def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
     if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, int)
                                   or n_classes < 1):
         raise ValueError(f"{fn}: n_classes must be a positive int or None, got {n_classes!r}")
-    return run(fn, _entropy_labels, [Input("x", x, "labels", hint=_FLOAT_LABELS)], base=base,
-               prepare=lambda c: {"n": same_length(c, "x")}, nonnegative=method == "plugin",
-               method=method, n_classes=n_classes)
+    return _ENTROPY_FROM_LABELS(x, base=base, method=method, n_classes=n_classes)
+
+
+def _plan_labels(c):
+    """The label vectors' common length ``n``, with the options."""
+    return dict(c.o, n=same_length(c, *c.shapes))
 
 
 def _entropy_labels(B, x, n, method, n_classes):
@@ -134,7 +147,13 @@ def _entropy_labels(B, x, n, method, n_classes):
     return on_table("entropy_from_labels", B, finish, [x], n)
 
 
+_ENTROPY_FROM_LABELS = Function("entropy_from_labels", [Input("x", "labels", hint=_FLOAT_LABELS)],
+                                _entropy_labels, plan=_plan_labels, nonnegative=_plugin_only)
+_LABEL_PAIR = (Input("x", "labels", hint=_FLOAT_LABELS), Input("y", "labels", hint=_FLOAT_LABELS))
+
+
 # --- mutual information from labels -----------------------------------------------------
+@public
 def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     """Counts of each pair of values of two label vectors of the same length: ``table[i, j]``
     counts the samples with the i-th distinct value of ``x`` and the j-th of ``y`` (both in
@@ -143,18 +162,19 @@ def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     >>> contingency_table([0, 0, 5, 5], [1, 2, 2, 2]).tolist()
     [[1, 1], [0, 2]]
     """
-    fn = "contingency_table"
-    return _pair(fn, lambda B, x, y, n: on_table(fn, B, lambda B, t, n: t, [x, y], n,
-                                                 (math.nan, math.nan), "int64"), x, y)
+    return _CONTINGENCY_TABLE(x, y)
 
 
-def _pair(fn, math_fn, x, y, **options):
-    """``run`` for a function of two label vectors of one length ``n`` (passed to math_fn)."""
-    return run(fn, math_fn, [Input("x", x, "labels", hint=_FLOAT_LABELS),
-                             Input("y", y, "labels", hint=_FLOAT_LABELS)],
-               prepare=lambda c: {"n": same_length(c, "x", "y")}, **options)
+def _contingency_table(B, x, y, n):
+    return on_table("contingency_table", B, lambda B, t, n: t, [x, y], n, (math.nan, math.nan),
+                    "int64")
 
 
+_CONTINGENCY_TABLE = Function("contingency_table", _LABEL_PAIR, _contingency_table,
+                              plan=_plan_labels)
+
+
+@public
 def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
                                    method: str = "plugin") -> Tensor:
     """Mutual information of two label vectors, from their contingency table ``n_ij``:
@@ -170,12 +190,16 @@ def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
     """
     fn = "mutual_information_from_labels"
     check_method(fn, method, MI_METHODS)
-    return _pair(fn, _mi_labels, x, y, base=base, nonnegative=method == "plugin",
-                 method=method, name=fn)
+    return _MI_FROM_LABELS(x, y, base=base, method=method)
 
 
-def _mi_labels(B, x, y, n, method, name):
-    return on_table(name, B, lambda B, t, n: _mi_from_table(B, t, n, method), [x, y], n)
+def _mi_labels(B, x, y, n, method):
+    return on_table("mutual_information_from_labels", B,
+                    lambda B, t, n: _mi_from_table(B, t, n, method), [x, y], n)
+
+
+_MI_FROM_LABELS = Function("mutual_information_from_labels", _LABEL_PAIR, _mi_labels,
+                           plan=_plan_labels, nonnegative=_plugin_only)
 
 
 def _mi_from_table(B, counts, n, method):
@@ -190,12 +214,12 @@ def _mi_from_table(B, counts, n, method):
 
 def _mi_table(B, counts):
     p = counts / B.sum(counts, None)
-    return K.call(B, "sum_pmi_terms", p, B.sum(p, (1,), keepdims=True),
+    return K.sum_pmi_terms(B, p, B.sum(p, (1,), keepdims=True),
                   B.sum(p, (0,), keepdims=True), (0, 1))
 
 
 def _label_entropy(B, marginal_counts):
-    return K.call(B, "neg_sum_xlogx", marginal_counts / B.sum(marginal_counts, None), (0,))
+    return K.neg_sum_xlogx(B, marginal_counts / B.sum(marginal_counts, None), (0,))
 
 
 def _average(B, hx, hy, average):
@@ -213,6 +237,7 @@ def _check_average(fn, average):
         raise ValueError(f"{fn}: average must be one of {AVERAGES}, got {average!r}")
 
 
+@public
 def normalized_mutual_information(x: Tensor, y: Tensor, *,
                                   average: str = "arithmetic") -> Tensor:
     """Normalized mutual information ``I(X;Y) / avg(H(X), H(Y))`` of two label vectors, in
@@ -225,9 +250,10 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "normalized_mutual_information"
     _check_average(fn, average)
-    return _pair(fn, _nmi, x, y, average=average, name=fn, adjusted=False)
+    return _NMI(x, y, average=average, adjusted=False)
 
 
+@public
 def adjusted_mutual_information(x: Tensor, y: Tensor, *,
                                 average: str = "arithmetic") -> Tensor:
     """Mutual information adjusted for chance, as scikit-learn's ``adjusted_mutual_info_score``
@@ -241,12 +267,17 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "adjusted_mutual_information"
     _check_average(fn, average)
-    return _pair(fn, _nmi, x, y, average=average, name=fn, adjusted=True)
+    return _AMI(x, y, average=average, adjusted=True)
 
 
-def _nmi(B, x, y, n, average, name, adjusted):
+def _nmi(B, x, y, n, average, adjusted):
+    name = "adjusted_mutual_information" if adjusted else "normalized_mutual_information"
     return on_table(name, B, lambda B, t, n: _nmi_from_table(B, t, n, average, adjusted),
                     [x, y], n)
+
+
+_NMI = Function("normalized_mutual_information", _LABEL_PAIR, _nmi, plan=_plan_labels)
+_AMI = Function("adjusted_mutual_information", _LABEL_PAIR, _nmi, plan=_plan_labels)
 
 
 def _nmi_from_table(B, counts, n, average, adjusted):
@@ -309,6 +340,7 @@ def expected_mutual_information(B, a, b, n: int):
 
 
 # --- co-occurrences ----------------------------------------------------------------------
+@public
 def pmi_from_counts(counts: Tensor, *, base: float = 2, positive: bool = False,
                     context_smoothing: float = 1.0, validate: bool = False) -> Tensor:
     """Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
@@ -328,17 +360,15 @@ def pmi_from_counts(counts: Tensor, *, base: float = 2, positive: bool = False,
         raise ValueError(f"{fn}: context_smoothing must be a number > 0, got "
                          f"{context_smoothing!r}")
 
-    def prepare(c):
-        shape = c.shape("counts")
-        if len(shape) < 2:
-            raise c.error(f"counts must be a (words, contexts) matrix, got shape {tuple(shape)}")
-        if c.validating:
-            _validation.counts(fn, "counts", c.B, c.t["counts"])
-        return {}
+    return _PMI_FROM_COUNTS(counts, base=base, validate=validate, positive=bool(positive),
+                            alpha=float(context_smoothing))
 
-    return run(fn, _pmi_counts, [Input("counts", counts, "counts")], base=base,
-               validate=validate, prepare=prepare, positive=bool(positive),
-               alpha=float(context_smoothing))
+
+def _plan_pmi_counts(c):
+    shape = c.shape("counts")
+    if len(shape) < 2:
+        raise c.error(f"counts must be a (words, contexts) matrix, got shape {tuple(shape)}")
+    return dict(c.o)
 
 
 def _pmi_counts(B, counts, positive, alpha):
@@ -354,3 +384,7 @@ def _pmi_counts(B, counts, positive, alpha):
     if positive:
         return B.where(nz & (pmi > 0), pmi, 0.0)
     return B.where(nz, pmi, -math.inf)
+
+
+_PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi_counts,
+                            plan=_plan_pmi_counts, checks=_check_counts)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 
-from .. import _kernels as K
-from .._frontend import Input, run
+from .._frontend import Function, Input, public
 from ._common import check_k
+from ._neighbours import count_within, knn_distance
 
 Tensor = object
 
@@ -36,7 +36,7 @@ def log_unit_ball_volume(d: int) -> float:
 
 
 def _samples(c, name: str):
-    """(n, d) of input ``name``; a 1-D vector becomes (n, 1)."""
+    """(n, d) of input ``name``; a 1-D vector is (n, 1) (the math makes it so: :func:`_2d`)."""
     if c.B.lazy:
         raise c.error(f"{name} is a lazy {c.B.name} array: the k-nearest-neighbour estimators "
                       f"search all the samples at once and have no chunked, distributed form "
@@ -44,7 +44,6 @@ def _samples(c, name: str):
                       f"{name}.compute())", NotImplementedError)
     shape = c.shape(name)
     if len(shape) == 1:
-        c.t[name] = c.B.expand_dims(c.t[name], 1)
         shape = (shape[0], 1)
     if len(shape) != 2:
         raise c.error(f"{name} must hold samples as (n, d) or a 1-D vector, got shape "
@@ -52,6 +51,11 @@ def _samples(c, name: str):
     if None in shape:
         raise c.error(f"{name} needs a known shape (n, d), got {tuple(shape)}")
     return shape
+
+
+def _2d(B, x):
+    """Samples as (n, d): a 1-D vector is one column."""
+    return B.expand_dims(x, 1) if len(B.shape(x)) == 1 else x
 
 
 def _need_points(c, name: str, n: int, k: int, extra: int = 1):
@@ -68,6 +72,7 @@ def _positive(B, fn: str, name: str, distances) -> None:
                          f"({name} + 1e-10 * std * randn) or use the discrete estimators")
 
 
+@public
 def differential_entropy(x: Tensor, *, k: int = 3, base: float = 2) -> Tensor:
     """Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
     Leonenko 1987) with Euclidean distances:
@@ -81,24 +86,28 @@ def differential_entropy(x: Tensor, *, k: int = 3, base: float = 2) -> Tensor:
     >>> round(float(differential_entropy(x)), 1)  # N(0, 1): 1/2 log2(2 pi e) = 2.05 bits
     2.0
     """
-    fn = "differential_entropy"
-    check_k(fn, k)
+    check_k("differential_entropy", k)
+    return _DIFFERENTIAL_ENTROPY(x, base=base, k=k)
 
-    def prepare(c):
-        n, d = _samples(c, "x")
-        _need_points(c, "x", n, k)
-        return {"n": n, "d": d}
 
-    return run(fn, _differential_entropy, [Input("x", x, "real")], base=base, prepare=prepare,
-               k=k)
+def _plan_differential_entropy(c):
+    n, d = _samples(c, "x")
+    _need_points(c, "x", n, c.o["k"])
+    return {"n": n, "d": d, "k": c.o["k"]}
 
 
 def _differential_entropy(B, x, n, d, k):
-    eps = K.call(B, "knn_distance", x, x, k, "euclidean", True)
+    x = _2d(B, x)
+    eps = knn_distance(B, x, x, k, "euclidean", True)
     _positive(B, "differential_entropy", "x", eps)
     return (psi(n) - psi(k) + log_unit_ball_volume(d)) + B.sum(B.log(eps), None) * (d / n)
 
 
+_DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
+                                 _differential_entropy, plan=_plan_differential_entropy)
+
+
+@public
 def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: float = 2) -> Tensor:
     """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
     (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
@@ -116,30 +125,35 @@ def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: float = 2)
     >>> round(float(mutual_information_ksg(x, y)), 1)  # -1/2 log2(1 - 0.8^2) = 0.74 bits
     0.7
     """
-    fn = "mutual_information_ksg"
-    check_k(fn, k)
+    check_k("mutual_information_ksg", k)
+    return _MUTUAL_INFORMATION_KSG(x, y, base=base, k=k)
 
-    def prepare(c):
-        n, _ = _samples(c, "x")
-        m, _ = _samples(c, "y")
-        if n != m:
-            raise c.error(f"x and y must hold the same number of samples, got {n} and {m}")
-        _need_points(c, "x", n, k)
-        return {"n": n}
 
-    return run(fn, _mutual_information_ksg, [Input("x", x, "real"), Input("y", y, "real")],
-               base=base, prepare=prepare, k=k)
+def _plan_mutual_information_ksg(c):
+    n, _ = _samples(c, "x")
+    m, _ = _samples(c, "y")
+    if n != m:
+        raise c.error(f"x and y must hold the same number of samples, got {n} and {m}")
+    _need_points(c, "x", n, c.o["k"])
+    return {"n": n, "k": c.o["k"]}
 
 
 def _mutual_information_ksg(B, x, y, n, k):
+    x, y = _2d(B, x), _2d(B, y)
     joint = B.concat([x, y], axis=1)
-    eps = K.call(B, "knn_distance", joint, joint, k, "chebyshev", True)
+    eps = knn_distance(B, joint, joint, k, "chebyshev", True)
     _positive(B, "mutual_information_ksg", "(x, y)", eps)
-    n_x = K.call(B, "count_within", x, eps, "chebyshev")
-    n_y = K.call(B, "count_within", y, eps, "chebyshev")
+    n_x = count_within(B, x, eps, "chebyshev")
+    n_y = count_within(B, y, eps, "chebyshev")
     return (psi(k) + psi(n)) - B.sum(B.digamma(n_x + 1.0) + B.digamma(n_y + 1.0), None) / n
 
 
+_MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
+                                   [Input("x", "real"), Input("y", "real")],
+                                   _mutual_information_ksg, plan=_plan_mutual_information_ksg)
+
+
+@public
 def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: float = 2) -> Tensor:
     """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
     estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
@@ -156,25 +170,29 @@ def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: float = 2) -> T
     ``k = 1`` (the default, as the paper's) has the least bias and the most variance: about
     0.05 bits of standard deviation for the example above; a larger ``k`` trades the other way.
     """
-    fn = "kl_divergence_knn"
-    check_k(fn, k)
+    check_k("kl_divergence_knn", k)
+    return _KL_DIVERGENCE_KNN(x, y, base=base, k=k)
 
-    def prepare(c):
-        n, d = _samples(c, "x")
-        m, e = _samples(c, "y")
-        if d != e:
-            raise c.error(f"x and y must have the same dimension d, got {d} and {e}")
-        _need_points(c, "x", n, k)
-        _need_points(c, "y", m, k, extra=0)
-        return {"n": n, "m": m, "d": d}
 
-    return run(fn, _kl_divergence_knn, [Input("x", x, "real"), Input("y", y, "real")],
-               base=base, prepare=prepare, k=k)
+def _plan_kl_divergence_knn(c):
+    k = c.o["k"]
+    n, d = _samples(c, "x")
+    m, e = _samples(c, "y")
+    if d != e:
+        raise c.error(f"x and y must have the same dimension d, got {d} and {e}")
+    _need_points(c, "x", n, k)
+    _need_points(c, "y", m, k, extra=0)
+    return {"n": n, "m": m, "d": d, "k": k}
 
 
 def _kl_divergence_knn(B, x, y, n, m, d, k):
-    rho = K.call(B, "knn_distance", x, x, k, "euclidean", True)
-    nu = K.call(B, "knn_distance", x, y, k, "euclidean", False)
+    x, y = _2d(B, x), _2d(B, y)
+    rho = knn_distance(B, x, x, k, "euclidean", True)
+    nu = knn_distance(B, x, y, k, "euclidean", False)
     _positive(B, "kl_divergence_knn", "x", rho)
     _positive(B, "kl_divergence_knn", "y (a point shared with x)", nu)
     return B.sum(B.log(nu) - B.log(rho), None) * (d / n) + math.log(m / (n - 1))
+
+
+_KL_DIVERGENCE_KNN = Function("kl_divergence_knn", [Input("x", "real"), Input("y", "real")],
+                              _kl_divergence_knn, plan=_plan_kl_divergence_knn)

@@ -1,4 +1,4 @@
-"""The book's documented values (infotheory.conformance.CASES) on every backend and dtype, and
+"""The book's documented values (infotheory.testing.CASES) on every backend and dtype, and
 agreement of every backend with the NumPy float64 result on random distributions with zeros."""
 import pytest
 
