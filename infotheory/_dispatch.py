@@ -166,26 +166,25 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
 
 def find(tensors, fn: str, names, tracing: bool) -> Backend:
     """:func:`backend_of` for the call path, which has asked :func:`compiler_tracing` once."""
-    if len(tensors) == 1 and not tracing:  # fast path: one input of a known type
-        entry = _cache.get(type(tensors[0]))
-        if entry is not None and entry[0] == _generation:
-            return _numpy if entry[1] is None else entry[1]
     found: Optional[Backend] = None
     found_name = None
+    generation = _generation
     for i, x in enumerate(tensors):
         if x is None:
             continue
-        name = names[i] if names else f"argument {i}"
-        b = _lookup(x, tracing)
-        if b is _NOT_NUMERIC:
-            raise TypeError(f"{fn}: {name} must be an array, a tensor or a number, "
-                            f"got {type(x).__name__}")
+        entry = None if tracing else _cache.get(type(x))
+        b = entry[1] if entry is not None and entry[0] == generation else _lookup(x, tracing)
         if b is None:
             continue
+        if b is _NOT_NUMERIC:
+            name = names[i] if names else f"argument {i}"
+            raise TypeError(f"{fn}: {name} must be an array, a tensor or a number, "
+                            f"got {type(x).__name__}")
         if found is not None and b is not found:
+            name = names[i] if names else f"argument {i}"
             raise TypeError(f"{fn}: inputs mix {found.name} ({found_name}) and {b.name} "
                             f"({name}) tensors; convert them to one framework")
-        found, found_name = b, name
+        found, found_name = b, names[i] if names else f"argument {i}"
     return _numpy if found is None else found
 
 

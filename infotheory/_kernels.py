@@ -39,23 +39,19 @@ def fusable(generic: Callable) -> Callable:
     @functools.wraps(generic)
     def kernel(B, *args, **options):
         supported = B.fused.get(name)
-        if supported is not None and (not options or _supports(supported, options, defaults)):
-            out = getattr(B, method)(*args, **options)
-            if out is not NotImplemented:
-                return out
+        if supported is not None:
+            for k, v in options.items():
+                if k not in supported and not _is_default(v, defaults.get(k)):
+                    break  # an option in use that the fused op lacks
+            else:
+                out = getattr(B, method)(*args, **options)
+                if out is not NotImplemented:
+                    return out
         return generic(B, *args, **options)
 
     kernel.generic = generic
     FUSABLE[name] = kernel
     return kernel
-
-
-def _supports(supported, options, defaults) -> bool:
-    """Every option in use is supported by the fused op."""
-    for k, v in options.items():
-        if k not in supported and not _is_default(v, defaults.get(k)):
-            return False
-    return True
 
 
 def _is_default(v, default) -> bool:

@@ -107,15 +107,14 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     ...                           ignore_index=-100)), 4)
     1.204
     """
-    fn = "cross_entropy"
-    _reduction(fn, reduction)
-    _check_options(fn, ignore_index, label_smoothing)
     return _CROSS_ENTROPY(y_hat, y, weight, base=base, validate=validate,
                           from_logits=from_logits, reduction=reduction,
                           ignore_index=ignore_index, label_smoothing=label_smoothing)
 
 
 def _plan_cross_entropy(c):
+    _reduction(c.fn, c.o["reduction"])
+    _check_options(c.fn, c.o["ignore_index"], c.o["label_smoothing"])
     shape = _check_classes(c, "y_hat")
     _check_weight(c, shape)
     labels = c.kinds["y"] == "labels"
@@ -188,14 +187,13 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
     >>> round(float(nll_loss(q, [0, 2])), 4)
     0.9486
     """
-    fn = "nll_loss"
-    _reduction(fn, reduction)
-    _check_options(fn, ignore_index, 0.0)
     return _NLL_LOSS(log_probs, y, weight, validate=validate, reduction=reduction,
                      ignore_index=ignore_index)
 
 
 def _plan_nll_loss(c):
+    _reduction(c.fn, c.o["reduction"])
+    _check_options(c.fn, c.o["ignore_index"], 0.0)
     shape = _check_classes(c, "log_probs")
     _check_weight(c, shape)
     _check_labels(c, shape, "log_probs")
@@ -230,13 +228,12 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     >>> round(float(perplexity([[0.5, 0.5], [0.25, 0.75]], [0, 1])), 4)
     1.633
     """
-    fn = "perplexity"
-    _check_options(fn, ignore_index, 0.0)
     return _PERPLEXITY(y_hat, y, None, validate=validate, from_logits=from_logits,
                        reduction="mean", ignore_index=ignore_index, label_smoothing=0.0)
 
 
 def _plan_perplexity(c):
+    _check_options(c.fn, c.o["ignore_index"], 0.0)
     shape = _check_classes(c, "y_hat")
     _check_labels(c, shape, "y_hat")
     return dict(c.o, labels=True)
@@ -276,12 +273,12 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
     0.1643
     """
-    _reduction("binary_cross_entropy", reduction)
     return _BINARY_CROSS_ENTROPY(y_hat, y, pos_weight, weight, base=base, validate=validate,
                                  from_logits=from_logits, reduction=reduction)
 
 
 def _plan_binary_cross_entropy(c):
+    _reduction(c.fn, c.o["reduction"])
     broadcast(c.fn, **c.shapes)
     return dict(c.o)
 

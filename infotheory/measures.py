@@ -254,6 +254,7 @@ def _plan_divergence(c):
     reach its rank (``lead``). Logits are normalized over the broadcast shape: a size-1 axis
     that broadcasts to n copies divides each probability by n (``log_repeats``: log n for p
     and for q)."""
+    _check_from_logits(c.fn, c.o["from_logits"])
     shape = broadcast(c.fn, p=c.shape("p"), q=c.shape("q"))
     ax = axes(c.fn, c.o["axis"], len(shape))
     lead, repeats = [], []
@@ -312,7 +313,6 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
     >>> float(kl_divergence([1.0, 0.0], [0.0, 0.0], from_logits="q"))
     1.0
     """
-    _check_from_logits("kl_divergence", from_logits)
     return _KL_DIVERGENCE(p, q, base=base, validate=validate, axis=axis,
                           from_logits=from_logits)
 
@@ -350,7 +350,6 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: fl
     >>> float(jensen_shannon_divergence([1.0, 0.0], [0.0, 1.0]))
     1.0
     """
-    _check_from_logits("jensen_shannon_divergence", from_logits)
     return _JENSEN_SHANNON(p, q, base=base, validate=validate, axis=axis, from_logits=from_logits)
 
 

@@ -89,8 +89,9 @@ class TorchBackend(Backend):
         return tuple(x.shape)
 
     def compiling(self):
+        # is_dynamo_compiling: one frame (is_compiling also asks TorchScript, two more)
         torch = sys.modules.get("torch")
-        return torch is not None and torch.compiler.is_compiling()
+        return torch is not None and torch.compiler.is_dynamo_compiling()
 
     def signature(self, x):
         torch = sys.modules.get("torch")
