@@ -164,6 +164,15 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     return find(tensors, fn, names, compiler_tracing())
 
 
+def cached(x: Any) -> Optional[Backend]:
+    """The backend of ``x``'s type if the type cache knows it for the current registry, else
+    None (no lookup: the call path's fast guess, confirmed by a plan made with :func:`find`)."""
+    entry = _cache.get(type(x))
+    if entry is None or entry[0] != _generation:
+        return None
+    return _numpy if entry[1] is None else entry[1]
+
+
 def find(tensors, fn: str, names, tracing: bool) -> Backend:
     """:func:`backend_of` for the call path, which has asked :func:`compiler_tracing` once."""
     found: Optional[Backend] = None

@@ -31,6 +31,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _dispatch, _validation
+from ._validation import switch
 from .backends._base import Backend, normalize_axes
 
 # Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
@@ -80,7 +81,8 @@ def logits_or_dist(options: dict) -> str:
 class Call:
     """What ``plan`` and ``checks`` see: the function's name, the backend, each present input's
     static shape and resolved kind, the options; for ``checks`` also the tensors (``t``) and the
-    plan's keyword arguments (``kw``)."""
+    plan's keyword arguments (``kw``). A plan may set ``math`` to a kernel that computes the
+    same thing for this signature (called as ``math(B, *tensors, **kwargs)``)."""
 
     def __init__(self, fn: str, B, shapes: Dict[str, tuple], kinds: Dict[str, str],
                  options: dict, tensors=None, kw=None):
@@ -108,15 +110,17 @@ class Call:
 
 
 class Plan:
-    """What a call with one signature does after its free checks: the math's keyword
-    arguments, the units, the clamp, and (once a first call has run) the output dtype and
+    """What a call with one signature does after its free checks: the math (the function's, or
+    the kernel its plan chose) and its keyword arguments, the units, the clamp, and (once a first call has run) the output dtype and
     whether the inputs go to the math as given. ``kinds``: the inputs' declared kinds for
     these options (conversion resolves them per call)."""
-    __slots__ = ("kwargs", "lb", "nonnegative", "kinds", "out_dtype", "direct", "scoped",
+    __slots__ = ("math", "kwargs", "lb", "nonnegative", "kinds", "out_dtype", "direct", "scoped",
                  "plain_end")
 
-    def __init__(self, kwargs: dict, lb: Optional[float], nonnegative: bool, kinds: tuple):
-        self.kwargs, self.lb, self.nonnegative, self.kinds = kwargs, lb, nonnegative, kinds
+    def __init__(self, math: Callable, kwargs: dict, lb: Optional[float], nonnegative: bool,
+                 kinds: tuple):
+        self.math, self.kwargs, self.lb, self.nonnegative = math, kwargs, lb, nonnegative
+        self.kinds = kinds
         self.out_dtype, self.direct, self.scoped, self.plain_end = None, False, True, False
 
 
@@ -126,8 +130,8 @@ class Function:
     ``validate`` and its options (keyword arguments, read by ``plan``).
 
     ``math(B, *tensors, **plan_kwargs)`` returns nats. ``plan(c)`` (a :class:`Call` without
-    tensors) runs the free checks and returns ``math``'s keyword arguments; without one, the
-    options are passed as they are. ``checks(c)`` runs the value checks when validating.
+    tensors) runs the free checks and returns ``math``'s keyword arguments (and may choose a
+    kernel for the signature: ``c.math``); without one, the options are passed as they are. ``checks(c)`` runs the value checks when validating.
     ``nonnegative``: clamp the result at 0 (a bool, or a function of the options)."""
 
     def __init__(self, name: str, inputs: Sequence[Input], math: Callable, *,
@@ -141,27 +145,35 @@ class Function:
         return f"<infotheory function {self.name}>"
 
     def __call__(self, *tensors, base=NATS, validate: bool = False, **options):
-        tracing = _dispatch.compiler_tracing()
-        B = _dispatch.find(tensors, self.name, self.names, tracing)
         plan = key = None
-        if not tracing:
-            key = _key(self, B, tensors, base, options)
-            if key is not None:
-                plan = _PLANS.get(key)
-        if plan is not None and plan.direct and not _validation.active(validate):
+        tracing = _dispatch.compiler_tracing()
+        # A plan is keyed by every input's type: one found under the backend of the first
+        # input's type was made for these types under this registry, by the full lookup below.
+        B = None if tracing else _dispatch.cached(tensors[0])
+        if B is not None:
+            plan, key = _planned(self, B, tensors, base, options)
+        if plan is None:
+            found = _dispatch.find(tensors, self.name, self.names, tracing)
+            if found is not B:
+                B = found
+                if not tracing:
+                    plan, key = _planned(self, B, tensors, base, options)
+        validating = (validate or switch["enabled"] or switch["scopes"]) and \
+            _validation.active(validate)
+        if plan is not None and plan.direct and not validating:
             if plan.scoped:  # MXNet: NumPy semantics around the math
                 with B.scope():
-                    r = self.math(B, *tensors, **plan.kwargs)
+                    r = plan.math(B, *tensors, **plan.kwargs)
                     return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype),
                                     *tensors)
-            r = self.math(B, *tensors, **plan.kwargs)
+            r = plan.math(B, *tensors, **plan.kwargs)
             if plan.plain_end and (plan.out_dtype is None or r.dtype == plan.out_dtype):
                 return r  # the common case: no clamp, no units, no cast, no wrapping
             return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype), *tensors)
         with B.scope():
-            return self._convert_and_run(B, tensors, base, options, validate, plan, key)
+            return self._convert_and_run(B, tensors, base, options, validating, plan, key)
 
-    def _convert_and_run(self, B, tensors, base, options, validate, plan, key):
+    def _convert_and_run(self, B, tensors, base, options, validating, plan, key):
         fresh = plan is None
         declared = plan.kinds if plan is not None else tuple(
             i.kind(options) if callable(i.kind) else i.kind for i in self.inputs)
@@ -175,11 +187,11 @@ class Function:
             compute, out_dtype = B.upcast(*(converted[i] for i in floats))
             for i, t in zip(floats, compute):
                 converted[i] = t
-        if _validation.active(validate) and self.checks is not None:
+        if validating and self.checks is not None:
             self.checks(Call(self.name, B, _shapes(self.name, B, self.names, converted),
                              dict(zip(self.names, kinds)), options,
                              dict(zip(self.names, converted)), plan.kwargs))
-        r = self.math(B, *converted, **plan.kwargs)
+        r = plan.math(B, *converted, **plan.kwargs)
         if fresh and key is not None:
             plan.out_dtype = out_dtype
             plan.direct = all(c is t for c, t in zip(converted, tensors))
@@ -198,41 +210,47 @@ class Function:
         present = [(n, x, k) for n, x, k in zip(self.names, converted, kinds) if k is not None]
         c = Call(self.name, B, {n: shape_of(self.name, n, B, x) for n, x, _ in present},
                  {n: k for n, _, k in present}, options)
+        c.math = self.math
         kwargs = self.plan(c) if self.plan is not None else dict(options)
         nonneg = self.nonnegative(options) if callable(self.nonnegative) else self.nonnegative
-        return Plan(kwargs, lb, bool(nonneg), ())
+        return Plan(c.math, kwargs, lb, bool(nonneg), ())
 
 
 def _shapes(fn, B, names, tensors) -> Dict[str, tuple]:
     return {n: shape_of(fn, n, B, x) for n, x in zip(names, tensors) if x is not None}
 
 
+def _planned(f: Function, B, tensors, base, options) -> Tuple[Optional[Plan], Optional[tuple]]:
+    """The memo's plan for this call (or None) and the call's key (None: not keyed)."""
+    key = _key(f, B, tensors, base, options)
+    if key is None:
+        return None, None
+    try:
+        return _PLANS.get(key), key
+    except TypeError:  # an unhashable option (a list): not keyed
+        return None, None
+
+
 def _key(f: Function, B, tensors, base, options) -> Optional[tuple]:
     """The call's signature, or None when it cannot be told (an input that is not a native
-    tensor, an unhashable option)."""
+    tensor, a base that is not a Python number)."""
     if base is not NATS and type(base) not in _PLAIN:  # a NumPy scalar, or a wrong kind
         return None
-    key = [f, B, type(base), base]
+    signature = B.signature
+    sigs = []
     for x in tensors:
         if x is None:
-            key.append(None)
-            continue
-        s = B.signature(x)
-        if s is None:
-            return None
-        key.append(s)
-    if options:
-        values = tuple(options.values())
-        key.append(values)
-        key.append(tuple(map(type, values)))
-        for v in values:  # a tuple of axes is a plain value; a list or a tensor is not
-            if not (v is None or type(v) in _PLAIN or (type(v) is tuple and all(
-                    type(i) is int for i in v))):
+            sigs.append(None)
+        else:
+            s = signature(x)
+            if s is None:  # not a native tensor (a list, a NumPy array joining torch)
                 return None
-    return tuple(key)
+            sigs.append(s)
+    values = tuple(options.values())  # by value and type (True, 1, 1.0 are equal otherwise)
+    return (f, B, base, type(base), values, tuple(map(type, values)), *sigs)
 
 
-_PLAIN = frozenset({str, int, float, bool})
+_PLAIN = frozenset({str, int, float, bool})  # a base of these types is keyed by value
 
 
 # --- free checks -------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def fusable(generic: Callable) -> Callable:
     def kernel(B, *args, **options):
         supported = B.fused.get(name)
         if supported is not None:
-            for k, v in options.items():
+            for k, v in () if supported.issuperset(options) else options.items():
                 if k not in supported and not _is_default(v, defaults.get(k)):
                     break  # an option in use that the fused op lacks
             else:

@@ -13,7 +13,9 @@ import numpy as np
 
 _state = threading.local()
 _lock = threading.Lock()
-_global = {"enabled": False, "scopes": 0}  # scopes: validation() blocks open in any thread
+#: The global switch and the number of ``validation()`` blocks open in any thread: when both
+#: are off (the common case) no call validates unless asked, and the call path reads no more.
+switch = {"enabled": False, "scopes": 0}
 
 # How far sums may be from 1 (and entries above 1) per dtype size in bytes.
 TOLERANCE = {2: 1e-2, 4: 1e-4, 8: 1e-8}
@@ -21,7 +23,7 @@ TOLERANCE = {2: 1e-2, 4: 1e-4, 8: 1e-8}
 
 def set_validation(enabled: bool) -> None:
     """Turn value checks on (or off) for every call, as if each passed ``validate=True``."""
-    _global["enabled"] = bool(enabled)
+    switch["enabled"] = bool(enabled)
 
 
 @contextlib.contextmanager
@@ -30,22 +32,22 @@ def validation(enabled: bool = True) -> Iterator[None]:
     old = getattr(_state, "enabled", None)
     _state.enabled = bool(enabled)
     with _lock:
-        _global["scopes"] += 1
+        switch["scopes"] += 1
     try:
         yield
     finally:
         _state.enabled = old
         with _lock:
-            _global["scopes"] -= 1
+            switch["scopes"] -= 1
 
 
 def active(validate: bool) -> bool:
     if validate:
         return True
-    if not _global["scopes"]:
-        return _global["enabled"]
+    if not switch["scopes"]:
+        return switch["enabled"]
     local = getattr(_state, "enabled", None)
-    return bool(validate) or (local if local is not None else _global["enabled"])
+    return bool(validate) or (local if local is not None else switch["enabled"])
 
 
 def _host(B, x) -> tuple:

@@ -48,7 +48,7 @@ def _check_labels(c, shape, pred_name):
 
 def _validate_labels(c, pred_name):
     k = c.B.shape(c.t[pred_name])[-1]
-    _validation.labels(c.fn, "y", c.B, c.t["y"], k, c.kw["ignore_index"])
+    _validation.labels(c.fn, "y", c.B, c.t["y"], k, c.o["ignore_index"])
 
 
 def _check_weight(c, shape):
@@ -130,15 +130,18 @@ def _plan_cross_entropy(c):
             raise ValueError(f"{e}; y was read as probability targets because it has a "
                              f"floating dtype (for class indices pass an integer dtype)"
                              ) from None
+    if labels and c.o["from_logits"]:  # the training step's case: straight to the kernel
+        c.math = K.cross_entropy_labels
+        return {k: c.o[k] for k in ("ignore_index", "label_smoothing", "reduction")}
     return dict(c.o, labels=labels)
 
 
 def _check_cross_entropy(c):
-    if c.kw["labels"]:
+    if c.kinds["y"] == "labels":
         _validate_labels(c, "y_hat")
     else:
         _validation.probabilities(c.fn, "y", c.B, c.t["y"], (-1,))
-    c.validate_dist_or_logits("y_hat", (-1,), c.kw["from_logits"])
+    c.validate_dist_or_logits("y_hat", (-1,), c.o["from_logits"])
 
 
 def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_index,

@@ -15,6 +15,18 @@ def _torch():
     return sys.modules["torch"]
 
 
+def _tensor_type():
+    """``torch.Tensor`` once torch is imported (else None: nothing is a tensor yet)."""
+    global _TENSOR
+    if _TENSOR is None:
+        torch = sys.modules.get("torch")
+        _TENSOR = torch.Tensor if torch is not None else None
+    return _TENSOR
+
+
+_TENSOR = None
+
+
 class TorchBackend(Backend):
     name = "torch"
     module_name = "torch"
@@ -94,8 +106,8 @@ class TorchBackend(Backend):
         return torch is not None and torch.compiler.is_dynamo_compiling()
 
     def signature(self, x):
-        torch = sys.modules.get("torch")
-        if torch is None or not isinstance(x, torch.Tensor):
+        tensor = _tensor_type()
+        if tensor is None or not isinstance(x, tensor):
             return None
         return (type(x), x.dtype, x.shape, x.device)
 
@@ -173,21 +185,20 @@ class TorchBackend(Backend):
     def fused_cross_entropy_labels(self, z, y, weight=None, ignore_index=None,
                                    label_smoothing=0.0, reduction="mean"):
         # (every line here runs on each training step: kept to the minimum)
-        k = z.shape[-1]
         flat = z.dim() != 2
         if flat:
-            z, y_in, y = z.reshape(-1, k), y, y.reshape(-1)
+            z, y_in, y = z.reshape(-1, z.shape[-1]), y, y.reshape(-1)
         # None: no index is ignored (torch's default would ignore -100)
         ignore = _NO_INDEX if ignore_index is None else ignore_index
         if z.is_cpu:  # torch checks the indices itself here, at no cost: our ValueError
             try:
-                loss = _torch().nn.functional.cross_entropy(
+                loss = sys.modules["torch.nn.functional"].cross_entropy(
                     z, y, weight, None, ignore, None, reduction, label_smoothing)
             except IndexError as e:
-                raise ValueError(f"cross_entropy: y has a class index outside [0, {k}) "
-                                 f"({e})") from None
+                raise ValueError(f"cross_entropy: y has a class index outside "
+                                 f"[0, {z.shape[-1]}) ({e})") from None
         else:
-            loss = _clamped_cross_entropy(z, y, k, ignore_index, {
+            loss = _clamped_cross_entropy(z, y, z.shape[-1], ignore_index, {
                 "weight": weight, "reduction": reduction, "label_smoothing": label_smoothing,
                 "ignore_index": ignore})
         return loss.reshape(y_in.shape) if flat and reduction == "none" else loss
