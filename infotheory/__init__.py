@@ -1,7 +1,8 @@
 """infotheory: information-theoretic measures on the tensors you already have.
 
-One API over NumPy, PyTorch, TensorFlow and MXNet: a tensor of one framework in, a tensor of the
-same framework, dtype and device out. Importing this package imports no framework.
+One API over NumPy, PyTorch, TensorFlow and MXNet (built in), JAX and Dask (entry-point plug-ins),
+and any backend registered with :func:`register_backend`: a tensor of one framework in, a tensor
+of the same framework, dtype and device out. Importing this package imports no framework.
 
 >>> import infotheory as it
 >>> round(float(it.entropy([0.1, 0.5, 0.1, 0.3])), 4)

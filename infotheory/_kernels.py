@@ -33,11 +33,16 @@ def fusable(generic: Callable) -> Callable:
     generic code stays reachable as ``kernel.generic``."""
     name = generic.__name__
     method = "fused_" + name
-    defaults = {k: p.default for k, p in inspect.signature(generic).parameters.items()
-                if p.default is not inspect.Parameter.empty}
+    params = list(inspect.signature(generic).parameters.values())[1:]  # after B
+    defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
+    positional = len(params) - len(defaults)  # the tensors; options follow, with defaults
+    option_names = tuple(defaults)
 
     @functools.wraps(generic)
     def kernel(B, *args, **options):
+        if len(args) > positional:  # options given by position: name them for the choice
+            options = {**dict(zip(option_names, args[positional:])), **options}
+            args = args[:positional]
         supported = B.fused.get(name)
         if supported is not None:
             for k, v in () if supported.issuperset(options) else options.items():

@@ -1,16 +1,35 @@
-"""The backend interface: conversion, metadata, a small set of primitives, declared fused kernels.
+"""The backend interface: what one framework contributes to the library.
 
 A backend knows one framework's tensors: how to recognize them (without importing the framework),
 convert to and from them, and the elementwise and reduction primitives the measures are written
 with (``log``, ``where``, ``sum``...). It holds no measure: the mathematics lives once, in
-:mod:`infotheory.measures`, :mod:`infotheory.losses` and :mod:`infotheory._kernels`, over these
-primitives. A backend may replace one of the kernels of :mod:`infotheory._kernels` with a fused
-op of its framework by naming it in :attr:`Backend.fused` and defining ``fused_<kernel>``; the
-test suite runs every declared fused kernel against the generic one.
+:mod:`infotheory.measures`, :mod:`infotheory.losses`, :mod:`infotheory._kernels` and
+:mod:`infotheory.estimate`, over these primitives.
 
-A third-party backend subclasses this class, sets the metadata and implements the methods that
-raise ``NotImplementedError`` (about 25, most of them one line); ``python -m infotheory
-crosscheck`` and :mod:`infotheory.testing` then check it against the documented values.
+What a backend implements, by role:
+
+- **required** (:data:`REQUIRED`, 19 methods): detection and conversion (``is_native``,
+  ``version``, ``to_numpy``, ``float_tensor``, ``label_tensor``, ``dtype_kind``, ``shape``,
+  ``upcast``, ``cast``, ``itemsize``) and the primitives of the measures and losses (``log``,
+  ``exp``, ``where``, ``sum``, ``amax``, ``take_last``, ``expand_dims``, ``take``, ``mean``);
+- **for** :mod:`infotheory.estimate` (:data:`ESTIMATOR`, 15 methods): counting, sorting and
+  neighbour-search primitives; a backend without them runs everything else;
+- **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``softplus``,
+  ``maximum``, ``nonnegative``, ``finalize``, ``amin``, ``item``, ``digamma``, ``distances``,
+  ``unique_inverse``, ``dim``, ``is_float_native``, ``signature``, ``finish``, ``scope``, and
+  for compilers ``compiling`` with ``guards_python``;
+- **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
+  primitives;
+- **fused kernels**: ``fused = {"neg_sum_xlogx": frozenset()}`` and a ``fused_neg_sum_xlogx``
+  method replace a block of :mod:`infotheory._kernels` (see :func:`infotheory._kernels.fusable`);
+- **test adapters** (read only by :mod:`infotheory.testing`): ``from_numpy``,
+  ``import_framework``, ``variants``, with defaults.
+
+The tensor type itself must support Python's arithmetic (``+ - * / **``, unary ``-``,
+``abs``) with tensors and numbers, comparisons giving boolean tensors and ``& | ~`` on them,
+indexing with integers, slices and integer tensors, and a ``dtype`` attribute.
+:mod:`infotheory.testing.skeleton` is a complete backend over a toy tensor type that shows each
+of these and passes the conformance kit: start from it.
 """
 from __future__ import annotations
 
@@ -19,6 +38,15 @@ import math
 from typing import Any, FrozenSet, Mapping, Optional, Sequence, Tuple
 
 Axes = Optional[Tuple[int, ...]]  # normalized, non-negative axes; None means all
+
+#: The methods every backend implements.
+REQUIRED = ("is_native", "version", "to_numpy", "float_tensor", "label_tensor", "dtype_kind",
+            "shape", "upcast", "cast", "itemsize", "log", "exp", "where", "sum", "amax",
+            "take_last", "expand_dims", "take", "mean")
+#: The methods :mod:`infotheory.estimate` needs besides (an eager backend's).
+ESTIMATOR = ("to_float64", "bincount", "cumsum", "flatnonzero", "sorted_unique_inverse",
+             "arange", "gammaln", "argsort", "searchsorted", "take_rows", "kth_smallest",
+             "concat", "reshape", "diagonal", "eye")
 
 #: A log-probability below the log of the smallest float64 subnormal (-745): exp gives 0. The
 #: entropy of logits floors log-probabilities here so that 0 * log p is 0 with a gradient of 0.
@@ -66,8 +94,12 @@ class Backend:
         return importlib.import_module(self.module_name)
 
     def from_numpy(self, a, variant: Optional[str] = None):
-        """A native tensor holding a copy of the NumPy array ``a`` (same dtype)."""
-        raise NotImplementedError
+        """A native tensor holding a copy of the NumPy array ``a`` (same dtype): the test
+        adapter of :mod:`infotheory.testing`. By default ``float_tensor`` (floating ``a``) or
+        ``label_tensor`` (integer ``a``); replace it where those do not keep the dtype."""
+        if a.dtype.kind == "f":
+            return self.float_tensor(a.copy())
+        return self.label_tensor(a.copy(), None)
 
     def to_numpy(self, x):
         """A NumPy copy of ``x`` (host copy: validation and tests only, never a measure)."""
@@ -213,6 +245,15 @@ class Backend:
     def mean(self, x):
         """Mean over all elements, as a 0-d tensor (NaN for no elements)."""
         raise NotImplementedError
+
+    # --- lazy backends ---------------------------------------------------------------
+    def map_reduce(self, columns, chunk, merge, finish, shape, dtype):
+        """Lazy backends (``lazy = True``) only: ``finish(merge(...merge(chunk(*blocks))))``
+        over the aligned chunks of the 1-D ``columns`` (``chunk`` and ``merge`` get NumPy
+        arrays and summaries; ``merge`` takes several summaries and may be applied in a tree),
+        as a lazy tensor of ``shape`` and ``dtype``. The label estimators count through it
+        (:mod:`infotheory.estimate._chunked`)."""
+        raise NotImplementedError(f"the {self.name} backend is not lazy")
 
     # --- estimator primitives (infotheory.estimate) -------------------------------------
     # Counting, neighbour search and special functions. The data estimators read a few sizes

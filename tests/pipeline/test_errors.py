@@ -135,3 +135,32 @@ def test_errors_change_nothing(backend):
     with pytest.raises(ValueError):
         it.entropy(p, validate=True, axis=0)
     assert np.array_equal(to_np(p), before)
+
+
+@pytest.mark.parametrize("axis", [1.0, True, "1"])
+def test_axis_type_is_checked_whatever_came_before(axis):
+    p = np.array([[0.5, 0.5]])
+    it.entropy(p, axis=1)
+    for _ in range(2):
+        with pytest.raises(TypeError, match="entropy: axis must be an int"):
+            it.entropy(p, axis=axis)
+
+
+def test_base_edge_cases():
+    with pytest.raises(TypeError, match="entropy: base must be a real number"):
+        it.entropy([0.5, 0.5], base=np.array(2.0))
+    h = it.entropy([0.5, 0.5], base=10 ** 400)  # an int beyond float range: ln = 921.03
+    assert float(h) == pytest.approx(math.log(2) / (400 * math.log(10)), rel=1e-12)
+    assert float(it.entropy([0.5, 0.5], base=np.float32(2))) == 1.0
+
+
+def test_mxnet_base_tensor_is_our_type_error():
+    mx = require("mxnet")
+    with pytest.raises(TypeError, match="entropy: base must be a real number"):
+        it.entropy(mx.np.array([0.5, 0.5]), base=mx.np.array(2.0))
+
+
+def test_masked_arrays_are_refused():
+    p = np.ma.masked_array([0.5, 0.5, 0.2], mask=[0, 0, 1])
+    with pytest.raises(TypeError, match=r"entropy: p is a NumPy masked array.*np.ma.filled"):
+        it.entropy(p)

@@ -10,7 +10,7 @@ import pytest
 import infotheory as it
 from tests.conftest import require
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def run_quick(tmp_path, script, repeats, timeout=300):

@@ -15,7 +15,7 @@ import infotheory.losses
 import infotheory.measures
 from tests.conftest import require
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 README = open(os.path.join(ROOT, "README.md")).read()
 BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
 

@@ -11,7 +11,7 @@ import pytest
 from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import require
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RNG = np.random.default_rng(21)
 LOGITS = RNG.normal(0, 2, (16, 5)).astype("float32")
 LABELS = RNG.integers(0, 5, 16)

@@ -7,7 +7,7 @@ import textwrap
 
 from tests.conftest import present_backends
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_eight_threads_on_all_backends():

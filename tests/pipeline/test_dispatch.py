@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from infotheory import _dispatch
 from tests.conftest import native, require
 from tests.toy_backend import Box, BoxBackend
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "dask", "scipy", "keras")
 
 
@@ -134,3 +135,36 @@ def test_jax_and_dask_are_plugged_in_through_entry_points():
         print(type(h).__module__.split(".")[0], float(h.compute()), before)
     """)
     assert out == "dask 1.0 ['mxnet', 'tensorflow', 'torch']"
+
+
+def test_unregister_is_final_for_every_thread():
+    from tests.toy_backend import Box, BoxBackend
+
+    box = Box([0.5, 0.5])
+    stop = threading.Event()
+    stale = []
+
+    def reader():
+        while not stop.is_set():
+            try:
+                it.backend_of(box)
+            except TypeError:
+                pass
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(1500):
+            b = it.register_backend(BoxBackend())
+            it.backend_of(box)
+            it.unregister_backend(b)
+            try:
+                stale.append(it.backend_of(box))
+            except TypeError:
+                pass
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert stale == []

@@ -1,6 +1,5 @@
 """Graph mode: tf.function (and XLA), torch.compile(fullgraph=True), torch.func.grad/vmap."""
 import math
-
 import re
 import subprocess
 import sys
@@ -8,6 +7,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from scipy import special
 
 import infotheory as it
 from infotheory.testing import dirichlet_with_zeros
@@ -144,3 +144,23 @@ def test_torch_compile_traces_once_from_a_fresh_process():
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "graphs 1" in out.stdout
+
+
+def test_tf_function_with_an_unknown_class_dimension():
+    tf = require("tensorflow")
+    spec = tf.TensorSpec([None, None], tf.float32)
+    lab = tf.TensorSpec([None], tf.int64)
+    ce = tf.function(lambda z, y: it.cross_entropy(z, y, from_logits=True, reduction="none"),
+                     input_signature=[spec, lab])
+    nll = tf.function(lambda z, y: it.nll_loss(z, y, reduction="none"),
+                      input_signature=[spec, lab])
+    z = np.array([[1.0, 2.0, 0.5], [0.0, 0.0, 3.0]], np.float32)
+    y = np.array([2, 5])  # 5 is out of range: NaN, decided inside the graph
+    got = ce(tf.constant(z), tf.constant(y)).numpy()
+    assert got[0] == pytest.approx(-special.log_softmax(z[0].astype(float))[2], rel=1e-6)
+    assert math.isnan(got[1])
+    got = nll(tf.constant(z), tf.constant(y)).numpy()
+    assert got[0] == -z[0, 2] and math.isnan(got[1])
+    unknown = tf.function(lambda p: it.entropy(p), input_signature=[tf.TensorSpec(None)])
+    with pytest.raises(ValueError, match="entropy: p has an unknown rank"):
+        unknown.get_concrete_function()

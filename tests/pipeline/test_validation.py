@@ -93,3 +93,8 @@ def test_global_switch_and_context_manager():
     finally:
         it.set_validation(False)
     assert math.isfinite(float(it.entropy(bad)))
+
+
+def test_validation_of_an_empty_distribution():
+    with pytest.raises(ValueError, match="entropy: p does not sum to 1"):
+        it.entropy(np.zeros(0), validate=True)

@@ -8,7 +8,7 @@ import infotheory.__main__ as cli
 from infotheory import testing as conformance
 from tests.conftest import present_backends, require
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_crosscheck_prints_the_full_table_and_json(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 import infotheory as it
 from infotheory.testing import dirichlet_with_zeros
-from tests.conftest import dtype_name, native, require, to_np
+from tests.conftest import BACKENDS, dtype_name, native, require, to_np
 
 #: The documented tolerance: a few roundings of the result to its own dtype (eps 2**-11, 2**-8);
 #: accumulating in float32 keeps the sum's own error far below that.
@@ -61,3 +61,24 @@ def test_logits_across_the_float16_range_do_not_overflow(backend, dtype):
     _check(ce, [z64[0, 0] - z64[0, 1], math.log(4)], dtype)
     kl = it.kl_divergence(_t(backend, Z, dtype), _t(backend, Z[::-1].copy(), dtype), from_logits=True)
     assert np.isfinite(to_np(kl)).all()
+
+
+def scalar(x):
+    return float(to_np(x).reshape(()))
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "mxnet.nd"])  # as mxnet
+def test_float16_infinite_logits_agree(backend):
+    require(backend)
+    z = native(backend, [[math.inf, -math.inf, 0.0]], "float32")
+    z = z.astype("float16") if backend in ("numpy", "mxnet", "jax", "dask") else (
+        z.half() if backend == "torch" else require("tensorflow").cast(z, "float16"))
+    got = scalar(it.cross_entropy(z, native(backend, np.array([1])), from_logits=True))
+    assert math.isnan(got)  # a row with a +inf logit is NaN on every backend
+
+
+def test_tensorflow_mixed_half_precisions_give_float32():
+    tf = require("tensorflow")
+    out = it.kl_divergence(tf.constant([0.5, 0.5], tf.float16), tf.constant([0.5, 0.5],
+                                                                             tf.bfloat16))
+    assert out.dtype == tf.float32  # as torch's promotion
