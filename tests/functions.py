@@ -1,0 +1,44 @@
+"""One table of the public functions on tensors (measures, losses, neural bounds), read by the
+cross-cutting sweeps: host reads, threads, plans. Each entry computes the function on inputs
+made by ``t`` (a NumPy array to a native tensor of the backend under test); a function with
+several paths (logits, options) has an entry per path. ``tests/sweeps/test_table.py`` checks that
+every public function is in it."""
+import math
+
+import numpy as np
+
+import infotheory as it
+from infotheory.estimate import donsker_varadhan, infonce, nwj
+
+RNG = np.random.default_rng(31)
+P = RNG.dirichlet(np.ones(4), size=3)
+Q = RNG.dirichlet(np.ones(4), size=3)
+Z = RNG.normal(size=(3, 4))
+Y = np.array([0, 3, 1])
+J = RNG.dirichlet(np.ones(6), size=2).reshape(2, 2, 3)
+CALLS = {
+    "self_information": lambda t: it.self_information(t(P)),
+    "entropy": lambda t: it.entropy(t(P)),
+    "entropy_logits": lambda t: it.entropy(t(Z), from_logits=True, base=math.e),
+    "joint_entropy": lambda t: it.joint_entropy(t(J)),
+    "conditional_entropy": lambda t: it.conditional_entropy(t(J)),
+    "mutual_information": lambda t: it.mutual_information(t(J)),
+    "pointwise_mutual_information": lambda t: it.pointwise_mutual_information(t(J)),
+    "kl_divergence": lambda t: it.kl_divergence(t(P), t(Q)),
+    "kl_divergence_logits": lambda t: it.kl_divergence(t(Z), t(Z[::-1].copy()), from_logits=True),
+    "jensen_shannon_divergence": lambda t: it.jensen_shannon_divergence(t(P), t(Q)),
+    "cross_entropy": lambda t: it.cross_entropy(t(Z), t(Y), from_logits=True),
+    "cross_entropy_options": lambda t: it.cross_entropy(
+        t(Z), t(Y), from_logits=True, ignore_index=3, label_smoothing=0.1,
+        weight=t(np.array([1.0, 2.0, 0.5, 1.0]))),
+    "nll_loss": lambda t: it.nll_loss(t(np.log(P)), t(Y)),
+    "perplexity": lambda t: it.perplexity(t(Z), t(Y), from_logits=True),
+    "binary_cross_entropy": lambda t: it.binary_cross_entropy(t(Z), t(P), from_logits=True),
+    "binary_entropy": lambda t: it.binary_entropy(t(P)),
+    "gaussian_entropy": lambda t: it.gaussian_entropy(t(np.array([0.5, 2.0]))),
+    "gaussian_kl_divergence": lambda t: it.gaussian_kl_divergence(
+        t(np.array([0.0])), t(np.array([1.0])), t(np.array([1.0])), t(np.array([2.0]))),
+    "infonce": lambda t: infonce(t(Z[:, :3])),
+    "nwj": lambda t: nwj(t(Z[:, :3])),
+    "donsker_varadhan": lambda t: donsker_varadhan(t(Z[:, :3])),
+}
