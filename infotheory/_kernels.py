@@ -29,34 +29,45 @@ def fusable(generic: Callable) -> Callable:
 
     The op is taken when the backend declares ``name`` in ``Backend.fused`` and every option in
     use (one that differs from ``generic``'s default: ``ignore_index=0`` is in use, ``None`` is
-    not) is among those it supports; it may return ``NotImplemented`` to decline a call. The
-    generic code stays reachable as ``kernel.generic``."""
+    not) is among those it supports; it may return ``NotImplemented`` to decline a call. The op
+    takes the block's parameters (after ``B``) in the block's order, options by position or by
+    name as the caller gives them. The generic code stays reachable as ``kernel.generic``."""
     name = generic.__name__
     method = "fused_" + name
     params = list(inspect.signature(generic).parameters.values())[1:]  # after B
     defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
     positional = len(params) - len(defaults)  # the tensors; options follow, with defaults
     option_names = tuple(defaults)
+    by_position = [option_names[:i] for i in range(len(option_names) + 1)]
 
     @functools.wraps(generic)
     def kernel(B, *args, **options):
-        if len(args) > positional:  # options given by position: name them for the choice
-            options = {**dict(zip(option_names, args[positional:])), **options}
-            args = args[:positional]
         supported = B.fused.get(name)
-        if supported is not None:
-            for k, v in () if supported.issuperset(options) else options.items():
-                if k not in supported and not _is_default(v, defaults.get(k)):
-                    break  # an option in use that the fused op lacks
-            else:
-                out = getattr(B, method)(*args, **options)
-                if out is not NotImplemented:
-                    return out
+        if supported is not None and (
+                # (the common case, two set tests: the op supports every option given)
+                (supported.issuperset(by_position[len(args) - positional])
+                 and supported.issuperset(options))
+                or _in_use_supported(supported, args[positional:], option_names, options,
+                                     defaults)):
+            out = getattr(B, method)(*args, **options)
+            if out is not NotImplemented:
+                return out
         return generic(B, *args, **options)
 
     kernel.generic = generic
     FUSABLE[name] = kernel
     return kernel
+
+
+def _in_use_supported(supported, extra, option_names, options, defaults) -> bool:
+    """Every option in use (given by position after the tensors, or by name) is supported."""
+    for k, v in zip(option_names, extra):
+        if k not in supported and not _is_default(v, defaults[k]):
+            return False
+    for k, v in options.items():
+        if k not in supported and not _is_default(v, defaults.get(k)):
+            return False
+    return True
 
 
 def _is_default(v, default) -> bool:

@@ -490,9 +490,9 @@ def test_an_option_in_use_that_the_fused_op_lacks_takes_the_generic_block():
     class Spy(type(it.backend_of(np.ones(1)))):
         fused = {"spy_block": frozenset({"label_smoothing"})}
 
-        def fused_spy_block(self, p, axis, **options):
-            calls.append(options)
-            return NotImplemented if options.get("label_smoothing") == 0.5 else "fused"
+        def fused_spy_block(self, p, axis, weight=None, ignore_index=None, label_smoothing=0.0):
+            calls.append((weight, ignore_index, label_smoothing))
+            return NotImplemented if label_smoothing == 0.5 else "fused"
 
     B, p = Spy(), np.array([0.5, 0.5])
     try:
@@ -508,9 +508,9 @@ def test_an_option_in_use_that_the_fused_op_lacks_takes_the_generic_block():
         assert spy_block.generic(B, p, (0,)) == "generic"
     finally:
         del K.FUSABLE["spy_block"]
-    assert calls == [{}, {"weight": None, "ignore_index": None}, {"label_smoothing": 0.0},
-                     {"label_smoothing": 0.1}, {"label_smoothing": 0.5},
-                     {"weight": None, "ignore_index": None, "label_smoothing": 0.1}]
+    # the fused op takes the block's parameters, in its order
+    assert calls == [(None, None, 0.0), (None, None, 0.0), (None, None, 0.0), (None, None, 0.1),
+                     (None, None, 0.5), (None, None, 0.1)]
 
 
 def test_tiny_marginals_do_not_underflow(backend):
@@ -536,3 +536,15 @@ def test_kl_with_a_subnormal_q_is_finite(backend):
     assert np.isfinite(kl)
     if backend != "tensorflow":  # TF's CPU kernels treat subnormals as 0 (denormals-are-zero)
         assert abs(kl - (-np.log2(q32))) < 1e-4
+
+
+def test_every_fused_op_takes_its_blocks_parameters_in_order():
+    """Options reach a fused op by position as well as by name (a plan's kernel gets the
+    tensors positionally): its parameters must be the block's, in the block's order."""
+    import inspect
+
+    for backend, kernel in DECLARED:
+        B = next(b for b in it.registered_backends() if backend in (b.name, *b.variants))
+        ours = list(inspect.signature(getattr(B, "fused_" + kernel)).parameters)
+        block = list(inspect.signature(K.FUSABLE[kernel].generic).parameters)[1:]
+        assert ours == block, (backend, kernel, ours, block)
