@@ -10,6 +10,7 @@ of the same framework, dtype and device out. Importing this package imports no f
 """
 from ._dispatch import (available_backends, backend_of, register_backend, registered_backends,
                         unregister_backend)
+from ._units import default_base, set_default_base
 from ._validation import set_validation, validation
 from .backends._base import Backend
 from .losses import binary_cross_entropy, cross_entropy, nll_loss, perplexity
@@ -48,6 +49,7 @@ __all__ = [
     "binary_entropy",
     "conditional_entropy",
     "cross_entropy",
+    "default_base",
     "entropy",
     "gaussian_entropy",
     "gaussian_kl_divergence",
@@ -62,6 +64,7 @@ __all__ = [
     "register_backend",
     "registered_backends",
     "self_information",
+    "set_default_base",
     "set_validation",
     "unregister_backend",
     "validation",

@@ -24,7 +24,12 @@ def crosscheck(args) -> int:
     from . import testing as conformance
 
     if args.backend:
-        name = conformance.load_backend(args.backend)
+        try:
+            name = conformance.load_backend(args.backend)
+        except (ImportError, AttributeError, TypeError, ValueError) as e:
+            print(f"infotheory crosscheck: error: --backend {args.backend}: "
+                  f"{type(e).__name__}: {e}", file=sys.stderr)
+            return 2
         from . import registered_backends
 
         backend = next(b for b in registered_backends() if name in
@@ -32,6 +37,9 @@ def crosscheck(args) -> int:
         backends = [backend.name, *backend.variants]
     else:
         backends = args.backends or conformance.installed_backends()
+    if args.list:  # the kit's test ids, for INFOTHEORY_KNOWN_FAILURES patterns
+        print("\n".join(conformance.case_ids(backends)))
+        return 0
     results = list(conformance.run(backends, args.dtypes))
     results += list(conformance.run_agreement(backends, args.dtypes))
     rows = [("case", "backend", "dtype", "value", "expected", "deviation", "result")]
@@ -85,6 +93,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                             "an infotheory.backends entry point) or a Backend subclass to "
                             "register, such as mypkg.backend:MyBackend (the conformance kit)")
     c.add_argument("--dtypes", nargs="+", choices=DTYPES, default=list(DTYPES))
+    c.add_argument("--list", action="store_true",
+                   help="print the conformance kit's test ids (what INFOTHEORY_KNOWN_FAILURES "
+                        "patterns match) instead of running the cases")
     c.set_defaults(func=crosscheck)
     b = sub.add_parser("backends", help="list the installed backends and their versions")
     b.set_defaults(func=backends)

@@ -34,6 +34,7 @@ _generation = 0  # bumped under the lock by every registry change; stale lookups
 _NOT_NUMERIC = object()
 _guarded: Tuple[Backend, ...] = ()  # the registered backends whose compiler guards on Python
 _listeners: List[Callable[[], None]] = []  # told of every registry change (the plan memo)
+_first: List[Backend] = []  # registered with first=True: they may claim NumPy-like values
 
 
 def on_registry_change(listener: Callable[[], None]) -> None:
@@ -65,8 +66,9 @@ def _init() -> None:
 def register_backend(backend: Backend, *, first: bool = False) -> Backend:
     """Add a backend (an instance of :class:`infotheory.Backend`) for some tensor type.
 
-    It is asked after the built-in backends, or before them with ``first=True``. Returns it, so
-    it can be used as a class decorator's result: ``register_backend(MyBackend())``.
+    It is asked after the built-in backends, or before them with ``first=True``. NumPy arrays,
+    Python numbers and lists stay with NumPy unless a backend registered with ``first=True``
+    claims them. Returns it: ``register_backend(MyBackend())``.
     """
     if not isinstance(backend, Backend):
         raise TypeError(f"register_backend: expected an infotheory.Backend instance, got "
@@ -74,6 +76,7 @@ def register_backend(backend: Backend, *, first: bool = False) -> Backend:
     with _lock:
         if first:
             _backends.insert(0, backend)
+            _first.append(backend)
         else:
             _backends.append(backend)
         _registry_changed()
@@ -86,31 +89,65 @@ def unregister_backend(backend: Backend) -> None:
     with _lock:
         if backend in _backends:
             _backends.remove(backend)
+        if backend in _first:
+            _first.remove(backend)
         _registry_changed()
 
 
 def _load_entry_points() -> bool:
-    """Register the backends of the entry-point group, once. True if any was added."""
+    """Register the backends of the entry-point group, once. True if any was added.
+
+    A plug-in that fails to load (any exception, ``SystemExit`` included) is skipped with a
+    warning and the others still load. A ``KeyboardInterrupt`` undoes this call's registrations
+    and leaves the group unread (a later lookup reads it again) before it propagates."""
     global _entry_points_loaded
     with _lock:
         if _entry_points_loaded:
             return False
+        added: List[Backend] = []
+        try:
+            for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+                if any(type(b).__module__ + ":" + type(b).__qualname__ == ep.value
+                       for b in _backends):
+                    continue  # already registered by hand (the conformance kit's --backend)
+                try:
+                    obj = ep.load()
+                    backend = obj() if isinstance(obj, type) else obj
+                    if not isinstance(backend, Backend):
+                        raise TypeError(f"{ep.value} is not an infotheory.Backend")
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as e:  # noqa: BLE001 - one broken plug-in, not the rest
+                    warnings.warn(f"infotheory: the backend entry point {ep.name!r} ({ep.value}) "
+                                  f"failed to load and is skipped: {type(e).__name__}: {e}",
+                                  RuntimeWarning, stacklevel=3)
+                    continue
+                register_backend(backend)
+                added.append(backend)
+        except KeyboardInterrupt:
+            for b in added:
+                unregister_backend(b)
+            raise
         _entry_points_loaded = True
-        added = False
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            if any(type(b).__module__ + ":" + type(b).__qualname__ == ep.value
-                   for b in _backends):
-                continue  # already registered by hand (the conformance kit's --backend)
-            try:
-                obj = ep.load()
-                register_backend(obj() if isinstance(obj, type) else obj)
-            except Exception as e:  # noqa: BLE001 - one broken plug-in must not break the rest
-                warnings.warn(f"infotheory: the backend entry point {ep.name!r} ({ep.value}) "
-                              f"failed to load: {type(e).__name__}: {e}", RuntimeWarning,
-                              stacklevel=2)
-                continue
-            added = True
-        return added
+        return bool(added)
+
+
+def _claims(b: Backend, x: Any) -> bool:
+    """``b.is_native(x)``; a backend whose check raises does not claim ``x`` (a warning says
+    so, once per backend and type)."""
+    try:
+        return bool(b.is_native(x))
+    except Exception as e:  # noqa: BLE001 - a broken plug-in must not break other calls
+        key = (id(b), type(x))
+        if key not in _warned:
+            _warned.add(key)
+            warnings.warn(f"infotheory: the {b.name!r} backend's is_native raised "
+                          f"{type(e).__name__}: {e}; it is taken as not claiming "
+                          f"{type(x).__name__}", RuntimeWarning, stacklevel=4)
+        return False
+
+
+_warned: set = set()
 
 
 def _is_numpy_like(x: Any) -> bool:
@@ -126,8 +163,12 @@ def _lookup(x: Any, tracing: bool):
     entry = None if tracing else _cache.get(t)
     if entry is not None and entry[0] == generation:
         return entry[1]
-    found = next((b for b in list(_backends) if b.is_native(x)), None)
-    if found is None and not _is_numpy_like(x):
+    numpy_like = _is_numpy_like(x)
+    # NumPy arrays, lists and numbers stay NumPy's unless a backend registered first claims
+    # them (a plug-in that claims everything must not silently take them over)
+    found = next((b for b in list(_backends) if (not numpy_like or b in _first)
+                  and _claims(b, x)), None)
+    if found is None and not numpy_like:
         if _load_entry_points():
             return _lookup(x, tracing)
         return _NOT_NUMERIC  # not cached: a framework imported later may claim this type

@@ -30,7 +30,8 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import _dispatch, _validation
+from . import _dispatch, _units, _validation
+from ._units import switch as units
 from ._validation import switch
 from .backends._base import Backend, normalize_axes
 
@@ -41,7 +42,7 @@ from .backends._base import Backend, normalize_axes
 # A kind may also be a function of the call's options (``from_logits`` picks "real" or "dist").
 
 _REDUCTIONS = ("mean", "sum", "none")
-NATS = object()  # the base of functions without one: natural-log units
+NATS = object()  # the unit of functions without a base argument: natural-log units
 MAX_PLANS = 4096
 _PLANS: Dict[tuple, "Plan"] = {}
 
@@ -136,15 +137,21 @@ class Function:
 
     def __init__(self, name: str, inputs: Sequence[Input], math: Callable, *,
                  plan: Optional[Callable] = None, checks: Optional[Callable] = None,
-                 nonnegative: Union[bool, Callable[[dict], bool]] = False):
+                 nonnegative: Union[bool, Callable[[dict], bool]] = False,
+                 unit: Optional[float] = None):
         self.name, self.inputs, self.math = name, tuple(inputs), math
         self.names = tuple(i.name for i in self.inputs)
         self.plan, self.checks, self.nonnegative = plan, checks, nonnegative
+        self.unit = NATS if unit is None else unit
 
     def __repr__(self):
         return f"<infotheory function {self.name}>"
 
-    def __call__(self, *tensors, base=NATS, validate: bool = False, **options):
+    def __call__(self, *tensors, base=None, validate: bool = False, **options):
+        if base is None:  # the default unit: the book's, or one set for the process or block
+            base = self.unit
+            if base is not NATS and (units["base"] is not None or units["scopes"]):
+                base = _units.resolve(base)
         plan = key = None
         tracing = _dispatch.compiler_tracing()
         # A plan is keyed by every input's type: one found under the backend of the first
@@ -276,6 +283,12 @@ def log_base(fn: str, base) -> float:
     return math.log(base)
 
 
+def check_flag(fn: str, name: str, value) -> None:
+    """A True/False option (``from_logits="yes"`` is a mistake, not a truthy value)."""
+    if value is not True and value is not False:
+        raise TypeError(f"{fn}: {name} must be True or False, got {value!r}")
+
+
 def reduction(fn: str, value) -> str:
     if not isinstance(value, str) or value not in _REDUCTIONS:
         raise ValueError(f"{fn}: reduction must be one of {_REDUCTIONS}, got {value!r}")
@@ -386,6 +399,9 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
         if kind == "target":
             kind = "labels" if dk in "iu" else "dist"
         if kind == "counts":
+            if dk == "u" and native[i]:  # straight to float64: through int64, 2^63 wraps
+                out[i], resolved[i] = B.to_float64(x), "real"
+                continue
             if dk in "iu":
                 deferred.append((i, "counts"))
                 out[i], resolved[i] = x, "real"
@@ -401,7 +417,11 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
         if kind == "dist" and dk in "iu":
             raise _counts_error(fn, inp.name)
         resolved[i] = kind
-        out[i] = t = B.float_tensor(x, like)
+        try:
+            out[i] = t = B.float_tensor(x, like)
+        except OverflowError:  # a Python int beyond any float (10**400)
+            raise ValueError(f"{fn}: {inp.name} holds a number too large for a floating "
+                             f"dtype") from None
         floats.append(i)
         if like is None and native[i]:
             like = t

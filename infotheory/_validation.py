@@ -126,3 +126,11 @@ def marginal(fn: str, name: str, B, given, p_xy, over: str) -> None:
         raise ValueError(
             f"{fn}: {name} does not match p_xy summed over {over} (max deviation {dev:.6g}); "
             f"{name} is broadcast against p_xy[..., x, y] as given")
+
+
+def positive(fn: str, name: str, B, x) -> None:
+    """Finite values above 0 (scales, standard deviations)."""
+    a, _ = _host(B, x)
+    _no_nan(fn, name, a)
+    if a.size and not (a > 0).all():
+        raise ValueError(f"{fn}: {name} must be positive (min {a.min():.6g})")

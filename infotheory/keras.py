@@ -13,10 +13,11 @@ This module imports Keras; ``import infotheory`` alone does not.
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 import keras
 
-from . import losses, measures
+from . import _units, losses, measures
 
 _PACKAGE = "infotheory"
 
@@ -39,12 +40,18 @@ def _labels_or_targets(y_true, y_pred):
 
 
 class _MeasureLoss(keras.losses.Loss):
-    """Shared by the losses below: ``from_logits`` and ``base``, kept in the config."""
+    """Shared by the losses below: ``from_logits`` and ``base``, kept in the config. ``base``
+    None (the default) is nats, or the unit chosen by :func:`infotheory.set_default_base` or
+    :func:`infotheory.default_base` when the loss is computed (a loss's default: the book's
+    measures default to bits, losses to nats)."""
 
-    def __init__(self, from_logits: bool, base: float, name: str, reduction, dtype):
+    def __init__(self, from_logits: bool, base: Optional[float], name: str, reduction, dtype):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.from_logits = from_logits
         self.base = base
+
+    def _base(self) -> float:
+        return _units.resolve(math.e) if self.base is None else self.base
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits, "base": self.base}
@@ -61,7 +68,7 @@ class CrossEntropy(_MeasureLoss):
     masked, so the mean runs over the others.
     """
 
-    def __init__(self, from_logits: bool = False, base: float = math.e,
+    def __init__(self, from_logits: bool = False, base: Optional[float] = None,
                  label_smoothing: float = 0.0, ignore_class=None,
                  name: str = "infotheory_cross_entropy", reduction="sum_over_batch_size",
                  dtype=None):
@@ -72,7 +79,7 @@ class CrossEntropy(_MeasureLoss):
     def call(self, y_true, y_pred):
         y = _labels_or_targets(y_true, y_pred)
         res = losses.cross_entropy(y_pred, y, from_logits=self.from_logits, reduction="none",
-                                   base=self.base, label_smoothing=self.label_smoothing,
+                                   base=self._base(), label_smoothing=self.label_smoothing,
                                    ignore_index=self.ignore_class)
         if self.ignore_class is not None and _set_keras_mask is not None:
             _set_keras_mask(res, mask=keras.ops.not_equal(y, self.ignore_class))
@@ -90,7 +97,7 @@ class BinaryCrossEntropy(_MeasureLoss):
     certain target predicted impossible is +inf; use ``from_logits=True`` for the finite path).
     ``label_smoothing`` moves targets towards 1/2, as Keras does."""
 
-    def __init__(self, from_logits: bool = False, base: float = math.e,
+    def __init__(self, from_logits: bool = False, base: Optional[float] = None,
                  label_smoothing: float = 0.0, name: str = "infotheory_binary_cross_entropy",
                  reduction="sum_over_batch_size", dtype=None):
         super().__init__(from_logits, base, name, reduction, dtype)
@@ -101,7 +108,7 @@ class BinaryCrossEntropy(_MeasureLoss):
         if self.label_smoothing:
             y_true = y_true * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
         res = losses.binary_cross_entropy(y_pred, y_true, from_logits=self.from_logits,
-                                          reduction="none", base=self.base)
+                                          reduction="none", base=self._base())
         return keras.ops.mean(res, axis=-1)
 
     def get_config(self):
@@ -114,7 +121,7 @@ class JensenShannonDivergence(_MeasureLoss):
     axis (nats by default), via :func:`infotheory.jensen_shannon_divergence`; with
     ``from_logits=True``, ``y_pred`` holds logits. Bounded by ln 2 nats, finite at zeros."""
 
-    def __init__(self, from_logits: bool = False, base: float = math.e,
+    def __init__(self, from_logits: bool = False, base: Optional[float] = None,
                  name: str = "infotheory_jensen_shannon_divergence",
                  reduction="sum_over_batch_size", dtype=None):
         super().__init__(from_logits, base, name, reduction, dtype)
@@ -122,7 +129,7 @@ class JensenShannonDivergence(_MeasureLoss):
     def call(self, y_true, y_pred):
         return measures.jensen_shannon_divergence(
             keras.ops.cast(y_true, y_pred.dtype), y_pred,
-            from_logits="q" if self.from_logits else False, base=self.base)
+            from_logits="q" if self.from_logits else False, base=self._base())
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -133,7 +140,7 @@ class KLDivergence(_MeasureLoss):
     ``from_logits=True``, ``y_pred`` holds logits (Keras' convention; the first version read
     both as logits)."""
 
-    def __init__(self, from_logits: bool = False, base: float = math.e,
+    def __init__(self, from_logits: bool = False, base: Optional[float] = None,
                  name: str = "infotheory_kl_divergence", reduction="sum_over_batch_size",
                  dtype=None):
         super().__init__(from_logits, base, name, reduction, dtype)
@@ -141,7 +148,7 @@ class KLDivergence(_MeasureLoss):
     def call(self, y_true, y_pred):
         # Keras' from_logits is about y_pred: y_true stays a probability distribution.
         return measures.kl_divergence(y_true, y_pred, from_logits="q" if self.from_logits
-                                      else False, base=self.base)
+                                      else False, base=self._base())
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -150,13 +157,13 @@ class Entropy(_MeasureLoss):
     ignored. A positive weight rewards confident predictions; a negative one is an entropy
     bonus (exploration, label smoothing-like)."""
 
-    def __init__(self, from_logits: bool = False, base: float = math.e, weight: float = 1.0,
+    def __init__(self, from_logits: bool = False, base: Optional[float] = None, weight: float = 1.0,
                  name: str = "infotheory_entropy", reduction="sum_over_batch_size", dtype=None):
         super().__init__(from_logits, base, name, reduction, dtype)
         self.weight = weight
 
     def call(self, y_true, y_pred):
-        return measures.entropy(y_pred, from_logits=self.from_logits, base=self.base) * self.weight
+        return measures.entropy(y_pred, from_logits=self.from_logits, base=self._base()) * self.weight
 
     def get_config(self):
         return {**super().get_config(), "weight": self.weight}

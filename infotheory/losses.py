@@ -19,7 +19,8 @@ from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Function, Input, broadcast, logits_or_dist, need_ndim, public
+from ._frontend import (Function, Input, broadcast, check_flag, logits_or_dist, need_ndim,
+                        public)
 from ._frontend import reduction as _reduction
 
 Tensor = Any
@@ -58,10 +59,14 @@ def _check_weight(c, shape):
             raise c.error(f"weight must hold one value per class, shape ({shape[-1]},), got {w}")
 
 
-def _check_options(fn, ignore_index, label_smoothing):
+def _check_options(fn, ignore_index, label_smoothing, from_logits=False):
     if ignore_index is not None and (isinstance(ignore_index, bool)
                                      or not isinstance(ignore_index, numbers.Integral)):
         raise TypeError(f"{fn}: ignore_index must be an int or None, got {ignore_index!r}")
+    if ignore_index is not None and not -2 ** 63 <= ignore_index < 2 ** 63:
+        raise ValueError(f"{fn}: ignore_index must be a class index an int64 label can hold, "
+                         f"got {ignore_index}")
+    check_flag(fn, "from_logits", from_logits)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real) \
             or not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{fn}: label_smoothing must be a number in [0, 1], got "
@@ -71,7 +76,7 @@ def _check_options(fn, ignore_index, label_smoothing):
 # --- cross-entropy -------------------------------------------------------------------------
 @public
 def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
-                  reduction: str = "mean", base: float = math.e, weight: Optional[Tensor] = None,
+                  reduction: str = "mean", base: Optional[float] = None, weight: Optional[Tensor] = None,
                   ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
                   validate: bool = False) -> Tensor:
     """Cross-entropy loss ``-sum_k y_k log_base q_k`` of predictions ``y_hat`` against ``y``.
@@ -86,7 +91,8 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
             target is 0). The dtype decides, whatever the shapes.
         reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape
             ``y_hat.shape[:-1]``).
-        base: natural log (nats) by default, like every framework's loss.
+        base: None (default): nats, like every framework's loss, unless
+            :func:`infotheory.set_default_base` or ``default_base`` chose another unit.
         weight: one weight per class, shape ``(K,)``: a sample's loss is multiplied by the
             weight of its class (of each class, for probability targets); the mean over class
             indices is then divided by the sum of the weights of the samples that count, as
@@ -114,7 +120,7 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
 
 def _plan_cross_entropy(c):
     _reduction(c.fn, c.o["reduction"])
-    _check_options(c.fn, c.o["ignore_index"], c.o["label_smoothing"])
+    _check_options(c.fn, c.o["ignore_index"], c.o["label_smoothing"], c.o["from_logits"])
     shape = _check_classes(c, "y_hat")
     _check_weight(c, shape)
     labels = c.kinds["y"] == "labels"
@@ -169,7 +175,7 @@ def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_i
 _CROSS_ENTROPY = Function(
     "cross_entropy", [Input("y_hat", logits_or_dist), Input("y", "target"),
                       Input("weight", "real", optional=True)],
-    _cross_entropy, plan=_plan_cross_entropy, checks=_check_cross_entropy)
+    _cross_entropy, plan=_plan_cross_entropy, checks=_check_cross_entropy, unit=math.e)
 
 
 # --- negative log-likelihood ---------------------------------------------------------------
@@ -236,7 +242,7 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
 
 
 def _plan_perplexity(c):
-    _check_options(c.fn, c.o["ignore_index"], 0.0)
+    _check_options(c.fn, c.o["ignore_index"], 0.0, c.o["from_logits"])
     shape = _check_classes(c, "y_hat")
     _check_labels(c, shape, "y_hat")
     return dict(c.o, labels=True)
@@ -255,7 +261,7 @@ _PERPLEXITY = Function("perplexity", [Input("y_hat", logits_or_dist), Input("y",
 @public
 def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                          pos_weight: Optional[Tensor] = None, weight: Optional[Tensor] = None,
-                         reduction: str = "mean", base: float = math.e,
+                         reduction: str = "mean", base: Optional[float] = None,
                          validate: bool = False) -> Tensor:
     """Elementwise Bernoulli cross-entropy
     ``-w [pos_weight * y log q + (1 - y) log(1 - q)]``, torch's ``binary_cross_entropy`` and
@@ -282,6 +288,7 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
 
 def _plan_binary_cross_entropy(c):
     _reduction(c.fn, c.o["reduction"])
+    check_flag(c.fn, "from_logits", c.o["from_logits"])
     broadcast(c.fn, **c.shapes)
     return dict(c.o)
 
@@ -292,9 +299,9 @@ def _check_binary_cross_entropy(c):
 
 
 def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reduction):
-    if from_logits:
+    if from_logits:  # 0 log q = 0 where a target is 0 or 1, even at infinite logits
         log_q, log_not_q = 0.0 - B.softplus(0.0 - y_hat), 0.0 - B.softplus(y_hat)
-        pos, neg = y * log_q, (1.0 - y) * log_not_q
+        pos, neg = K.plogq_logits(B, y, log_q), K.plogq_logits(B, 1.0 - y, log_not_q)
     else:
         pos, neg = K.xlogy_masked(B, y, y_hat), K.xlogy_masked(B, 1.0 - y, 1.0 - y_hat)
     if pos_weight is not None:
@@ -309,4 +316,4 @@ _BINARY_CROSS_ENTROPY = Function(
     "binary_cross_entropy", [Input("y_hat", logits_or_dist), Input("y"),
                              Input("pos_weight", "real", optional=True),
                              Input("weight", "real", optional=True)],
-    _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy)
+    _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy, unit=math.e)

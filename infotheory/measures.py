@@ -6,8 +6,10 @@ Conventions (shared by every function here and in :mod:`infotheory.losses`):
   two, ``p_xy[..., x, y]``. Leading axes are a batch. ``axis=None`` reduces over every axis.
 * **Marginals.** A 1-D ``p_x`` is the marginal of X, aligned with axis -2 of ``p_xy``; a 1-D
   ``p_y`` that of Y (axis -1). Marginals with two or more dimensions broadcast as given.
-* **Units.** Information measures default to bits (``base=2``); the losses to nats. ``base`` is
-  any positive number except 1.
+* **Units.** ``base`` is any positive number except 1. Without one (``base=None``, every
+  function's default) the unit is the default unit: the book's, bits for the information
+  measures and estimators and nats for the losses, unless :func:`infotheory.set_default_base`
+  (for the process) or a :func:`infotheory.default_base` block (for a thread) chose another.
 * **Zeros.** 0 log 0 = 0 and 0 log(0/q) = 0 exactly, with a gradient contribution of 0 (masked
   before the log); p > 0 with q = 0 gives +inf.
 * **Types.** The result is a tensor of the input's framework, floating dtype and device.
@@ -29,7 +31,8 @@ from typing import Any, Optional, Tuple, Union
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import Function, Input, axes, broadcast, logits_or_dist, need_ndim, public
+from ._frontend import (Function, Input, axes, broadcast, check_flag, logits_or_dist, need_ndim,
+                        public)
 
 Tensor = Any  # a NumPy array, torch.Tensor, tf.Tensor/tf.Variable, mxnet array, or nested list
 Axis = Union[int, Tuple[int, ...], None]
@@ -37,7 +40,7 @@ Axis = Union[int, Tuple[int, ...], None]
 
 # --- self-information ----------------------------------------------------------------------
 @public
-def self_information(p: Tensor, *, base: float = 2) -> Tensor:
+def self_information(p: Tensor, *, base: Optional[float] = None) -> Tensor:
     """Self-information (surprisal) of an event of probability ``p``, elementwise.
 
     ``I(p) = -log_base(p)``; +inf at p = 0. Shape: that of ``p``. Units: bits by default.
@@ -52,12 +55,12 @@ def _self_information(B, p):
     return 0.0 - B.log(p)
 
 
-_SELF_INFORMATION = Function("self_information", [Input("p")], _self_information)
+_SELF_INFORMATION = Function("self_information", [Input("p")], _self_information, unit=2)
 
 
 # --- entropy ---------------------------------------------------------------------------
 @public
-def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = False,
+def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_logits: bool = False,
             validate: bool = False) -> Tensor:
     """Shannon entropy ``H(p) = -sum_i p_i log_base p_i`` over ``axis``.
 
@@ -68,7 +71,8 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = 
             ``it.estimate.entropy_from_counts(counts)`` (the entropy of the normalized counts,
             or a bias-corrected estimate), or from symbols with ``entropy_from_labels``.
         axis: the axis or axes of the distribution; ``None`` for all. Other axes are a batch.
-        base: logarithm base; 2 gives bits, ``math.e`` nats.
+        base: logarithm base (2: bits, ``math.e``: nats); None (default): the default unit,
+            bits unless :func:`infotheory.set_default_base` or ``default_base`` chose another.
         validate: check that ``p`` is a distribution over ``axis`` (host copy).
 
     Returns: shape of ``p`` without ``axis``; 0 log 0 = 0; never below 0 for a distribution.
@@ -80,7 +84,7 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: float = 2, from_logits: bool = 
 
 
 @public
-def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: float = 2,
+def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: Optional[float] = None,
                   validate: bool = False) -> Tensor:
     """Joint entropy ``H(X, Y) = -sum_{x,y} p(x,y) log_base p(x,y)``.
 
@@ -95,6 +99,7 @@ def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: float = 2,
 
 def _plan_entropy(c):
     (name,) = c.shapes
+    check_flag(c.fn, "from_logits", c.o["from_logits"])
     return {"axis": axes(c.fn, c.o["axis"], len(c.shape(name))), "from_logits": c.o["from_logits"]}
 
 
@@ -112,9 +117,9 @@ def _entropy(B, p, axis, from_logits):
 # No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and an
 # exact log-softmax is <= 0, so only invalid input (p > 1) gives a negative entropy.
 _ENTROPY = Function("entropy", [Input("p", logits_or_dist)], _entropy, plan=_plan_entropy,
-                    checks=_check_entropy)
+                    checks=_check_entropy, unit=2)
 _JOINT_ENTROPY = Function("joint_entropy", [Input("p_xy")], _entropy, plan=_plan_entropy,
-                          checks=_check_entropy)
+                          checks=_check_entropy, unit=2)
 
 
 # --- joint measures ----------------------------------------------------------------------
@@ -154,7 +159,7 @@ def _marginal_y(B, p_xy, p_y):
 
 
 @public
-def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: float = 2,
+def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: Optional[float] = None,
                         validate: bool = False) -> Tensor:
     """Conditional entropy ``H(Y|X) = -sum_{x,y} p(x,y) log_base(p(x,y) / p(x))``.
 
@@ -178,12 +183,12 @@ def _conditional_entropy(B, p_xy, p_x, x_column):
 
 
 _CONDITIONAL_ENTROPY = Function("conditional_entropy", _JOINT_INPUTS[:2], _conditional_entropy,
-                                plan=_plan_joint, checks=_check_joint, nonnegative=True)
+                                plan=_plan_joint, checks=_check_joint, nonnegative=True, unit=2)
 
 
 @public
 def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
-                       p_y: Optional[Tensor] = None, *, base: float = 2,
+                       p_y: Optional[Tensor] = None, *, base: Optional[float] = None,
                        validate: bool = False) -> Tensor:
     """Mutual information ``I(X;Y) = sum_{x,y} p(x,y) log_base(p(x,y) / (p(x) p(y)))``.
 
@@ -205,12 +210,12 @@ def _mutual_information(B, p_xy, p_x, p_y, x_column):
 
 
 _MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_information,
-                               plan=_plan_joint, checks=_check_joint, nonnegative=True)
+                               plan=_plan_joint, checks=_check_joint, nonnegative=True, unit=2)
 
 
 @public
 def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
-                                 p_y: Optional[Tensor] = None, *, base: float = 2) -> Tensor:
+                                 p_y: Optional[Tensor] = None, *, base: Optional[float] = None) -> Tensor:
     """Pointwise mutual information ``pmi(x, y) = log_base(p(x,y) / (p(x) p(y)))``, elementwise.
 
     Marginals as in :func:`mutual_information`. Returns the broadcast shape of the inputs;
@@ -229,7 +234,7 @@ def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
 
 
 _POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_INPUTS,
-                                         _pointwise_mutual_information, plan=_plan_joint)
+                                         _pointwise_mutual_information, plan=_plan_joint, unit=2)
 
 
 # --- divergences -------------------------------------------------------------------------
@@ -292,7 +297,7 @@ def _log_softmax_broadcast(B, z, axis, log_repeat: float):
 
 
 @public
-def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
+def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float] = None,
                   from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
     """Kullback-Leibler divergence ``D(P||Q) = sum_i p_i log_base(p_i / q_i)`` over ``axis``.
 
@@ -332,11 +337,11 @@ def _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead):
 
 
 _KL_DIVERGENCE = Function("kl_divergence", _DIVERGENCE_INPUTS, _kl_divergence,
-                          plan=_plan_divergence, checks=_check_divergence, nonnegative=True)
+                          plan=_plan_divergence, checks=_check_divergence, nonnegative=True, unit=2)
 
 
 @public
-def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: float = 2,
+def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float] = None,
                               from_logits: Union[bool, str] = False,
                               validate: bool = False) -> Tensor:
     """Jensen-Shannon divergence ``1/2 D(P||M) + 1/2 D(Q||M)`` with ``M = (P + Q) / 2``.
@@ -364,11 +369,11 @@ def _jensen_shannon(B, p, q, axis, from_logits, log_repeats, lead):
 
 
 _JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jensen_shannon,
-                           plan=_plan_divergence, checks=_check_divergence, nonnegative=True)
+                           plan=_plan_divergence, checks=_check_divergence, nonnegative=True, unit=2)
 
 
 @public
-def binary_entropy(p: Tensor, *, base: float = 2) -> Tensor:
+def binary_entropy(p: Tensor, *, base: Optional[float] = None) -> Tensor:
     """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
 
     >>> float(binary_entropy(0.5))
@@ -381,14 +386,14 @@ def _binary_entropy(B, p):
     return 0.0 - (K.xlogy_masked(B, p, p) + K.xlogy_masked(B, 1.0 - p, 1.0 - p))
 
 
-_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy)
+_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy, unit=2)
 
 
 _HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
 
 
 @public
-def gaussian_entropy(scale: Tensor, *, base: float = 2) -> Tensor:
+def gaussian_entropy(scale: Tensor, *, base: Optional[float] = None) -> Tensor:
     """Differential entropy of a normal distribution, ``1/2 log(2 pi e sigma^2)``, elementwise.
 
     ``scale`` is the standard deviation sigma > 0 (any shape; a VAE sums over its latent axis).
@@ -404,12 +409,20 @@ def _gaussian_entropy(B, scale):
     return B.log(scale) + _HALF_LOG_2PI_E
 
 
-_GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaussian_entropy)
+def _check_scales(c):
+    """Standard deviations are positive (inside ``it.validation()``)."""
+    for name in ("scale", "scale_p", "scale_q"):
+        if c.t.get(name) is not None:
+            _validation.positive(c.fn, name, c.B, c.t[name])
+
+
+_GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaussian_entropy,
+                             checks=_check_scales, unit=2)
 
 
 @public
 def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
-                           base: float = 2) -> Tensor:
+                           base: Optional[float] = None) -> Tensor:
     """``D(N(loc_p, scale_p^2) || N(loc_q, scale_q^2))``, elementwise and broadcasting:
     ``log(s_q / s_p) + (s_p^2 + (m_p - m_q)^2) / (2 s_q^2) - 1/2``; never below 0.
 
@@ -434,4 +447,5 @@ def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
 
 _GAUSSIAN_KL = Function("gaussian_kl_divergence",
                         [Input(n, "real") for n in ("loc_p", "scale_p", "loc_q", "scale_q")],
-                        _gaussian_kl, plan=_plan_broadcast, nonnegative=True)
+                        _gaussian_kl, plan=_plan_broadcast, checks=_check_scales,
+                        nonnegative=True, unit=2)

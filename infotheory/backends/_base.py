@@ -237,10 +237,9 @@ class Backend:
         raise NotImplementedError
 
     def softplus(self, x):
-        """``log(1 + exp(x))``, finite for any finite x: ``m + log(exp(-m) + exp(x - m))`` with
-        ``m = max(x, 0)`` (both exponentials are at most 1, and one of them is 1)."""
-        m = self.where(x > 0, x, 0.0)
-        return m + self.log(self.exp(0.0 - m) + self.exp(x - m))
+        """``log(1 + exp(x))`` as ``max(x, 0) + log(1 + exp(-|x|))``: finite for any finite x
+        (the exponential is at most 1), +inf at +inf, 0 at -inf, NaN at NaN."""
+        return self.where(x > 0, x, 0.0) + self.log(1.0 + self.exp(0.0 - abs(x)))
 
     def mean(self, x):
         """Mean over all elements, as a 0-d tensor (NaN for no elements)."""

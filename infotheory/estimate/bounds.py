@@ -9,6 +9,7 @@ Shapes: ``(..., N, N)`` gives ``(...)``. Units of ``base`` (bits by default).
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from .._frontend import Function, Input, need_ndim, public
 
@@ -32,7 +33,7 @@ def _plan_scores(c):
 
 
 @public
-def infonce(scores: Tensor, *, base: float = 2) -> Tensor:
+def infonce(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     """InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019):
     ``I_NCE = log N + mean_i (scores_ii - logsumexp_j scores_ij)``. At most ``log N``; low
     variance, biased low when the MI exceeds ``log N``. It is ``log N - cross_entropy`` of
@@ -62,7 +63,7 @@ def _mean_diagonal(B, scores, n):
 
 
 @public
-def nwj(scores: Tensor, *, base: float = 2) -> Tensor:
+def nwj(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     """NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound):
     ``I_NWJ = mean_i scores_ii - e^-1 mean_{i != j} exp(scores_ij)``. Unbiased for a fixed
     critic, high variance; tight at ``scores = 1 + log(p(x,y) / (p(x) p(y)))``.
@@ -79,7 +80,7 @@ def _nwj(B, scores, n):
 
 
 @public
-def donsker_varadhan(scores: Tensor, *, base: float = 2) -> Tensor:
+def donsker_varadhan(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     """Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018):
     ``I_DV = mean_i scores_ii - log mean_{i != j} exp(scores_ij)``, the log-mean-exp computed
     with logsumexp (finite for scores of any size). Tight at
@@ -97,6 +98,6 @@ def _donsker_varadhan(B, scores, n):
 
 
 _SCORES = [Input("scores", "real")]
-_INFONCE = Function("infonce", _SCORES, _infonce, plan=_plan_scores)
-_NWJ = Function("nwj", _SCORES, _nwj, plan=_plan_scores)
-_DONSKER_VARADHAN = Function("donsker_varadhan", _SCORES, _donsker_varadhan, plan=_plan_scores)
+_INFONCE = Function("infonce", _SCORES, _infonce, plan=_plan_scores, unit=2)
+_NWJ = Function("nwj", _SCORES, _nwj, plan=_plan_scores, unit=2)
+_DONSKER_VARADHAN = Function("donsker_varadhan", _SCORES, _donsker_varadhan, plan=_plan_scores, unit=2)

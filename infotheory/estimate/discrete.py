@@ -13,7 +13,7 @@ from typing import Optional
 from .. import _kernels as K
 from .. import _validation
 from .._frontend import Function, Input, axes, public
-from ._common import check_method, on_table, same_length
+from ._common import MAX_TABLE_CELLS, check_method, on_table, same_length
 
 Tensor = object
 _FLOAT_LABELS = ("; for continuous samples use infotheory.estimate.differential_entropy or "
@@ -27,7 +27,7 @@ _EPS = 2.220446049250313e-16  # float64 machine epsilon (scikit-learn's guard in
 
 # --- entropy ----------------------------------------------------------------------------
 @public
-def entropy_from_counts(counts: Tensor, *, axis=-1, base: float = 2, method: str = "plugin",
+def entropy_from_counts(counts: Tensor, *, axis=-1, base: Optional[float] = None, method: str = "plugin",
                         validate: bool = False) -> Tensor:
     """Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
 
@@ -75,6 +75,14 @@ def _plugin_only(options) -> bool:
 
 
 def _entropy_counts(B, counts, axis, method, bins=None):
+    """The estimate, NaN where there is no observation (N = 0: all-zero or empty counts)."""
+    if bins == 0:  # an empty axis: nothing observed anywhere
+        return B.sum(counts, axis) * math.nan
+    h = _entropy_counts_observed(B, counts, axis, method, bins)
+    return B.where(B.sum(counts, axis) > 0, h, math.nan)
+
+
+def _entropy_counts_observed(B, counts, axis, method, bins):
     n = B.sum(counts, axis, keepdims=True)
     p = counts / n
     if method == "plugin":
@@ -105,11 +113,11 @@ def _entropy_counts(B, counts, axis, method, bins=None):
 
 _ENTROPY_FROM_COUNTS = Function("entropy_from_counts", [Input("counts", "counts")],
                                 _entropy_counts, plan=_plan_entropy_counts, checks=_check_counts,
-                                nonnegative=_plugin_only)
+                                nonnegative=_plugin_only, unit=2)
 
 
 @public
-def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
+def entropy_from_labels(x: Tensor, *, base: Optional[float] = None, method: str = "plugin",
                         n_classes: Optional[int] = None) -> Tensor:
     """Entropy of a discrete source estimated from a 1-D vector ``x`` of integer symbols:
     :func:`entropy_from_counts` of the counts of its distinct values. The bins (which only
@@ -124,6 +132,9 @@ def entropy_from_labels(x: Tensor, *, base: float = 2, method: str = "plugin",
     if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, int)
                                   or n_classes < 1):
         raise ValueError(f"{fn}: n_classes must be a positive int or None, got {n_classes!r}")
+    if n_classes is not None and n_classes > MAX_TABLE_CELLS:
+        raise ValueError(f"{fn}: n_classes={n_classes} is more than the {MAX_TABLE_CELLS} bins "
+                         f"this estimator builds densely")
     return _ENTROPY_FROM_LABELS(x, base=base, method=method, n_classes=n_classes)
 
 
@@ -148,7 +159,7 @@ def _entropy_labels(B, x, n, method, n_classes):
 
 
 _ENTROPY_FROM_LABELS = Function("entropy_from_labels", [Input("x", "labels", hint=_FLOAT_LABELS)],
-                                _entropy_labels, plan=_plan_labels, nonnegative=_plugin_only)
+                                _entropy_labels, plan=_plan_labels, nonnegative=_plugin_only, unit=2)
 _LABEL_PAIR = (Input("x", "labels", hint=_FLOAT_LABELS), Input("y", "labels", hint=_FLOAT_LABELS))
 
 
@@ -175,7 +186,7 @@ _CONTINGENCY_TABLE = Function("contingency_table", _LABEL_PAIR, _contingency_tab
 
 
 @public
-def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: float = 2,
+def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: Optional[float] = None,
                                    method: str = "plugin") -> Tensor:
     """Mutual information of two label vectors, from their contingency table ``n_ij``:
     ``I = sum_ij (n_ij / N) log(N n_ij / (a_i b_j))`` with row and column sums ``a``, ``b``
@@ -199,11 +210,13 @@ def _mi_labels(B, x, y, n, method):
 
 
 _MI_FROM_LABELS = Function("mutual_information_from_labels", _LABEL_PAIR, _mi_labels,
-                           plan=_plan_labels, nonnegative=_plugin_only)
+                           plan=_plan_labels, nonnegative=_plugin_only, unit=2)
 
 
 def _mi_from_table(B, counts, n, method):
     counts = B.to_float64(counts)
+    if 1 in B.shape(counts):  # one labeling constant: 0 exactly (rounding could say 1e-15)
+        return B.sum(counts, None) * 0.0  # (the Miller-Madow correction is 0 there too)
     mi = _mi_table(B, counts)
     if method == "miller_madow":
         cells = B.sum(B.where(counts > 0, 1.0, 0.0 * counts), None)
@@ -243,7 +256,9 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
     """Normalized mutual information ``I(X;Y) / avg(H(X), H(Y))`` of two label vectors, in
     [0, 1] (unitless), as scikit-learn's ``normalized_mutual_info_score``: the average is the
     ``"arithmetic"`` (default), ``"geometric"``, ``"min"`` or ``"max"`` mean; 1 when both
-    vectors hold a single value, 0 when the mutual information is 0. A 0-d float64 tensor.
+    vectors hold a single value, 0 when one does or the mutual information is 0. Empty vectors
+    raise ``ValueError`` (scikit-learn returns 1.0 for them; there is nothing to estimate from).
+    A 0-d float64 tensor.
 
     >>> round(float(normalized_mutual_information([0, 0, 1, 1], [1, 1, 0, 0])), 4)
     1.0
@@ -260,7 +275,9 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
     (Vinh, Epps & Bailey 2010): ``(I - E[I]) / (avg(H(X), H(Y)) - E[I])``, with ``E[I]`` the
     expected mutual information of two random labelings with the same cluster sizes under the
     hypergeometric model; 1 for identical partitions, about 0 for independent ones, 1 when both
-    vectors hold a single value. A 0-d float64 tensor.
+    vectors hold a single value and 0 when one does. The numerator and the denominator are kept
+    at least machine epsilon away from 0, as scikit-learn does. Empty vectors raise
+    ``ValueError`` (scikit-learn returns 1.0). A 0-d float64 tensor.
 
     >>> round(float(adjusted_mutual_information([0, 0, 1, 1], [0, 0, 1, 1])), 4)
     1.0
@@ -285,15 +302,26 @@ def _nmi_from_table(B, counts, n, average, adjusted):
     nx, ny = B.shape(counts)
     if nx == ny == 1:  # one cluster each: a perfect match (scikit-learn's convention)
         return B.sum(counts, None) * 0.0 + 1.0
+    if nx == 1 or ny == 1:  # one labeling constant: I = 0 exactly (rounding could say 1e-15)
+        return B.sum(counts, None) * 0.0
+    if nx == ny and B.item(B.sum(B.where(counts > 0, 1.0, 0.0 * counts), None)) == nx:
+        # one nonzero cell per row and column: the same partition, relabeled. 1 exactly (AMI's
+        # I - E[I] and H - E[I] are both 0 up to rounding there: their ratio would be noise)
+        return B.sum(counts, None) * 0.0 + 1.0
     mi = B.nonnegative(_mi_table(B, counts))
     a, b = B.sum(counts, (1,)), B.sum(counts, (0,))
     normalizer = _average(B, _label_entropy(B, a), _label_entropy(B, b), average)
     if not adjusted:
         return B.where(mi == 0.0, 0.0, mi / B.where(mi == 0.0, 1.0, normalizer))
     emi = expected_mutual_information(B, a, b, n)
-    d = normalizer - emi
-    d = B.where(d < 0.0, B.where(d < -_EPS, d, -_EPS), B.where(d > _EPS, d, _EPS))
-    return (mi - emi) / d
+    # numerator and denominator kept off 0 as scikit-learn does: for identical partitions
+    # I = E[I] = the normalizer up to rounding, and the ratio of two roundings is not 1
+    return _off_zero(B, mi - emi) / _off_zero(B, normalizer - emi)
+
+
+def _off_zero(B, d):
+    """``d`` with its magnitude raised to at least machine epsilon, its sign kept (0: +eps)."""
+    return B.where(d < 0.0, B.where(d < -_EPS, d, -_EPS), B.where(d > _EPS, d, _EPS))
 
 
 def expected_mutual_information(B, a, b, n: int):
@@ -341,7 +369,7 @@ def expected_mutual_information(B, a, b, n: int):
 
 # --- co-occurrences ----------------------------------------------------------------------
 @public
-def pmi_from_counts(counts: Tensor, *, base: float = 2, positive: bool = False,
+def pmi_from_counts(counts: Tensor, *, base: Optional[float] = None, positive: bool = False,
                     context_smoothing: float = 1.0, validate: bool = False) -> Tensor:
     """Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
     ``PMI(w, c) = log_base(p(w, c) / (p(w) p_alpha(c)))`` with ``p(w, c) = n_wc / N``,
@@ -387,4 +415,4 @@ def _pmi_counts(B, counts, positive, alpha):
 
 
 _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi_counts,
-                            plan=_plan_pmi_counts, checks=_check_counts)
+                            plan=_plan_pmi_counts, checks=_check_counts, unit=2)

@@ -13,6 +13,7 @@ noise, as scikit-learn does, or use the discrete estimators).
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from .._frontend import Function, Input, public
 from ._common import check_k
@@ -50,6 +51,8 @@ def _samples(c, name: str):
                       f"{tuple(shape)}")
     if None in shape:
         raise c.error(f"{name} needs a known shape (n, d), got {tuple(shape)}")
+    if shape[1] == 0:
+        raise c.error(f"{name} has samples with no coordinates (shape {tuple(shape)}, d = 0)")
     return shape
 
 
@@ -73,7 +76,7 @@ def _positive(B, fn: str, name: str, distances) -> None:
 
 
 @public
-def differential_entropy(x: Tensor, *, k: int = 3, base: float = 2) -> Tensor:
+def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None) -> Tensor:
     """Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
     Leonenko 1987) with Euclidean distances:
     ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, ``eps_i`` the distance from
@@ -104,11 +107,11 @@ def _differential_entropy(B, x, n, d, k):
 
 
 _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
-                                 _differential_entropy, plan=_plan_differential_entropy)
+                                 _differential_entropy, plan=_plan_differential_entropy, unit=2)
 
 
 @public
-def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: float = 2) -> Tensor:
+def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[float] = None) -> Tensor:
     """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
     (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
     with max-norm distances: ``eps_i`` the distance from ``(x_i, y_i)`` to its k-th nearest
@@ -150,11 +153,11 @@ def _mutual_information_ksg(B, x, y, n, k):
 
 _MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
                                    [Input("x", "real"), Input("y", "real")],
-                                   _mutual_information_ksg, plan=_plan_mutual_information_ksg)
+                                   _mutual_information_ksg, plan=_plan_mutual_information_ksg, unit=2)
 
 
 @public
-def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: float = 2) -> Tensor:
+def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float] = None) -> Tensor:
     """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
     estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
     ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
@@ -195,4 +198,4 @@ def _kl_divergence_knn(B, x, y, n, m, d, k):
 
 
 _KL_DIVERGENCE_KNN = Function("kl_divergence_knn", [Input("x", "real"), Input("y", "real")],
-                              _kl_divergence_knn, plan=_plan_kl_divergence_knn)
+                              _kl_divergence_knn, plan=_plan_kl_divergence_knn, unit=2)

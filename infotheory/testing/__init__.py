@@ -13,13 +13,15 @@ Importing this package imports no framework; running a case on a backend imports
 """
 from .cases import (AGREEMENT_TOL, CASES, DTYPE_RTOL, DTYPES, P_XY, PREDS, RANDOM_KWARGS, Case,
                     dirichlet_with_zeros, random_inputs)
-from .runner import (Result, backend_names, get_backend, installed_backends, load_backend, load_framework,
+from .runner import (Result, agreement_id, backend_names, case_id, case_ids, get_backend,
+                     host_reads_id, installed_backends, load_backend, load_framework, native_id,
                      references, run, run_agreement, run_case, to_native, to_numpy)
 
 #: Backend names known at import (the built-in ones); :func:`backend_names` gives the current.
 BACKENDS = backend_names()
 
-__all__ = ["AGREEMENT_TOL", "BACKENDS", "CASES", "DTYPES", "DTYPE_RTOL", "P_XY", "PREDS",
+__all__ = ["AGREEMENT_TOL", "BACKENDS", "CASES", "agreement_id", "case_id", "case_ids",
+           "host_reads_id", "native_id", "DTYPES", "DTYPE_RTOL", "P_XY", "PREDS",
            "RANDOM_KWARGS", "Case", "Result", "backend_names", "dirichlet_with_zeros", "get_backend",
            "installed_backends", "load_backend", "load_framework", "references", "random_inputs", "run",
            "run_agreement", "run_case", "to_native", "to_numpy"]

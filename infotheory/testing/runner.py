@@ -93,6 +93,37 @@ def installed_backends() -> List[str]:
     return out
 
 
+def case_id(case: Case, backend: str, dtype: str) -> str:
+    """The conformance kit's test id of a documented case (what ``INFOTHEORY_KNOWN_FAILURES``
+    patterns match)."""
+    return f"case/{case.name}/{backend}/{dtype}"
+
+
+def agreement_id(measure: str, backend: str, dtype: str) -> str:
+    return f"agreement/{measure}/{backend}/{dtype}"
+
+
+def native_id(backend: str, dtype: str) -> str:
+    return f"native/{backend}/{dtype}"
+
+
+def host_reads_id(backend: str) -> str:
+    return f"host-reads/{backend}"
+
+
+def case_ids(backends: Iterable[str]) -> List[str]:
+    """Every test id of the conformance kit for these backend (or variant) names, in the kit's
+    order: ``python -m infotheory crosscheck --list`` prints them."""
+    backends = list(backends)
+    ids = [case_id(c, b, d) for c in _cases.CASES for b in backends for d in DTYPES
+           if d in c.dtypes]
+    ids += [agreement_id(m, b, d) for m in _cases.random_inputs(0) for b in backends
+            for d in DTYPES]
+    ids += [native_id(b, d) for b in backends for d in DTYPES]
+    ids += [host_reads_id(b) for b in backends]
+    return ids
+
+
 @dataclass
 class Result:
     case: str

@@ -9,7 +9,8 @@
 
 ``INFOTHEORY_KNOWN_FAILURES`` lists known failures: shell patterns (``fnmatch``; ``[`` in an id
 is written ``[[]``, as ``glob.escape`` does) separated by ``;`` or newlines, matched against the
-test ids below, for example ``"*KSG*;agreement/cross_entropy/mybackend/float32"``.
+test ids (``python -m infotheory crosscheck --backend NAME --list`` prints them), for example
+``"case/estimate: KSG*;agreement/cross_entropy/mybackend/float32"``.
 They are marked ``xfail(strict=True)``: a known failure that starts to pass is reported, so the
 list cannot go stale. Functions the backend declares in ``Backend.unsupported`` must raise
 ``NotImplementedError`` and are skipped with the declared reason.
@@ -62,7 +63,7 @@ def _check(result: kit.Result) -> None:
 
 
 @pytest.mark.parametrize("case,name,dtype", [
-    _param(f"case/{case.name}/{name}/{dtype}", case, name, dtype)
+    _param(kit.case_id(case, name, dtype), case, name, dtype)
     for case in kit.CASES for name in NAMES for dtype in kit.DTYPES if dtype in case.dtypes])
 def test_documented_case(case, name, dtype):
     result = kit.run_case(case, name, dtype)
@@ -72,7 +73,7 @@ def test_documented_case(case, name, dtype):
 
 
 @pytest.mark.parametrize("measure,name,dtype", [
-    _param(f"agreement/{measure}/{name}/{dtype}", measure, name, dtype)
+    _param(kit.agreement_id(measure, name, dtype), measure, name, dtype)
     for measure in kit.random_inputs(0) for name in NAMES for dtype in kit.DTYPES])
 def test_agreement_with_reference(measure, name, dtype):
     results = [r for r in kit.run_agreement([name], [dtype]) if r.case == f"random {measure}"]
@@ -80,7 +81,7 @@ def test_agreement_with_reference(measure, name, dtype):
     _check(results[0])
 
 
-@pytest.mark.parametrize("name,dtype", [_param(f"native/{name}/{dtype}", name, dtype)
+@pytest.mark.parametrize("name,dtype", [_param(kit.native_id(name, dtype), name, dtype)
                                         for name in NAMES for dtype in kit.DTYPES])
 def test_results_are_native_tensors_of_the_input_dtype(name, dtype):
     p = kit.to_native(name, [[0.5, 0.25, 0.25, 0.0], [0.1, 0.2, 0.3, 0.4]], dtype)
@@ -92,7 +93,7 @@ def test_results_are_native_tensors_of_the_input_dtype(name, dtype):
     np.testing.assert_allclose(kit.to_numpy(it.entropy(p)), [1.5, 1.8464393], rtol=1e-5)
 
 
-@pytest.mark.parametrize("name", [_param(f"host-reads/{name}", name) for name in NAMES])
+@pytest.mark.parametrize("name", [_param(kit.host_reads_id(name), name) for name in NAMES])
 def test_measures_read_no_value_on_the_host(name, monkeypatch):
     from scipy.spatial.distance import jensenshannon
     from scipy.special import logsumexp

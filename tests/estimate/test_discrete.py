@@ -236,3 +236,50 @@ def test_results_are_native(backend):
     for r in (E.entropy_from_labels(x), E.mutual_information_from_labels(x, x),
               E.contingency_table(x, x), E.entropy_from_counts(native(backend, COUNTS))):
         assert is_native(backend, r)
+
+
+# --- probe reproductions (issue 18) ---------------------------------------------------------
+@pytest.mark.parametrize("n", [10, 17, 50])
+def test_ami_of_a_relabeled_partition_is_one(backend, n):
+    """0.75 (NumPy) and 0.80 (torch) at n = 10, 1.0556 at n = 17, 1.0064 at n = 50: AMI's
+    numerator and denominator are both 0 up to rounding there; scikit-learn gives 1.0."""
+    x = np.arange(n)
+    y = x[::-1].copy()
+    for f, ref in ((E.adjusted_mutual_information, metrics.adjusted_mutual_info_score),
+                   (E.normalized_mutual_information, metrics.normalized_mutual_info_score)):
+        assert float(to_np(f(native(backend, x), native(backend, y)))) == ref(x, y) == 1.0
+
+
+@pytest.mark.parametrize("average", ["min", "geometric", "arithmetic", "max"])
+def test_a_constant_labeling_shares_no_information(backend, average):
+    """TensorFlow: NMI = inf (min, geometric) and AMI = 8.0 for a constant labeling against
+    10,000 distinct labels (its MI was 1.78e-15); scikit-learn gives 0.0."""
+    x, y = np.ones(10000, dtype=np.int64), np.arange(10000)
+    for f, ref in ((E.adjusted_mutual_information, metrics.adjusted_mutual_info_score),
+                   (E.normalized_mutual_information, metrics.normalized_mutual_info_score)):
+        got = float(to_np(f(native(backend, x), native(backend, y), average=average)))
+        assert got == ref(x, y, average_method=average) == 0.0
+    assert float(to_np(E.mutual_information_from_labels(native(backend, x),
+                                                        native(backend, y)))) == 0.0
+
+
+@pytest.mark.parametrize("method", ["plugin", "miller_madow", "chao_shen", "james_stein"])
+@pytest.mark.parametrize("counts", [np.zeros(0, dtype=np.int64), np.zeros(4, dtype=np.int64),
+                                    np.zeros((2, 0))], ids=["empty", "zeros", "empty-2d"])
+def test_no_observations_give_nan_for_every_method(backend, method, counts):
+    """Empty counts gave plugin 0.0, miller_madow -inf, chao_shen 0.0 and james_stein a
+    ZeroDivisionError; all-zero counts gave NaN (as documented)."""
+    got = to_np(E.entropy_from_counts(native(backend, counts), method=method))
+    if backend == "mxnet.nd" and counts.ndim == 1:  # legacy arrays: no 0-d results
+        got = got.reshape(())
+    assert got.shape == counts.shape[:-1] and np.isnan(got).all()
+
+
+def test_uint64_counts_beyond_int64_stay_positive():
+    big = np.array([2 ** 63, 2 ** 63], dtype=np.uint64)
+    assert float(E.entropy_from_counts(big)) == 1.0  # wrapped negative through int64 before
+
+
+def test_n_classes_beyond_the_dense_limit_is_refused_before_allocating():
+    with pytest.raises(ValueError, match="n_classes=1000000000 is more than"):
+        E.entropy_from_labels([0, 1, 2], n_classes=10 ** 9, method="james_stein")

@@ -279,3 +279,9 @@ def test_memory_is_bounded_no_n_by_n_matrix(monkeypatch):
     # and far fewer distances than brute force: 2.5e7 here, 6% of n^2
     assert seen and max(seen) <= NB._BLOCK and sum(seen) < 20000 ** 2 / 10
     np.testing.assert_allclose(r[:50], kth(cdist(x[:50], x, "chebyshev"), 4), rtol=1e-15)
+
+
+def test_samples_without_coordinates_are_our_error():
+    """differential_entropy(np.zeros((5, 0))) raised an IndexError."""
+    with pytest.raises(ValueError, match="x has samples with no coordinates"):
+        differential_entropy(np.zeros((5, 0)))

@@ -72,3 +72,37 @@ def test_backends_command_lists_versions():
     for b in ("torch", "tensorflow", "mxnet"):
         require(b)
         assert b in names
+
+
+def test_an_unknown_backend_is_one_line_not_a_traceback():
+    out = subprocess.run([sys.executable, "-m", "infotheory", "crosscheck", "--backend", "torhc"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "infotheory crosscheck: error: --backend torhc: ValueError: unknown backend 'torhc'; "
+        "known: " + ", ".join(conformance.backend_names())]
+
+
+def test_list_prints_the_kits_test_ids_and_the_readme_patterns_match_them(tmp_path):
+    """The README's INFOTHEORY_KNOWN_FAILURES example matched no test id (ids were found only
+    with --collect-only)."""
+    import fnmatch
+    import re
+
+    out = subprocess.run([sys.executable, "-m", "infotheory", "crosscheck", "--backend",
+                          "infotheory.testing.skeleton:SkeletonBackend", "--list"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    listed = out.stdout.split("\n")[:-1]
+    env = dict(os.environ, INFOTHEORY_BACKEND="infotheory.testing.skeleton:SkeletonBackend")
+    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                                "-p", "no:cacheprovider", "--pyargs", "infotheory.testing"],
+                               capture_output=True, text=True, env=env, cwd=tmp_path,
+                               timeout=300).stdout
+    ids = re.findall(r"\[(.*)\]$", collected, flags=re.M)
+    assert ids == listed and len(ids) > 100
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    example = re.search(r'INFOTHEORY_KNOWN_FAILURES="([^"]*)"', readme).group(1)
+    for pattern in example.split(";"):
+        mine = pattern.replace("mybackend", "skeleton")
+        assert any(fnmatch.fnmatchcase(i, mine) for i in listed), pattern

@@ -49,3 +49,55 @@ def test_an_empty_class_axis_is_our_value_error(backend, fn):
         with mx.util.np_shape(True), mx.util.np_array(True):
             return check()
     check()
+
+
+# --- probe reproductions (issue 18) ---------------------------------------------------------
+def test_ignore_index_zero_is_honoured_on_every_backend(backend):
+    """MXNet's kernel chooser read ignore_index=0 as "option unused" and dropped it: 2.322771
+    where torch gives 2.529646, and the ignored sample's loss 1.909 under reduction='none'."""
+    torch = require("torch")
+    F = torch.nn.functional
+    z = np.array([[0.3, -1.0, 2.0], [1.0, 2.0, 0.5], [0.0, 0.0, 3.0]])
+    y = np.array([0, 2, 1])
+    for reduction in ("mean", "sum", "none"):
+        want = F.cross_entropy(torch.tensor(z), torch.tensor(y), ignore_index=0,
+                               reduction=reduction).numpy()
+        got = to_np(it.cross_entropy(native(backend, z), native(backend, y), from_logits=True,
+                                     ignore_index=0, reduction=reduction))
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert scalar(it.perplexity(native(backend, z), native(backend, y), from_logits=True,
+                                ignore_index=0)) == pytest.approx(math.exp(2.529646), rel=1e-6)
+
+
+@pytest.mark.parametrize("index", [2 ** 63, -(2 ** 63) - 1, 10 ** 30])
+def test_an_ignore_index_no_int64_label_can_hold_is_our_error(backend, index):
+    z, y = native(backend, [[0.3, 0.7]]), native(backend, np.array([1]))
+    with pytest.raises(ValueError, match="cross_entropy: ignore_index must be a class index an "
+                                         "int64 label can hold"):
+        it.cross_entropy(z, y, from_logits=True, ignore_index=index)
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: it.entropy(t([0.5, 0.5]), from_logits="yes"),
+    lambda t: it.cross_entropy(t([[0.5, 0.5]]), t(np.array([0])), from_logits="q"),
+    lambda t: it.perplexity(t([[0.5, 0.5]]), t(np.array([0])), from_logits=1),
+    lambda t: it.binary_cross_entropy(t([0.5]), t([1.0]), from_logits=None),
+])
+def test_from_logits_flags_are_true_or_false(backend, call):
+    with pytest.raises(TypeError, match="from_logits must be True or False"):
+        call(lambda a: native(backend, a))
+
+
+def test_binary_cross_entropy_of_infinite_logits_is_inf_not_nan(backend):
+    """MXNet and Dask gave NaN at +inf (target 0) and -inf (target 1), where torch gives +inf.
+    A certain, right prediction costs 0 (0 log 0 = 0: torch's formula gives NaN there)."""
+    torch = require("torch")
+    z = np.array([math.inf, -math.inf, math.inf, -math.inf, 3.0, -2.0])
+    y = np.array([0.0, 1.0, 1.0, 0.0, 0.5, 1.0])
+    want = torch.nn.functional.binary_cross_entropy_with_logits(
+        torch.tensor(z), torch.tensor(y), reduction="none").numpy()
+    got = to_np(it.binary_cross_entropy(native(backend, z), native(backend, y), from_logits=True,
+                                        reduction="none"))
+    np.testing.assert_array_equal(got[:4], [math.inf, math.inf, 0.0, 0.0])
+    assert np.isinf(want[0]) and np.isnan(want[2:4]).all()  # torch: inf, and NaN for the 0s
+    np.testing.assert_allclose(got[4:], want[4:], rtol=1e-6)

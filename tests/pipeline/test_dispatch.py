@@ -168,3 +168,98 @@ def test_unregister_is_final_for_every_thread():
         for t in threads:
             t.join()
     assert stale == []
+
+
+# --- plug-ins that misbehave (issue 18) -------------------------------------------------------
+def _plugins(tmp_path, source, entries):
+    """A distribution with the entry points ``entries`` (name -> object in module ``bad``)."""
+    (tmp_path / "bad.py").write_text(textwrap.dedent(source))
+    dist = tmp_path / "bad_plugins-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: bad-plugins\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[infotheory.backends]\n" + "".join(f"{k} = bad:{v}\n" for k, v in entries.items()))
+    return f"{tmp_path}{os.pathsep}{ROOT}"
+
+
+def test_a_plugin_that_exits_at_import_is_skipped_and_the_others_load(tmp_path):
+    """A plug-in raising SystemExit ended the process, or left the built-in Dask backend
+    unloaded for the life of the process (the "loaded" flag was set before the loop)."""
+    path = _plugins(tmp_path, """
+        raise SystemExit("a plug-in that exits")
+    """, {"aaa_exits": "Nothing"})
+    out = _run("""
+        import warnings
+        import infotheory as it
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            names = [b.name for b in it.registered_backends()]
+        print("dask" in names, "jax" in names, any("aaa_exits" in str(x.message) for x in w))
+    """, PYTHONPATH=path)
+    assert out == "True True True"
+
+
+def test_an_interrupt_while_loading_plugins_leaves_no_half_registry(tmp_path):
+    path = _plugins(tmp_path, """
+        import infotheory as it
+        class Interrupts(it.Backend):
+            def __init__(self):
+                raise KeyboardInterrupt
+    """, {"zzz_interrupts": "Interrupts"})
+    out = _run("""
+        import infotheory as it
+        from infotheory import _dispatch
+        try:
+            it.registered_backends()
+        except KeyboardInterrupt:
+            print("interrupted", [b.name for b in _dispatch._backends], _dispatch._entry_points_loaded)
+    """, PYTHONPATH=path)
+    assert out == "interrupted ['torch', 'tensorflow', 'mxnet'] False"
+
+
+def test_a_plugin_whose_is_native_raises_claims_nothing(tmp_path):
+    """One whose is_native raised broke every later NumPy, list and Dask call."""
+    path = _plugins(tmp_path, """
+        import infotheory as it
+        class Broken(it.Backend):
+            name = "broken"
+            def is_native(self, x):
+                raise RuntimeError("broken is_native")
+    """, {"broken": "Broken"})
+    out = _run("""
+        import warnings
+        import numpy as np
+        import infotheory as it
+        class Thing: pass
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            a = float(it.entropy(np.array([0.5, 0.5])))
+            b = float(it.entropy([0.25, 0.75]))
+            try:
+                it.entropy(Thing())
+            except TypeError as e:
+                c = "must be an array" in str(e)
+        print(a, round(b, 4), c, any("broken" in str(x.message) for x in w))
+    """, PYTHONPATH=path)
+    assert out == "1.0 0.8113 True True"
+
+
+def test_a_plugin_claiming_everything_does_not_take_numpy_arrays():
+    class Greedy(it.Backend):
+        name = "greedy"
+
+        def is_native(self, x):
+            return True
+
+    greedy = it.register_backend(Greedy())
+    try:
+        assert it.backend_of(np.ones(3)).name == "numpy"
+        assert float(it.entropy([0.5, 0.5])) == 1.0
+        assert it.backend_of(Box([1.0])).name == "greedy"  # a type nobody else claims
+    finally:
+        it.unregister_backend(greedy)
+    first = it.register_backend(BoxBackend(), first=True)  # asked first: it may claim them
+    try:
+        assert it.backend_of(np.ones(3)).name == "numpy"  # BoxBackend claims only Box
+    finally:
+        it.unregister_backend(first)

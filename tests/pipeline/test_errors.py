@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import native, require
+from tests.conftest import native, require, to_np
 
 P = [[0.1, 0.5, 0.1, 0.3], [0.25, 0.25, 0.25, 0.25]]
 
@@ -78,7 +78,7 @@ def test_bad_base_is_a_value_error(backend, base):
         it.cross_entropy(native(backend, P), native(backend, np.array([0, 1])), base=base)
 
 
-@pytest.mark.parametrize("base", ["2", None, True, 2j])
+@pytest.mark.parametrize("base", ["2", True, 2j])  # (None: the default unit)
 def test_base_of_wrong_type(base):
     with pytest.raises(TypeError, match="self_information: base must be a real number"):
         it.self_information(0.5, base=base)
@@ -164,3 +164,21 @@ def test_masked_arrays_are_refused():
     p = np.ma.masked_array([0.5, 0.5, 0.2], mask=[0, 0, 1])
     with pytest.raises(TypeError, match=r"entropy: p is a NumPy masked array.*np.ma.filled"):
         it.entropy(p)
+
+
+# --- probe reproductions (issue 18) ---------------------------------------------------------
+def test_a_python_int_beyond_any_float_is_our_error():
+    """self_information(10**400) raised OverflowError from NumPy."""
+    with pytest.raises(ValueError, match="self_information: p holds a number too large"):
+        it.self_information(10 ** 400)
+
+
+def test_validation_refuses_non_positive_scales(backend):
+    """gaussian_kl_divergence(mu, -sigma, ...) was NaN even inside it.validation()."""
+    mu, s = native(backend, [0.0, 1.0]), native(backend, [-1.0, 0.5])
+    assert np.isnan(to_np(it.gaussian_kl_divergence(mu, s, 0.0, 1.0))[0])  # NaN unvalidated
+    with it.validation():
+        with pytest.raises(ValueError, match="gaussian_kl_divergence: scale_p must be positive"):
+            it.gaussian_kl_divergence(mu, s, 0.0, 1.0)
+        with pytest.raises(ValueError, match="gaussian_entropy: scale must be positive"):
+            it.gaussian_entropy(s)

@@ -1,0 +1,73 @@
+"""The default unit of every function that takes ``base``: the book's (bits for measures and
+estimators, nats for losses), or one chosen once for the process or a block of code.
+
+>>> import math, infotheory as it
+>>> with it.default_base(math.e):                # nats everywhere inside the block
+...     round(float(it.entropy([0.5, 0.5])), 6)
+0.693147
+>>> float(it.entropy([0.5, 0.5]))               # the book's bits again
+1.0
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import numbers
+import threading
+from typing import Iterator, Optional
+
+#: The process-wide default (None: the book's) and the number of ``default_base`` blocks open
+#: in any thread. When both are unset (the common case) the call path reads nothing more.
+switch = {"base": None, "scopes": 0}
+_local = threading.local()
+_lock = threading.Lock()
+_UNSET = object()
+
+
+def _checked(fn: str, base):
+    if base is None:
+        return None
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        raise TypeError(f"{fn}: base must be a real number or None, got {type(base).__name__}")
+    if not (base > 0 and base != 1 and math.isfinite(base)):
+        raise ValueError(f"{fn}: base must be positive, finite and not 1, got {base!r}")
+    return float(base)
+
+
+def set_default_base(base: Optional[float]) -> None:
+    """Use ``base`` for every function called without one, in every thread (``math.e``: nats
+    everywhere, as torch and scikit-learn users expect; 2: bits, losses included). ``None``
+    restores the book's defaults: bits for the measures and estimators, nats for the losses.
+    A :func:`default_base` block overrides it in its thread."""
+    switch["base"] = _checked("set_default_base", base)
+
+
+@contextlib.contextmanager
+def default_base(base: Optional[float]) -> Iterator[None]:
+    """Context manager: ``base`` for every function called without one in this thread, inside
+    the block (``None``: the book's defaults there). Blocks nest; other threads are unaffected."""
+    value = _checked("default_base", base)
+    old = getattr(_local, "base", _UNSET)
+    _local.base = value
+    with _lock:
+        switch["scopes"] += 1
+    try:
+        yield
+    finally:
+        if old is _UNSET:
+            del _local.base
+        else:
+            _local.base = old
+        with _lock:
+            switch["scopes"] -= 1
+
+
+def resolve(book_default):
+    """The base a call without one uses: this thread's block's, else the process default,
+    else ``book_default`` (2 for measures and estimators, ``math.e`` for losses)."""
+    if switch["scopes"]:
+        local = getattr(_local, "base", _UNSET)
+        if local is not _UNSET:
+            return book_default if local is None else local
+    chosen = switch["base"]
+    return book_default if chosen is None else chosen
