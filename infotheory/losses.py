@@ -299,9 +299,9 @@ def _check_binary_cross_entropy(c):
 
 
 def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reduction):
-    if from_logits:  # 0 log q = 0 where a target is 0 or 1, even at infinite logits
+    if from_logits:
         log_q, log_not_q = 0.0 - B.softplus(0.0 - y_hat), 0.0 - B.softplus(y_hat)
-        pos, neg = K.plogq_logits(B, y, log_q), K.plogq_logits(B, 1.0 - y, log_not_q)
+        pos, neg = _zero_times_inf(B, y, log_q), _zero_times_inf(B, 1.0 - y, log_not_q)
     else:
         pos, neg = K.xlogy_masked(B, y, y_hat), K.xlogy_masked(B, 1.0 - y, 1.0 - y_hat)
     if pos_weight is not None:
@@ -317,3 +317,11 @@ _BINARY_CROSS_ENTROPY = Function(
                              Input("pos_weight", "real", optional=True),
                              Input("weight", "real", optional=True)],
     _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy, unit=math.e)
+
+
+def _zero_times_inf(B, y, log_q):
+    """``y * log_q``, 0 where ``y`` is 0 and ``log_q`` is -inf (an infinite logit: a certain,
+    right prediction costs 0). Only that product is replaced, so the gradient in ``y`` stays
+    ``log_q`` at ``y = 0`` for finite logits; a NaN logit stays NaN through the other term."""
+    t = y * log_q
+    return B.where((y == 0) & (t != t), 0.0, t)

@@ -80,8 +80,8 @@ def to_np(x) -> np.ndarray:
 
 def is_native(backend: str, x) -> bool:
     fw = conformance.load_framework(backend)
-    if backend == "numpy":
-        return isinstance(x, np.ndarray)
+    if backend == "numpy":  # an array, or a NumPy scalar for a 0-d result (as np.sum gives)
+        return isinstance(x, np.ndarray) or (isinstance(x, np.generic) and np.ndim(x) == 0)
     if backend == "torch":
         return isinstance(x, fw.Tensor)
     if backend == "tensorflow":

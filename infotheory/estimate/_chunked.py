@@ -83,4 +83,4 @@ def _finish_table(fn, summary, finish):
     check_table_size(fn, sizes)
     table = np.zeros(sizes, dtype=np.int64)
     table[tuple(codes)] = counts
-    return finish(NB, table)
+    return NB.finish(finish(NB, table))  # a 0-d result computes to a NumPy scalar

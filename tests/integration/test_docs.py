@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -17,7 +18,8 @@ from tests.conftest import require
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 README = open(os.path.join(ROOT, "README.md")).read()
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+# (a block inside a list item is indented with the item)
+BLOCKS = [textwrap.dedent(b) for b in re.findall(r"```python\n(.*?)```", README, re.S)]
 
 
 def test_readme_has_an_example_per_framework():
