@@ -205,6 +205,11 @@ def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
     return find(tensors, fn, names, compiler_tracing())
 
 
+def claimed(x: Any) -> bool:
+    """True if a backend (or NumPy, for arrays, numbers and lists) computes on ``x``."""
+    return _lookup(x, compiler_tracing()) is not _NOT_NUMERIC
+
+
 def cached(x: Any) -> Optional[Backend]:
     """The backend of ``x``'s type if the type cache knows it for the current registry, else
     None (no lookup: the call path's fast guess, confirmed by a plan made with :func:`find`)."""

@@ -37,7 +37,9 @@ from .backends._base import Backend, normalize_axes
 
 # Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
 # "real": any real values (logits, log-probabilities; integers become floats);
-# "labels": integer class indices; "target": labels if its dtype is an integer one, else a
+# "labels": integer class indices; "categories": labels as scikit-learn takes them (integers,
+# bools, strings, any hashable objects: non-integers become the ranks of their sorted distinct
+# values, on the host); "target": labels if its dtype is an integer one, else a
 # floating distribution; "counts": integers (computed in float64, as exact counts) or floats.
 # A kind may also be a function of the call's options (``from_logits`` picks "real" or "dist").
 
@@ -360,6 +362,23 @@ def _dtype_kind(fn: str, name: str, B, x) -> str:
         raise ValueError(f"{fn}: {name} is a ragged nested sequence ({e})") from None
 
 
+def category_codes(values) -> np.ndarray:
+    """int64 codes of labels of any hashable kind: the rank of each value among the sorted
+    distinct values (scikit-learn's order), or, for values that do not sort (mixed kinds), the
+    order of first appearance."""
+    a = np.asarray(values)
+    if a.dtype.kind == "b":
+        return a.astype(np.int64)
+    try:
+        _, inverse = np.unique(a, return_inverse=True)
+    except TypeError:  # values that do not compare (1 and "a", None)
+        index: Dict[Any, int] = {}
+        flat = a.reshape(-1).tolist()
+        inverse = np.fromiter((index.setdefault(v, len(index)) for v in flat), np.int64,
+                              len(flat))
+    return inverse.reshape(a.shape).astype(np.int64)
+
+
 def _counts_error(fn: str, name: str) -> TypeError:
     return TypeError(
         f"{fn}: {name} has an integer dtype, so it looks like counts, not probabilities; "
@@ -391,13 +410,18 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
             like = like if like is not None else x
             continue
         dk = _dtype_kind(fn, inp.name, B, x)
-        if dk == "b":
+        if dk == "b" and kind != "categories":
             raise TypeError(f"{fn}: {inp.name} has a boolean dtype; expected real numbers")
-        if dk not in "fiu":
+        if dk not in "fiu" and kind != "categories":
             what = "complex" if dk == "c" else "non-numeric"
             raise TypeError(f"{fn}: {inp.name} has a {what} dtype; expected real numbers")
         if kind == "target":
             kind = "labels" if dk in "iu" else "dist"
+        if kind == "categories":
+            if dk not in "iuf":  # bools, strings, objects: their codes, on the host
+                x = category_codes(B.to_numpy(x) if native[i] else x)
+                dk = "i"
+            kind = "labels"
         if kind == "counts":
             if dk == "u" and native[i]:  # straight to float64: through int64, 2^63 wraps
                 out[i], resolved[i] = B.to_float64(x), "real"

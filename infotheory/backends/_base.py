@@ -16,8 +16,8 @@ What a backend implements, by role:
   neighbour-search primitives; a backend without them runs everything else;
 - **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``softplus``,
   ``maximum``, ``nonnegative``, ``finalize``, ``amin``, ``item``, ``digamma``, ``distances``,
-  ``unique_inverse``, ``dim``, ``is_float_native``, ``signature``, ``finish``, ``scope``, and
-  for compilers ``compiling`` with ``guards_python``;
+  ``unique_inverse``, ``has_float64``, ``dim``, ``is_float_native``, ``signature``,
+  ``finish``, ``scope``, and for compilers ``compiling`` with ``guards_python``;
 - **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
   primitives;
 - **fused kernels**: ``fused = {"neg_sum_xlogx": frozenset()}`` and a ``fused_neg_sum_xlogx``
@@ -262,6 +262,11 @@ class Backend:
     def item(self, x):
         """A 0-d tensor's value as a Python number (a host read: data estimators only)."""
         return self.to_numpy(x).item()
+
+    def has_float64(self) -> bool:
+        """False where the framework computes no float64 now (JAX without ``jax_enable_x64``):
+        the label estimators then compute their statistics on the host."""
+        return True
 
     def to_float64(self, x):
         """``x`` cast to float64 (counts and label tables are computed in float64)."""

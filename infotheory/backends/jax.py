@@ -138,6 +138,9 @@ class JaxBackend(NumpyDtypes, Backend):
     def item(self, x):
         return x.item()
 
+    def has_float64(self):
+        return bool(sys.modules["jax"].config.jax_enable_x64)
+
     def to_float64(self, x):
         # float32 when jax_enable_x64 is off (JAX then has no float64): counts stay exact
         # below 2^24 per cell

@@ -4,8 +4,21 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+import numpy as np
+
+from .. import _dispatch
 from .._frontend import Call
 from ._chunked import MAX_TABLE_CELLS, check_table_size, lazy_table  # noqa: F401
+
+def array_like(x):
+    """Labels as scikit-learn takes them: an array-like no backend claims (a pandas Series or
+    Categorical, anything with ``__array__``) as its NumPy array, without importing pandas;
+    tensors, arrays and lists pass unchanged."""
+    if isinstance(x, (np.ndarray, list, tuple)) or not hasattr(x, "__array__") \
+            or _dispatch.claimed(x):
+        return x
+    return np.asarray(x)
+
 
 def check_method(fn: str, method, methods) -> str:
     if not isinstance(method, str) or method not in methods:
@@ -61,8 +74,15 @@ def on_table(fn: str, B, finish, columns, n: Optional[int], shape=(), dtype="flo
     """``finish(B, table, n)`` on the contingency table of the label ``columns`` (one or two
     1-D vectors of ``n`` labels). On a lazy backend (Dask) the table is counted chunk by chunk
     and ``finish`` runs on it with the NumPy backend, in one task: the result is a lazy tensor
-    of ``shape`` and ``dtype``."""
+    of ``shape`` and ``dtype``. A backend without float64 (``Backend.has_float64``) has its
+    float64 statistics computed on the host, and the result in its default float."""
     if B.lazy:
         return lazy_table(B, fn, columns, lambda NB, t: finish(NB, t, int(t.sum())), shape,
                           dtype)
-    return finish(B, table(fn, B, *columns, n=n), n)
+    t = table(fn, B, *columns, n=n)
+    if dtype == "float64" and not B.has_float64():
+        # (JAX without x64) the statistics in float64 on the host, where the table's sizes
+        # are read anyway; the result in the backend's default float
+        NB = _dispatch.numpy_backend()
+        return B.float_tensor(np.asarray(finish(NB, np.asarray(B.to_numpy(t)), n)))
+    return finish(B, t, n)

@@ -13,7 +13,7 @@ from typing import Optional
 from .. import _kernels as K
 from .. import _validation
 from .._frontend import Function, Input, axes, public
-from ._common import MAX_TABLE_CELLS, check_method, on_table, same_length
+from ._common import MAX_TABLE_CELLS, array_like, check_method, on_table, same_length
 
 Tensor = object
 _FLOAT_LABELS = ("; for continuous samples use infotheory.estimate.differential_entropy or "
@@ -135,6 +135,7 @@ def entropy_from_labels(x: Tensor, *, base: Optional[float] = None, method: str 
     if n_classes is not None and n_classes > MAX_TABLE_CELLS:
         raise ValueError(f"{fn}: n_classes={n_classes} is more than the {MAX_TABLE_CELLS} bins "
                          f"this estimator builds densely")
+    x = array_like(x)
     return _ENTROPY_FROM_LABELS(x, base=base, method=method, n_classes=n_classes)
 
 
@@ -158,9 +159,11 @@ def _entropy_labels(B, x, n, method, n_classes):
     return on_table("entropy_from_labels", B, finish, [x], n)
 
 
-_ENTROPY_FROM_LABELS = Function("entropy_from_labels", [Input("x", "labels", hint=_FLOAT_LABELS)],
-                                _entropy_labels, plan=_plan_labels, nonnegative=_plugin_only, unit=2)
-_LABEL_PAIR = (Input("x", "labels", hint=_FLOAT_LABELS), Input("y", "labels", hint=_FLOAT_LABELS))
+_ENTROPY_FROM_LABELS = Function("entropy_from_labels",
+                                [Input("x", "categories", hint=_FLOAT_LABELS)], _entropy_labels,
+                                plan=_plan_labels, nonnegative=_plugin_only, unit=2)
+_LABEL_PAIR = (Input("x", "categories", hint=_FLOAT_LABELS),
+               Input("y", "categories", hint=_FLOAT_LABELS))
 
 
 # --- mutual information from labels -----------------------------------------------------
@@ -173,6 +176,7 @@ def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     >>> contingency_table([0, 0, 5, 5], [1, 2, 2, 2]).tolist()
     [[1, 1], [0, 2]]
     """
+    x, y = array_like(x), array_like(y)
     return _CONTINGENCY_TABLE(x, y)
 
 
@@ -201,6 +205,7 @@ def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: Optional[float
     """
     fn = "mutual_information_from_labels"
     check_method(fn, method, MI_METHODS)
+    x, y = array_like(x), array_like(y)
     return _MI_FROM_LABELS(x, y, base=base, method=method)
 
 
@@ -265,6 +270,7 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "normalized_mutual_information"
     _check_average(fn, average)
+    x, y = array_like(x), array_like(y)
     return _NMI(x, y, average=average, adjusted=False)
 
 
@@ -284,6 +290,7 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
     """
     fn = "adjusted_mutual_information"
     _check_average(fn, average)
+    x, y = array_like(x), array_like(y)
     return _AMI(x, y, average=average, adjusted=True)
 
 

@@ -15,7 +15,7 @@ from sklearn.metrics.cluster import contingency_matrix  # noqa: E402
 
 import infotheory as it  # noqa: E402
 from infotheory import estimate as E  # noqa: E402
-from tests.conftest import native, to_np  # noqa: E402
+from tests.conftest import native, require, to_np  # noqa: E402
 
 RNG = np.random.default_rng(7)
 COUNTS = RNG.integers(0, 6, (4, 9))
@@ -283,3 +283,75 @@ def test_uint64_counts_beyond_int64_stay_positive():
 def test_n_classes_beyond_the_dense_limit_is_refused_before_allocating():
     with pytest.raises(ValueError, match="n_classes=1000000000 is more than"):
         E.entropy_from_labels([0, 1, 2], n_classes=10 ** 9, method="james_stein")
+
+
+# --- labels as scikit-learn takes them (issue 18) ---------------------------------------------
+LABELS_A = ["a", "b", "a", "c", "b", "b", "c", "a"]
+LABELS_B = [True, False, True, True, False, False, True, True]
+
+
+@pytest.mark.parametrize("kind", ["list", "str-array", "object-array", "pandas"])
+def test_string_bool_and_object_labels_match_sklearn(kind):
+    """They were refused ("non-numeric dtype", "got Series")."""
+    if kind == "list":
+        a, b = LABELS_A, LABELS_B
+    elif kind == "str-array":
+        a, b = np.array(LABELS_A), np.array(LABELS_B)
+    elif kind == "object-array":
+        a, b = np.array(LABELS_A, dtype=object), np.array(LABELS_B, dtype=object)
+    else:
+        pd = pytest.importorskip("pandas")
+        a, b = pd.Series(LABELS_A), pd.Categorical(LABELS_B)
+    with it.default_base(math.e):
+        assert float(E.mutual_information_from_labels(a, b)) == pytest.approx(
+            metrics.mutual_info_score(LABELS_A, LABELS_B), rel=1e-12)
+        assert float(E.entropy_from_labels(a)) == pytest.approx(
+            stats.entropy(np.unique(LABELS_A, return_counts=True)[1]), rel=1e-12)
+    assert float(E.adjusted_mutual_information(a, b)) == pytest.approx(
+        metrics.adjusted_mutual_info_score(LABELS_A, LABELS_B), rel=1e-10)
+    assert float(E.normalized_mutual_information(a, b)) == pytest.approx(
+        metrics.normalized_mutual_info_score(LABELS_A, LABELS_B), rel=1e-10)
+    np.testing.assert_array_equal(E.contingency_table(a, b),
+                                  contingency_matrix(LABELS_A, LABELS_B))
+
+
+def test_unorderable_labels_and_bool_tensors(backend):
+    mixed = [1, "x", None, 1, "x", 2.5]
+    y = [0, 1, 1, 0, 1, 0]
+    want = metrics.mutual_info_score([repr(v) for v in mixed], y)
+    with it.default_base(math.e):
+        assert float(E.mutual_information_from_labels(mixed, y)) == pytest.approx(want, rel=1e-12)
+        from infotheory import testing
+        flags = testing.get_backend(backend).from_numpy(np.array(LABELS_B), backend)  # bool
+        got = float(to_np(E.entropy_from_labels(flags)).reshape(()))
+    assert got == pytest.approx(stats.entropy([3, 5]), rel=1e-12)
+
+
+def test_float_labels_are_still_refused_with_the_hint():
+    with pytest.raises(TypeError, match="must hold integer class indices.*mutual_information_ksg"):
+        E.mutual_information_from_labels([0.5, 1.5], [0, 1])
+
+
+def test_jax_without_x64_counts_in_float64_on_the_host():
+    """AMI of 10^6 labels was 0.69782 and 0.69759 in two runs (0.69868 in scikit-learn): the
+    table's statistics were float32. Now float64 on the host, returned in float32."""
+    require("jax")
+    import subprocess
+    import sys
+
+    code = """
+import numpy as np, jax, jax.numpy as jnp, infotheory as it
+from sklearn.metrics import adjusted_mutual_info_score, mutual_info_score
+assert not jax.config.jax_enable_x64
+rng = np.random.default_rng(0)
+x = rng.integers(0, 30, 10**6); y = (x + rng.integers(0, 6, 10**6)) % 40
+runs = [it.estimate.adjusted_mutual_information(jnp.asarray(x), jnp.asarray(y)) for _ in range(2)]
+mi = it.estimate.mutual_information_from_labels(jnp.asarray(x), jnp.asarray(y), base=np.e)
+print(runs[0].dtype, float(runs[0]) == float(runs[1]),
+      abs(float(runs[0]) - adjusted_mutual_info_score(x, y)) < 6e-8,
+      abs(float(mi) - mutual_info_score(x, y)) < 2e-7)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, env={**__import__("os").environ, "JAX_ENABLE_X64": "0"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["float32", "True", "True", "True"]
