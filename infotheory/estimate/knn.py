@@ -1,6 +1,8 @@
 """k-nearest-neighbour estimators for continuous samples.
 
-Samples have shape ``(n, d)`` (a 1-D vector is ``d = 1``). The neighbour search is brute force
+Samples have shape ``(n, d)`` (a 1-D vector is ``d = 1``). They are brought to magnitudes below
+1 by a power of two first (exact, and no distance overflows or underflows at 1e+-160), and the
+MI and KL estimators standardize each column by default. The neighbour search is brute force
 over row blocks on every backend (memory O(block), time O(n^2 d)), and a k-d tree
 (``scipy.spatial.cKDTree``, O(n log n)) on NumPy when SciPy is installed. Results are 0-d tensors
 of the input's framework and floating dtype, in units of ``base`` (bits by default).
@@ -15,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from .._frontend import Function, Input, public
+from .._frontend import Function, Input, check_flag, public
 from ._common import check_k
 from ._neighbours import count_within, knn_distance
 
@@ -66,6 +68,42 @@ def _need_points(c, name: str, n: int, k: int, extra: int = 1):
         raise c.error(f"{name} has {n} samples; k={k} needs at least {k + extra}")
 
 
+def _scale(B, fn: str, *named) -> int:
+    """``e`` such that the samples ``named`` ((name, x) pairs) times ``2**-e`` have magnitudes
+    below 1: distances (squared by some searches) then neither overflow at 1e160 nor
+    underflow to false duplicates at 1e-160, and a power of two changes no distance ratio and
+    breaks no tie. One host read per sample: our error for NaN or infinite samples (SciPy's
+    "data must be finite", an IndexError on torch otherwise)."""
+    top = 0.0
+    for name, x in named:
+        value = B.item(B.amax(abs(x), None))
+        if not math.isfinite(value):
+            raise ValueError(f"{fn}: {name} contains NaN or infinite values")
+        top = max(top, value)
+    return math.frexp(top)[1]
+
+
+def _times_power_of_two(x, e: int):
+    """``x * 2**e`` exactly, for any exponent of a float64 (in two steps past +-1000)."""
+    while e:
+        step = max(-1000, min(1000, e))
+        x = x * math.ldexp(1.0, step)
+        e -= step
+    return x
+
+
+def _column_std(B, x, n: int):
+    """Each column's standard deviation, (1, d), computed on the column brought to magnitudes of
+    at most 1 first (its square cannot overflow or vanish); 1 for a constant column. As
+    scikit-learn's mutual_info_regression scales its features."""
+    top = B.amax(abs(x), (0,), keepdims=True)
+    top = B.where(top > 0, top, 1.0)
+    u = x / top
+    mean = B.sum(u, (0,), keepdims=True) / n
+    std = (B.sum((u - mean) * (u - mean), (0,), keepdims=True) / n) ** 0.5
+    return B.where(std > 0, std * top, top)
+
+
 def _positive(B, fn: str, name: str, distances) -> None:
     """Our ValueError for a zero neighbour distance (duplicate points); one host read."""
     if B.item(B.amin(distances, None)) <= 0:
@@ -82,7 +120,9 @@ def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None)
     ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, ``eps_i`` the distance from
     ``x_i`` to its k-th nearest neighbour and ``V_d`` the volume of the unit d-ball.
 
-    ``x``: (n, d) samples (or a 1-D vector). Can be negative (a density above 1).
+    ``x``: (n, d) samples (or a 1-D vector). Can be negative (a density above 1). Not scale
+    invariant, by nature: ``H(c X) = H(X) + d log c`` (the estimate shifts exactly so, at any
+    scale from 1e-160 to 1e160).
 
     >>> import numpy as np
     >>> x = np.random.default_rng(0).normal(size=20000)
@@ -101,9 +141,12 @@ def _plan_differential_entropy(c):
 
 def _differential_entropy(B, x, n, d, k):
     x = _2d(B, x)
+    e = _scale(B, "differential_entropy", ("x", x))
+    x = _times_power_of_two(x, -e)  # H(x) = H(x 2^-e) + d e log 2: the same estimate
     eps = knn_distance(B, x, x, k, "euclidean", True)
     _positive(B, "differential_entropy", "x", eps)
-    return (psi(n) - psi(k) + log_unit_ball_volume(d)) + B.sum(B.log(eps), None) * (d / n)
+    return ((psi(n) - psi(k) + log_unit_ball_volume(d) + d * e * math.log(2))
+            + B.sum(B.log(eps), None) * (d / n))
 
 
 _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
@@ -111,16 +154,20 @@ _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
 
 
 @public
-def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[float] = None) -> Tensor:
+def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[float] = None,
+                           standardize: bool = True) -> Tensor:
     """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
     (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
     with max-norm distances: ``eps_i`` the distance from ``(x_i, y_i)`` to its k-th nearest
     neighbour in the joint space, ``n_x(i)`` (``n_y(i)``) the number of points strictly
     closer than ``eps_i`` to ``x_i`` (``y_i``) in the marginal space.
 
-    ``x``: (n, dx), ``y``: (n, dy) samples (or 1-D vectors). Not clipped at 0: for independent
-    variables the estimate scatters around 0 (scikit-learn's ``mutual_info_regression``
-    clips it).
+    ``x``: (n, dx), ``y``: (n, dy) samples (or 1-D vectors). ``standardize=True`` (default)
+    divides each column by its standard deviation first, as scikit-learn's
+    ``mutual_info_regression`` does: the max-norm makes the raw estimate depend on the units of
+    x against y (I(1000 a; b) is not I(a; b) raw); ``False`` keeps the raw units. Not clipped
+    at 0: for independent variables the estimate scatters around 0 (scikit-learn clips it).
+    NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -129,7 +176,7 @@ def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[f
     0.7
     """
     check_k("mutual_information_ksg", k)
-    return _MUTUAL_INFORMATION_KSG(x, y, base=base, k=k)
+    return _MUTUAL_INFORMATION_KSG(x, y, base=base, k=k, standardize=standardize)
 
 
 def _plan_mutual_information_ksg(c):
@@ -138,11 +185,17 @@ def _plan_mutual_information_ksg(c):
     if n != m:
         raise c.error(f"x and y must hold the same number of samples, got {n} and {m}")
     _need_points(c, "x", n, c.o["k"])
-    return {"n": n, "k": c.o["k"]}
+    check_flag(c.fn, "standardize", c.o["standardize"])
+    return {"n": n, "k": c.o["k"], "standardize": c.o["standardize"]}
 
 
-def _mutual_information_ksg(B, x, y, n, k):
+def _mutual_information_ksg(B, x, y, n, k, standardize):
     x, y = _2d(B, x), _2d(B, y)
+    e = _scale(B, "mutual_information_ksg", ("x", x), ("y", y))
+    if standardize:
+        x, y = x / _column_std(B, x, n), y / _column_std(B, y, n)
+    else:  # one power of two for both: changes no max-norm count
+        x, y = _times_power_of_two(x, -e), _times_power_of_two(y, -e)
     joint = B.concat([x, y], axis=1)
     eps = knn_distance(B, joint, joint, k, "chebyshev", True)
     _positive(B, "mutual_information_ksg", "(x, y)", eps)
@@ -157,7 +210,8 @@ _MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
 
 
 @public
-def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float] = None) -> Tensor:
+def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float] = None,
+                      standardize: bool = True) -> Tensor:
     """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
     estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
     ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
@@ -172,9 +226,12 @@ def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float]
 
     ``k = 1`` (the default, as the paper's) has the least bias and the most variance: about
     0.05 bits of standard deviation for the example above; a larger ``k`` trades the other way.
+    ``standardize=True`` (default) divides each column of both samples by the standard
+    deviation of ``x``'s column (KL is unchanged by one invertible map of both; the estimate
+    then does not depend on the units of the columns); ``False`` keeps the raw units.
     """
     check_k("kl_divergence_knn", k)
-    return _KL_DIVERGENCE_KNN(x, y, base=base, k=k)
+    return _KL_DIVERGENCE_KNN(x, y, base=base, k=k, standardize=standardize)
 
 
 def _plan_kl_divergence_knn(c):
@@ -185,11 +242,20 @@ def _plan_kl_divergence_knn(c):
         raise c.error(f"x and y must have the same dimension d, got {d} and {e}")
     _need_points(c, "x", n, k)
     _need_points(c, "y", m, k, extra=0)
-    return {"n": n, "m": m, "d": d, "k": k}
+    check_flag(c.fn, "standardize", c.o["standardize"])
+    return {"n": n, "m": m, "d": d, "k": k, "standardize": c.o["standardize"]}
 
 
-def _kl_divergence_knn(B, x, y, n, m, d, k):
+def _kl_divergence_knn(B, x, y, n, m, d, k, standardize):
     x, y = _2d(B, x), _2d(B, y)
+    # the same transform of both samples: each column by x's standard deviation, or all by
+    # one power of two (changes no distance ratio)
+    e = _scale(B, "kl_divergence_knn", ("x", x), ("y", y))
+    if standardize:
+        std = _column_std(B, x, n)
+        x, y = x / std, y / std
+    else:
+        x, y = _times_power_of_two(x, -e), _times_power_of_two(y, -e)
     rho = knn_distance(B, x, x, k, "euclidean", True)
     nu = knn_distance(B, x, y, k, "euclidean", False)
     _positive(B, "kl_divergence_knn", "x", rho)

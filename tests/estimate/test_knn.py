@@ -87,14 +87,14 @@ def ref_kl(x, y, k):
 # --- values -------------------------------------------------------------------------------
 def test_ksg_matches_sklearn(backend):
     got = float(to_np(mutual_information_ksg(native(backend, X1), native(backend, Y1),
-                                             base=math.e)))
+                                             base=math.e, standardize=False)))
     assert got == pytest.approx(_compute_mi_cc(X1, Y1, 3), rel=1e-12)
 
 
 @pytest.mark.parametrize("k", [1, 3, 6])
 def test_ksg_multivariate_matches_reference(backend, k):
     got = float(to_np(mutual_information_ksg(native(backend, X3), native(backend, Y2), k=k,
-                                             base=math.e)))
+                                             base=math.e, standardize=False)))
     assert got == pytest.approx(ref_ksg(X3, Y2, k), rel=1e-12)
 
 
@@ -111,7 +111,7 @@ def test_entropy_matches_ennemi_and_reference(backend):
 def test_kl_matches_reference(backend, k):
     y = RNG.normal(size=(300, 3)) * 1.5 + 0.3
     got = float(to_np(kl_divergence_knn(native(backend, X3), native(backend, y), k=k,
-                                        base=math.e)))
+                                        base=math.e, standardize=False)))
     assert got == pytest.approx(ref_kl(X3, y, k), rel=1e-12)
 
 
@@ -154,7 +154,7 @@ def test_ties_on_a_grid_match_sklearn(backend):
     x = rng.permutation(400) * 0.25
     y = (x + rng.integers(-20, 20, 400)) * 0.25
     got = float(to_np(mutual_information_ksg(native(backend, x), native(backend, y),
-                                             base=math.e)))
+                                             base=math.e, standardize=False)))
     assert got == pytest.approx(_compute_mi_cc(x, y, 3), rel=1e-12)
 
 
@@ -165,7 +165,7 @@ def test_sparse_regions_and_clusters(backend):
                         [[1e3, -1e3], [-1e3, 1e3]]])
     y = x[:, :1] + rng.normal(size=(502, 1))
     got = float(to_np(mutual_information_ksg(native(backend, x), native(backend, y), k=2,
-                                             base=math.e)))
+                                             base=math.e, standardize=False)))
     assert got == pytest.approx(ref_ksg(x, y, 2), rel=1e-12)
     got = float(to_np(differential_entropy(native(backend, x), base=math.e)))
     assert got == pytest.approx(ref_entropy(x, 3), rel=1e-12)
@@ -285,3 +285,54 @@ def test_samples_without_coordinates_are_our_error():
     """differential_entropy(np.zeros((5, 0))) raised an IndexError."""
     with pytest.raises(ValueError, match="x has samples with no coordinates"):
         differential_entropy(np.zeros((5, 0)))
+
+
+# --- units and scales (issue 18) -------------------------------------------------------------
+SCALES = [1e-160, 1e-3, 1.0, 1e3, 1e160]
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_ksg_and_knn_kl_do_not_depend_on_units(backend, scale):
+    """I(1000 a; b) was 0.163 bits against I(a; b) = 0.746 (exact 0.737); at 1e160 the NumPy
+    search overflowed (KL NaN). Standardized by default, as scikit-learn's
+    mutual_info_regression; the raw estimator on standardized samples is the reference."""
+    x, y = X3[:, :1] * scale, Y2
+    got = float(to_np(mutual_information_ksg(native(backend, x), native(backend, y),
+                                             base=math.e)))
+    std = lambda a: a / a.std(axis=0)  # noqa: E731
+    assert got == pytest.approx(ref_ksg(std(X3[:, :1]), std(Y2), 3), rel=1e-9)
+    q = X3 * [1.0, 2.0, 0.5] + 0.25
+    got = float(to_np(kl_divergence_knn(native(backend, X3 * scale), native(backend, q * scale),
+                                        base=math.e)))
+    s = X3.std(axis=0)
+    assert got == pytest.approx(ref_kl(X3 / s, q / s, 1), rel=1e-9)
+
+
+def test_ksg_standardized_agrees_with_sklearn_mutual_info_regression():
+    from sklearn.feature_selection import mutual_info_regression
+
+    for scale in (1e-3, 1.0, 1e3):
+        got = float(mutual_information_ksg(X1 * scale, Y1, base=math.e))
+        want = mutual_info_regression((X1 * scale)[:, None], Y1, n_neighbors=3,
+                                      random_state=0)[0]
+        assert got == pytest.approx(want, abs=1e-6)  # (sklearn adds 1e-10 relative noise)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_differential_entropy_shifts_by_the_log_of_the_scale(scale):
+    """differential_entropy(a * 1e160) was inf on NumPy and a * 1e-160 raised a false
+    "duplicate points" error. H(c X) = H(X) + d log c, estimate for estimate."""
+    for x in (X1, X3):
+        d = 1 if x.ndim == 1 else x.shape[1]
+        got = float(differential_entropy(x * scale, base=math.e))
+        assert got == pytest.approx(ref_entropy(x, 3) + d * math.log(scale), rel=1e-9, abs=1e-9)
+
+
+def test_nan_or_infinite_samples_are_our_error(backend):
+    """One NaN in y gave +inf on torch (SciPy's "data must be finite" on NumPy)."""
+    y = Y1.copy()
+    y[3] = np.nan
+    for f, args in ((mutual_information_ksg, (X1, y)), (kl_divergence_knn, (X1, y)),
+                    (differential_entropy, (np.where(X1 > 2, np.inf, X1),))):
+        with pytest.raises(ValueError, match="contains NaN or infinite values"):
+            f(*(native(backend, a) for a in args))
