@@ -379,11 +379,12 @@ def category_codes(values) -> np.ndarray:
     return inverse.reshape(a.shape).astype(np.int64)
 
 
-def _counts_error(fn: str, name: str) -> TypeError:
+def _counts_error(fn: str, name: str, hint: str = "") -> TypeError:
     return TypeError(
+        hint.format(fn=fn, name=name) if hint.startswith("{fn}") else
         f"{fn}: {name} has an integer dtype, so it looks like counts, not probabilities; "
         f"normalize it first ({name} / {name}.sum(axis, keepdims=True)) or pass floating values; "
-        f"to estimate from counts use infotheory.estimate.entropy_from_counts")
+        f"to estimate from counts use infotheory.estimate.entropy_from_counts{hint}")
 
 
 def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
@@ -439,7 +440,7 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
             out[i], resolved[i] = x, "labels"
             continue
         if kind == "dist" and dk in "iu":
-            raise _counts_error(fn, inp.name)
+            raise _counts_error(fn, inp.name, inp.hint)
         resolved[i] = kind
         try:
             out[i] = t = B.float_tensor(x, like)

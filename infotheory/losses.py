@@ -42,9 +42,13 @@ def _check_labels(c, shape, pred_name):
     y_shape, want = c.shape("y"), tuple(shape[:-1])
     if y_shape != want and (len(y_shape) != len(want) or any(
             a is not None and b is not None and a != b for a, b in zip(y_shape, want))):
+        layout = ""
+        if len(shape) >= 3 and tuple(y_shape) == (shape[0],) + tuple(shape[2:]):
+            layout = (f"; classes go on the last axis here: torch's (N, C, d1, ...) layout is "
+                      f"(N, d1, ..., C) (move the class axis: {pred_name}.movedim(1, -1))")
         raise c.error(f"y holds class indices, so its shape must be {want} ({pred_name}'s shape "
                       f"without the class axis), got {y_shape}; y was read as class indices "
-                      f"because it has an integer dtype")
+                      f"because it has an integer dtype{layout}")
 
 
 def _validate_labels(c, pred_name):
@@ -172,8 +176,11 @@ def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_i
     return K.reduce(B, losses, reduction)
 
 
+_SWAPPED = ("{fn}: {name} (the predictions) has an integer dtype: are the arguments swapped? "
+            "The predictions come first, the targets (class indices or probabilities) second: "
+            "{fn}(y_hat, y)")
 _CROSS_ENTROPY = Function(
-    "cross_entropy", [Input("y_hat", logits_or_dist), Input("y", "target"),
+    "cross_entropy", [Input("y_hat", logits_or_dist, hint=_SWAPPED), Input("y", "target"),
                       Input("weight", "real", optional=True)],
     _cross_entropy, plan=_plan_cross_entropy, checks=_check_cross_entropy, unit=math.e)
 
@@ -252,7 +259,8 @@ def _perplexity(B, y_hat, y, weight, **kw):
     return B.exp(_cross_entropy(B, y_hat, y, weight, **kw))
 
 
-_PERPLEXITY = Function("perplexity", [Input("y_hat", logits_or_dist), Input("y", "labels"),
+_PERPLEXITY = Function("perplexity", [Input("y_hat", logits_or_dist, hint=_SWAPPED),
+                                      Input("y", "labels"),
                                       Input("weight", "real", optional=True)],
                        _perplexity, plan=_plan_perplexity, checks=_check_cross_entropy)
 
@@ -313,7 +321,7 @@ def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reductio
 
 
 _BINARY_CROSS_ENTROPY = Function(
-    "binary_cross_entropy", [Input("y_hat", logits_or_dist), Input("y"),
+    "binary_cross_entropy", [Input("y_hat", logits_or_dist, hint=_SWAPPED), Input("y", "real"),
                              Input("pos_weight", "real", optional=True),
                              Input("weight", "real", optional=True)],
     _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy, unit=math.e)

@@ -55,6 +55,7 @@ class JaxBackend(NumpyDtypes, Backend):
         return _jnp().asarray(np.array(a))
 
     def to_numpy(self, x):
+        _no_tracer(x, "validation (validate=True or it.validation()) reads values on the host")
         return np.asarray(x)
 
     def float_tensor(self, x, like=None):
@@ -136,6 +137,8 @@ class JaxBackend(NumpyDtypes, Backend):
 
     # --- estimator primitives ---------------------------------------------------------
     def item(self, x):
+        _no_tracer(x, "the estimators from data (labels, counts' sizes, k-NN samples) read "
+                      "sizes on the host")
         return x.item()
 
     def has_float64(self):
@@ -244,3 +247,10 @@ def _compiled():
         return jax.lax.map(inside, (qs, rs)).reshape(-1)[:n]
 
     return {"knn": knn, "count": count}
+
+
+def _no_tracer(x, what: str) -> None:
+    """Our error for a host read under a JAX transformation (a raw tracer error otherwise)."""
+    if isinstance(x, sys.modules["jax"].core.Tracer):
+        raise RuntimeError(f"{what}: that cannot run under jax.jit or another transformation; "
+                           f"call it on concrete arrays")

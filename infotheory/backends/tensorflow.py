@@ -39,8 +39,9 @@ class TensorflowBackend(Backend):
 
     def to_numpy(self, x):
         if not _tf().executing_eagerly():
-            raise RuntimeError("validate=True needs eager execution; it cannot run inside "
-                               "tf.function (it reads values on the host)")
+            raise RuntimeError("validation (validate=True or it.validation()) reads values on "
+                               "the host and needs eager execution; it cannot run inside "
+                               "tf.function")
         return x.numpy()
 
     def float_tensor(self, x, like=None):
@@ -162,7 +163,10 @@ class TensorflowBackend(Backend):
         return _tf().reduce_min(x, axis=None if axis is None else list(axis), keepdims=keepdims)
 
     def item(self, x):
-        return self.to_numpy(x).item()
+        if not _tf().executing_eagerly():
+            raise RuntimeError("the estimators from data (labels, counts' sizes, k-NN samples) "
+                               "read sizes on the host: call them eagerly, outside tf.function")
+        return x.numpy().item()
 
     def to_float64(self, x):
         return _tf().cast(x, _tf().float64)

@@ -182,3 +182,44 @@ def test_validation_refuses_non_positive_scales(backend):
             it.gaussian_kl_divergence(mu, s, 0.0, 1.0)
         with pytest.raises(ValueError, match="gaussian_entropy: scale must be positive"):
             it.gaussian_entropy(s)
+
+
+def test_messages_name_the_real_cause(backend):
+    """cross_entropy(labels, probs) said "looks like counts"; BCE with integer 0/1 targets
+    advised "normalize it first"; torch's (N, C, T) layout did not say classes go last."""
+    torch = require("torch")
+    probs, labels = np.array([[0.5, 0.5], [0.2, 0.8]]), np.array([0, 1])
+    with pytest.raises(TypeError, match="are the arguments swapped"):
+        it.cross_entropy(native(backend, labels), native(backend, probs))
+    got = to_np(it.binary_cross_entropy(native(backend, [0.9, 0.2]),
+                                        native(backend, np.array([1, 0]))))
+    want = torch.nn.functional.binary_cross_entropy(torch.tensor([0.9, 0.2]),
+                                                    torch.tensor([1.0, 0.0])).item()
+    assert float(got.reshape(-1)[0]) == pytest.approx(want, rel=1e-6)
+    z = native(backend, np.zeros((2, 3, 4)))
+    with pytest.raises(ValueError, match=r"classes go on the last axis.*movedim\(1, -1\)"):
+        it.cross_entropy(z, native(backend, np.zeros((2, 4), dtype=np.int64)), from_logits=True)
+
+
+def test_host_reads_in_graph_mode_say_what_reads():
+    """tf.function(mutual_information_from_labels) said "validate=True needs eager execution"
+    with no validate given; under jax.jit the label estimators gave raw tracer errors."""
+    tf = require("tensorflow")
+    f = tf.function(it.estimate.mutual_information_from_labels)
+    with pytest.raises(RuntimeError, match="estimators from data .* outside tf.function"):
+        f(tf.constant([0, 1, 1]), tf.constant([1, 0, 1]))
+    g = tf.function(lambda p: it.entropy(p, validate=True))
+    with pytest.raises(RuntimeError, match=r"validation \(validate=True or it.validation\(\)\)"):
+        g(tf.constant([0.5, 0.5]))
+
+
+def test_host_reads_under_jax_jit_say_what_reads():
+    jax = require("jax")
+    import jax.numpy as jnp
+
+    f = jax.jit(lambda x, y: it.estimate.mutual_information_from_labels(x, y))
+    with pytest.raises(RuntimeError, match="estimators from data .* under jax.jit"):
+        f(jnp.array([0, 1, 1]), jnp.array([1, 0, 1]))
+    g = jax.jit(lambda p: it.entropy(p, validate=True))
+    with pytest.raises(RuntimeError, match="validation .* under jax.jit"):
+        g(jnp.array([0.5, 0.5]))
