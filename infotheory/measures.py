@@ -263,10 +263,17 @@ def _plan_divergence(c):
     shape = broadcast(c.fn, p=c.shape("p"), q=c.shape("q"))
     ax = axes(c.fn, c.o["axis"], len(shape))
     lead, repeats = [], []
-    for name in ("p", "q"):
+    logits = {"p": c.o["from_logits"] is True, "q": bool(c.o["from_logits"])}
+    for name, other in (("p", "q"), ("q", "p")):
         own = c.shape(name)
         lead.append(len(shape) - len(own))
         own = (1,) * lead[-1] + tuple(own)
+        theirs = (1,) * (len(shape) - len(c.shape(other))) + tuple(c.shape(other))
+        if logits[name] and any(own[a] is None and theirs[a] not in (None, 1) for a in ax):
+            raise c.error(f"{name} holds logits with a dimension of unknown size on axis "
+                          f"{ax} where {other}'s is {tuple(theirs)}: if it is 1 at run time the "
+                          f"logits are normalized over the broadcast shape, if not they are "
+                          f"not; give {name} a static size there (a TensorSpec with it)")
         n = 1
         for a in ax:
             if own[a] == 1 and shape[a] is not None:

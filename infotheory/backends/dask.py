@@ -105,6 +105,9 @@ class DaskBackend(NumpyDtypes, Backend):
         return _da().sum(x, axis=axis, keepdims=keepdims)
 
     def amax(self, x, axis, keepdims=False):
+        if x.size == 0:  # the maximum of nothing is -inf (dask: "zero-size array" at compute)
+            shape = _da().sum(x, axis=axis, keepdims=keepdims).shape
+            return _da().full(shape, -math.inf, dtype=x.dtype)
         return _da().max(x, axis=axis, keepdims=keepdims)
 
     def amin(self, x, axis, keepdims=False):

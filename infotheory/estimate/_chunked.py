@@ -33,7 +33,12 @@ def lazy_table(B, fn: str, columns, finish, shape, dtype):
     """``finish(numpy_backend, table)`` as a lazy array of ``shape`` and ``dtype``, ``table``
     the NumPy int64 contingency table of the 1-D label ``columns`` (the counts of the distinct
     values for one column), rows and columns in sorted order of the values."""
-    return B.map_reduce(list(columns), _chunk_counts, _merge,
+    columns = list(columns)
+    if len(columns) > 1 and any(None in B.shape(c) for c in columns):
+        raise ValueError(f"{fn}: the label vectors have chunks of unknown size (as boolean "
+                         f"indexing leaves them), so their rows cannot be paired chunk by "
+                         f"chunk; call .compute_chunk_sizes() on each first")
+    return B.map_reduce(columns, _chunk_counts, _merge,
                         functools.partial(_finish_table, fn, finish=finish), shape, dtype)
 
 

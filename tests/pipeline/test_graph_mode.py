@@ -64,7 +64,8 @@ def test_tf_function_gradient_and_keras_symbolic_shapes():
 
 def test_validation_needs_eager_mode():
     tf = require("tensorflow")
-    with pytest.raises(RuntimeError, match="validate=True needs eager execution"):
+    with pytest.raises(RuntimeError, match=r"validate=True or it.validation\(\)\) reads values "
+                                           r"on the host and needs eager execution"):
         tf.function(lambda p: it.entropy(p, validate=True))(tf.constant(P))
 
 
@@ -164,3 +165,23 @@ def test_tf_function_with_an_unknown_class_dimension():
     unknown = tf.function(lambda p: it.entropy(p), input_signature=[tf.TensorSpec(None)])
     with pytest.raises(ValueError, match="entropy: p has an unknown rank"):
         unknown.get_concrete_function()
+
+
+def test_logits_of_unknown_size_against_a_known_broadcast_are_refused():
+    """tf.function with TensorSpec([None]) for p (one logit at run time) and q of shape (3,):
+    KL 3.2958 where known shapes give 0.0 (JSD 0.2616 vs 0.0): the size-1 broadcast rule of
+    logits was skipped. Ambiguous, so refused; known shapes keep the rule."""
+    tf = require("tensorflow")
+    for f in (it.kl_divergence, it.jensen_shannon_divergence):
+        g = tf.function(lambda p, q: f(p, q, from_logits=True),
+                        input_signature=[tf.TensorSpec([None], tf.float64),
+                                         tf.TensorSpec([3], tf.float64)])
+        with pytest.raises(ValueError, match="p holds logits with a dimension of unknown size"):
+            g(tf.constant([0.5], tf.float64), tf.constant([1.0, 2.0, 3.0], tf.float64))
+        known = f(tf.constant([0.5], tf.float64), tf.constant([1.0, 1.0, 1.0], tf.float64),
+                  from_logits=True)
+        assert float(known) == pytest.approx(0.0, abs=1e-12)
+    both = tf.function(lambda p, q: it.kl_divergence(p, q, from_logits=True),
+                       input_signature=[tf.TensorSpec([None], tf.float64)] * 2)
+    assert float(both(tf.constant([0.5, 1.0], tf.float64),
+                      tf.constant([0.5, 1.0], tf.float64))) == pytest.approx(0.0, abs=1e-12)
