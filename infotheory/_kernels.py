@@ -83,6 +83,24 @@ def xlogy_masked(B, p, q):
     return p * B.log(B.where(p != 0, q, 1.0))
 
 
+def unit_rows(B, r, x, axis, keepdims: bool = False, low: bool = True):
+    """``r`` with NaN where ``x``'s row over ``axis`` has an entry below 0 or above 1 (beyond
+    the rounding of a sum: :data:`ROUNDING` ulps): logits or counts passed as probabilities give
+    NaN, not a number that looks real. A reduction or two over ``x`` and a select on the result;
+    no host read. ``low=False`` where every nonzero entry of ``x`` has its log taken (an entry
+    below 0 is NaN already): only the maximum is checked."""
+    if 0 in B.shape(x):  # no entry: nothing to check (and some frameworks' min refuses)
+        return r
+    high = 1.0 + ROUNDING.get(B.itemsize(x), ROUNDING[4])
+    bad = B.outside_unit(x, axis, keepdims, high) if low else B.amax(x, axis, keepdims) > high
+    return B.where(bad, math.nan, r)
+
+
+#: How far above 1 a probability may be from rounding alone (a marginal summed in its own
+#: dtype), per dtype size in bytes: 16 units in the last place of 1.
+ROUNDING = {2: 2.0 ** -6, 4: 2.0 ** -19, 8: 2.0 ** -48}
+
+
 def log_or_neg_inf(B, x):
     """``log x`` (-inf at 0) whose gradient at an exact 0 is 0, not inf."""
     nz = x != 0

@@ -161,10 +161,12 @@ def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_i
             return K.cross_entropy_labels(B, y_hat, y, weight=weight, ignore_index=ignore_index,
                                           label_smoothing=label_smoothing, reduction=reduction)
 
-        def per_sample(t):
-            return K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
-                                  else B.log(y_hat), t, weight, label_smoothing)
+        def per_sample(t):  # NaN for a row of y_hat that holds no probabilities
+            return K.unit_rows(B, K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
+                                                 else B.log(y_hat), t, weight, label_smoothing),
+                               y_hat, (len(B.shape(y_hat)) - 1,))
         return K.labelled(B, per_sample, y_hat, y, weight, ignore_index, reduction)
+    targets = y  # (the probabilities given, checked below)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + K.per_class(B, label_smoothing, y_hat)
     if weight is not None:
@@ -172,13 +174,15 @@ def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_i
     if from_logits:
         losses = 0.0 - B.sum(K.plogq_logits(B, y, B.log_softmax(y_hat, (-1,))), (-1,))
     else:
-        losses = K.neg_sum_xlogy(B, y, y_hat, (-1,))
+        losses = K.unit_rows(B, K.neg_sum_xlogy(B, y, y_hat, (-1,)), y_hat,
+                             (len(B.shape(y_hat)) - 1,))
+    losses = K.unit_rows(B, losses, targets, (len(B.shape(targets)) - 1,))
     return K.reduce(B, losses, reduction)
 
 
-_SWAPPED = ("{fn}: {name} (the predictions) has an integer dtype: are the arguments swapped? "
-            "The predictions come first, the targets (class indices or probabilities) second: "
-            "{fn}(y_hat, y)")
+_SWAPPED = ("{fn}: {name} has an integer dtype, and it holds the predictions: are the "
+            "arguments swapped? The predictions come first, the targets (class indices or "
+            "probabilities) second: {fn}(y_hat, y)")
 _CROSS_ENTROPY = Function(
     "cross_entropy", [Input("y_hat", logits_or_dist, hint=_SWAPPED), Input("y", "target"),
                       Input("weight", "real", optional=True)],

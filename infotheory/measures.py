@@ -19,10 +19,15 @@ Conventions (shared by every function here and in :mod:`infotheory.losses`):
 * **Never negative.** KL divergence, conditional entropy and mutual information are sums of log
   differences that rounding could push below 0; they are clamped at 0 (NaN and -inf stay).
   Entropy and cross-entropy are sums of terms that are each >= 0 in floating point for valid
-  input, so they need no clamp (invalid input, such as p > 1, gives the formula's value).
+  input, so they need no clamp.
+* **Impossible probabilities give NaN.** A distribution (a row over its axes) with an entry
+  below 0 or above 1 (logits or counts passed as probabilities: the default is
+  ``from_logits=False``) gives NaN for that row, on every backend, in graph mode too, with no
+  host read; a mean over it is NaN. ``validate=True`` raises the error that says why. The sum
+  is not checked without it (the book's own conditional-entropy example sums to 1.1).
 * **Errors.** Structural problems (non-numeric or integer distributions, shapes, axis, base,
-  rank) always raise; value problems (negative, NaN, > 1, not normalized, bad marginals) only
-  with ``validate=True`` or :func:`infotheory.set_validation`.
+  rank) always raise; value problems (negative, NaN, > 1, not normalized, bad marginals) raise
+  only with ``validate=True`` or :func:`infotheory.set_validation`.
 """
 from __future__ import annotations
 
@@ -111,11 +116,11 @@ def _check_entropy(c):
 def _entropy(B, p, axis, from_logits):
     if from_logits:
         return K.entropy_logits(B, p, axis)
-    return K.neg_sum_xlogx(B, p, axis)
+    return K.unit_rows(B, K.neg_sum_xlogx(B, p, axis), p, axis, low=False)
 
 
 # No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and an
-# exact log-softmax is <= 0, so only invalid input (p > 1) gives a negative entropy.
+# exact log-softmax is <= 0; a row with p > 1 is NaN (K.unit_rows).
 _ENTROPY = Function("entropy", [Input("p", logits_or_dist)], _entropy, plan=_plan_entropy,
                     checks=_check_entropy, unit=2)
 _JOINT_ENTROPY = Function("joint_entropy", [Input("p_xy")], _entropy, plan=_plan_entropy,
@@ -179,7 +184,19 @@ def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: Opt
 
 
 def _conditional_entropy(B, p_xy, p_x, x_column):
-    return 0.0 - K.sum_xlogratio(B, p_xy, _marginal_x(B, p_xy, p_x, x_column), (-2, -1))
+    h = 0.0 - K.sum_xlogratio(B, p_xy, _marginal_x(B, p_xy, p_x, x_column), (-2, -1))
+    return _unit_joint(B, h, p_xy, _marginal_x(B, p_xy, p_x, x_column) if p_x is not None
+                       else None)
+
+
+def _unit_joint(B, r, *dists, keepdims=False):
+    """``r``, NaN where the joint (or a marginal given, (..., n, 1) or (..., 1, n)) has an
+    entry outside [0, 1] over its last two axes."""
+    for d in dists:
+        if d is not None:
+            n = len(B.shape(d))
+            r = K.unit_rows(B, r, d, tuple(range(max(0, n - 2), n)), keepdims)
+    return r
 
 
 _CONDITIONAL_ENTROPY = Function("conditional_entropy", _JOINT_INPUTS[:2], _conditional_entropy,
@@ -205,8 +222,10 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
 
 
 def _mutual_information(B, p_xy, p_x, p_y, x_column):
-    return K.sum_pmi_terms(B, p_xy, _marginal_x(B, p_xy, p_x, x_column),
-                           _marginal_y(B, p_xy, p_y), (-2, -1))
+    given_x = None if p_x is None else _marginal_x(B, p_xy, p_x, x_column)
+    mi = K.sum_pmi_terms(B, p_xy, _marginal_x(B, p_xy, p_x, x_column),
+                         _marginal_y(B, p_xy, p_y), (-2, -1))
+    return _unit_joint(B, mi, p_xy, given_x, p_y)
 
 
 _MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_information,
@@ -229,8 +248,9 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
 
 def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
     nz = p_xy != 0  # exactly -inf where p(x,y) = 0, even if a marginal is 0
-    pmi = K.log_pmi(B, p_xy, _marginal_x(B, p_xy, p_x, x_column), _marginal_y(B, p_xy, p_y), nz)
-    return B.where(nz, pmi, float("-inf"))
+    p_x = _marginal_x(B, p_xy, p_x, x_column) if p_x is not None else None
+    pmi = K.log_pmi(B, p_xy, _marginal_x(B, p_xy, p_x), _marginal_y(B, p_xy, p_y), nz)
+    return _unit_joint(B, B.where(nz, pmi, float("-inf")), p_xy, p_x, p_y, keepdims=True)
 
 
 _POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_INPUTS,
@@ -332,13 +352,15 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float
 def _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead):
     p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
     if not from_logits:
-        return K.sum_xlogratio(B, p, q, axis)
+        kl = K.unit_rows(B, K.sum_xlogratio(B, p, q, axis), p, axis, low=False)
+        return K.unit_rows(B, kl, q, axis)  # (q < 0 where p = 0 has no log taken)
     if from_logits is True and not any(log_repeats):
         return K.kl_logits(B, p, q, axis)
     logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])
     if from_logits == "q":  # p holds probabilities
         nz = p != 0
-        return B.sum(p * (B.log(B.where(nz, p, 1.0)) - B.where(nz, logq, 0.0)), axis)
+        return K.unit_rows(B, B.sum(p * (B.log(B.where(nz, p, 1.0)) - B.where(nz, logq, 0.0)),
+                                    axis), p, axis, low=False)
     logp = _log_softmax_broadcast(B, p, axis, log_repeats[0])
     return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
 
@@ -372,7 +394,10 @@ def _jensen_shannon(B, p, q, axis, from_logits, log_repeats, lead):
     if from_logits:
         q = B.exp(_log_softmax_broadcast(B, q, axis, log_repeats[1]))
     m = (p + q) * 0.5
-    return (K.sum_xlogratio.generic(B, p, m, axis) + K.sum_xlogratio.generic(B, q, m, axis)) * 0.5
+    jsd = (K.sum_xlogratio.generic(B, p, m, axis) + K.sum_xlogratio.generic(B, q, m, axis)) * 0.5
+    if from_logits is not True:  # (every nonzero entry has its log taken: only the maxima)
+        jsd = K.unit_rows(B, jsd, p, axis, low=False)
+    return jsd if from_logits else K.unit_rows(B, jsd, q, axis, low=False)
 
 
 _JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jensen_shannon,

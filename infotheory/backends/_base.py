@@ -15,8 +15,8 @@ What a backend implements, by role:
 - **for** :mod:`infotheory.estimate` (:data:`ESTIMATOR`, 15 methods): counting, sorting and
   neighbour-search primitives; a backend without them runs everything else;
 - **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``softplus``,
-  ``maximum``, ``nonnegative``, ``finalize``, ``amin``, ``item``, ``digamma``, ``distances``,
-  ``unique_inverse``, ``has_float64``, ``dim``, ``is_float_native``, ``signature``,
+  ``maximum``, ``nonnegative``, ``outside_unit``, ``finalize``, ``amin``, ``item``,
+  ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``, ``is_float_native``, ``signature``,
   ``finish``, ``scope``, and for compilers ``compiling`` with ``guards_python``;
 - **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
   primitives;
@@ -211,6 +211,12 @@ class Backend:
         """``max(x, value)`` elementwise for a Python number ``value`` (gradient 0 where
         ``value`` wins; NaN stays NaN)."""
         return self.where(x < value, value, x)
+
+    def outside_unit(self, x, axis: Axes, keepdims: bool = False, high: float = 1.0):
+        """True where ``x`` has an entry below 0 or above ``high`` over ``axis`` (a probability
+        that cannot be one: logits or counts passed as probabilities). NaN entries do not count
+        (they make the result NaN anyway). ``axis`` is never an empty axis here."""
+        return (self.amax(x, axis, keepdims) > high) | (self.amin(x, axis, keepdims) < 0.0)
 
     def nonnegative(self, x):
         """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""

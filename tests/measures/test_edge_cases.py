@@ -59,9 +59,11 @@ def test_no_negative_information_from_rounding(backend):
     assert scalar(kl) == 1000.0  # was 1000.0014 on MXNet
 
 
-def test_kl_is_inf_where_p_is_inf_and_q_zero(backend):
+def test_kl_is_inf_where_q_is_zero_and_nan_where_p_is_no_probability(backend):
+    v = scalar(it.kl_divergence(native(backend, [1.0, 0.0]), native(backend, [0.0, 1.0])))
+    assert v == math.inf  # p > 0 = q (TF gave NaN for p = inf there: its xlogy kernel)
     v = scalar(it.kl_divergence(native(backend, [math.inf, 0.0]), native(backend, [1.0, 0.0])))
-    assert v == math.inf  # TF gave NaN (its xlogy kernel)
+    assert math.isnan(v)  # issue 18: p = inf is no probability (it gave +inf)
 
 
 def test_kl_of_negative_entries_is_nan(backend):

@@ -15,10 +15,11 @@ NAN, INF = math.nan, math.inf
 # name -> (p, entropy without validation, the validate=True message or None if valid)
 VALUES = {
     "nan": ([0.5, NAN, 0.5], NAN, "p contains NaN"),
-    "+inf": ([0.5, INF], -INF, r"p has entries greater than 1 \(max inf\)"),
+    # (issue 18: an entry above 1 is no probability: NaN, where it gave -inf and -0.877)
+    "+inf": ([0.5, INF], NAN, r"p has entries greater than 1 \(max inf\)"),
     "-inf": ([0.5, -INF], NAN, r"p has negative entries \(min -inf\)"),
     "negative": ([1.5, -0.5], NAN, r"p has negative entries \(min -0.5\)"),
-    "greater than 1": ([1.5], -1.5 * math.log2(1.5), r"p has entries greater than 1"),
+    "greater than 1": ([1.5], NAN, r"p has entries greater than 1"),
     "not normalized": ([0.5, 0.25], 1.0, "p does not sum to 1"),
     "exact zeros": ([0.0, 1.0, 0.0], 0.0, None),
     "subnormal": ([1e-310, 1.0], -1e-310 * math.log2(1e-310), None),
