@@ -160,12 +160,7 @@ class Function:
         # input's type was made for these types under this registry, by the full lookup below.
         B = None if tracing else _dispatch.cached(tensors[0])
         if B is not None:
-            key = _key(self, B, tensors, base, options)
-            if key is not None:
-                try:
-                    plan = _PLANS.get(key)
-                except TypeError:  # an unhashable option (a list): not keyed
-                    key = None
+            plan, key = _planned(self, B, tensors, base, options)
         if plan is None:
             found = _dispatch.find(tensors, self.name, self.names, tracing)
             if found is not B:
