@@ -1,7 +1,6 @@
 """Checks and table building shared by the estimators (over a backend's primitives, ``B``)."""
 from __future__ import annotations
 
-import math
 from typing import Optional
 
 import numpy as np
