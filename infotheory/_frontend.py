@@ -114,9 +114,10 @@ class Call:
 
 class Plan:
     """What a call with one signature does after its free checks: the math (the function's, or
-    the kernel its plan chose) and its keyword arguments, the units, the clamp, and (once a first call has run) the output dtype and
-    whether the inputs go to the math as given. ``kinds``: the inputs' declared kinds for
-    these options (conversion resolves them per call)."""
+    the kernel its plan chose) and its keyword arguments, the units, the clamp, and (once a
+    first call has run) the output dtype and whether the inputs go to the math as given.
+    ``kinds``: the inputs' declared kinds for these options (conversion resolves them per
+    call)."""
     __slots__ = ("math", "kwargs", "lb", "nonnegative", "kinds", "out_dtype", "direct", "scoped",
                  "plain_end")
 
@@ -134,8 +135,12 @@ class Function:
 
     ``math(B, *tensors, **plan_kwargs)`` returns nats. ``plan(c)`` (a :class:`Call` without
     tensors) runs the free checks and returns ``math``'s keyword arguments (and may choose a
-    kernel for the signature: ``c.math``); without one, the options are passed as they are. ``checks(c)`` runs the value checks when validating.
-    ``nonnegative``: clamp the result at 0 (a bool, or a function of the options)."""
+    kernel for the signature: ``c.math``); without one, the options are passed as they are.
+    ``checks(c)`` runs the value checks when validating. ``nonnegative``: clamp the result at
+    0 (a bool, or a function of the options). ``unit``: the book's default base of a function
+    that takes ``base`` (2 for measures and estimators, ``math.e`` for losses; a call without
+    one takes the unit :func:`infotheory.set_default_base` or :func:`infotheory.default_base`
+    chose, when set); None for a function in nats with no ``base``."""
 
     def __init__(self, name: str, inputs: Sequence[Input], math: Callable, *,
                  plan: Optional[Callable] = None, checks: Optional[Callable] = None,
@@ -400,7 +405,8 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
         if x is None:
             if inp.optional:
                 continue
-            raise TypeError(f"{fn}: {inp.name} must be an array, a tensor or a number, got NoneType")
+            raise TypeError(f"{fn}: {inp.name} must be an array, a tensor or a number, "
+                            f"got NoneType")
         if kind == "dist" and B.is_float_native(x):  # the common case, kept cheap
             out[i], resolved[i] = x, "dist"
             like = like if like is not None else x

@@ -16,8 +16,9 @@ What a backend implements, by role:
   neighbour-search primitives; a backend without them runs everything else;
 - **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``softplus``,
   ``maximum``, ``nonnegative``, ``outside_unit``, ``finalize``, ``amin``, ``item``,
-  ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``, ``is_float_native``, ``signature``,
-  ``finish``, ``scope``, and for compilers ``compiling`` with ``guards_python``;
+  ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``,
+  ``is_float_native``, ``signature``, ``finish``, ``scope``, and for compilers ``compiling``
+  with ``guards_python``;
 - **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
   primitives;
 - **fused kernels**: ``fused = {"neg_sum_xlogx": frozenset()}`` and a ``fused_neg_sum_xlogx``
