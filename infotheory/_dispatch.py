@@ -222,7 +222,7 @@ def cached(x: Any) -> Optional[Backend]:
 def find(tensors, fn: str, names, tracing: bool) -> Backend:
     """:func:`backend_of` for the call path, which has asked :func:`compiler_tracing` once."""
     found: Optional[Backend] = None
-    found_name = None
+    found_at = 0
     generation = _generation
     for i, x in enumerate(tensors):
         if x is None:
@@ -232,15 +232,18 @@ def find(tensors, fn: str, names, tracing: bool) -> Backend:
         if b is None:
             continue
         if b is _NOT_NUMERIC:
-            name = names[i] if names else f"argument {i}"
-            raise TypeError(f"{fn}: {name} must be an array, a tensor or a number, "
-                            f"got {type(x).__name__}")
+            raise TypeError(f"{fn}: {_arg_name(names, i)} must be an array, a tensor or a "
+                            f"number, got {type(x).__name__}")
         if found is not None and b is not found:
-            name = names[i] if names else f"argument {i}"
-            raise TypeError(f"{fn}: inputs mix {found.name} ({found_name}) and {b.name} "
-                            f"({name}) tensors; convert them to one framework")
-        found, found_name = b, names[i] if names else f"argument {i}"
+            raise TypeError(f"{fn}: inputs mix {found.name} ({_arg_name(names, found_at)}) and "
+                            f"{b.name} ({_arg_name(names, i)}) tensors; convert them to one "
+                            f"framework")
+        found, found_at = b, i
     return _numpy if found is None else found
+
+
+def _arg_name(names, i: int) -> str:
+    return names[i] if names else f"argument {i}"
 
 
 def available_backends() -> Dict[str, str]:

@@ -221,9 +221,8 @@ class Function:
 
     def _plan(self, B, converted, kinds, base, options) -> Plan:
         lb = None if base is NATS else log_base(self.name, base)
-        present = [(n, x, k) for n, x, k in zip(self.names, converted, kinds) if k is not None]
-        c = Call(self.name, B, {n: shape_of(self.name, n, B, x) for n, x, _ in present},
-                 {n: k for n, _, k in present}, options)
+        c = Call(self.name, B, _shapes(self.name, B, self.names, converted),
+                 {n: k for n, k in zip(self.names, kinds) if k is not None}, options)
         c.math = self.math
         kwargs = self.plan(c) if self.plan is not None else dict(options)
         nonneg = self.nonnegative(options) if callable(self.nonnegative) else self.nonnegative

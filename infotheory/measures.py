@@ -184,9 +184,9 @@ def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: Opt
 
 
 def _conditional_entropy(B, p_xy, p_x, x_column):
-    h = 0.0 - K.sum_xlogratio(B, p_xy, _marginal_x(B, p_xy, p_x, x_column), (-2, -1))
-    return _unit_joint(B, h, p_xy, _marginal_x(B, p_xy, p_x, x_column) if p_x is not None
-                       else None)
+    marginal = _marginal_x(B, p_xy, p_x, x_column)
+    h = 0.0 - K.sum_xlogratio(B, p_xy, marginal, (-2, -1))
+    return _unit_joint(B, h, p_xy, None if p_x is None else marginal)
 
 
 def _unit_joint(B, r, *dists, keepdims=False):
@@ -222,10 +222,9 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
 
 
 def _mutual_information(B, p_xy, p_x, p_y, x_column):
-    given_x = None if p_x is None else _marginal_x(B, p_xy, p_x, x_column)
-    mi = K.sum_pmi_terms(B, p_xy, _marginal_x(B, p_xy, p_x, x_column),
-                         _marginal_y(B, p_xy, p_y), (-2, -1))
-    return _unit_joint(B, mi, p_xy, given_x, p_y)
+    marginal = _marginal_x(B, p_xy, p_x, x_column)
+    mi = K.sum_pmi_terms(B, p_xy, marginal, _marginal_y(B, p_xy, p_y), (-2, -1))
+    return _unit_joint(B, mi, p_xy, None if p_x is None else marginal, p_y)
 
 
 _MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_information,
@@ -263,12 +262,17 @@ def _check_from_logits(fn: str, from_logits) -> None:
         raise ValueError(f"{fn}: from_logits must be False, True or 'q', got {from_logits!r}")
 
 
+def _reads_logits(from_logits) -> dict:
+    """Which of p and q hold logits: ``True`` both, ``"q"`` only q."""
+    return {"p": from_logits is True, "q": bool(from_logits)}
+
+
 def _p_kind(options):
-    return "real" if options["from_logits"] is True else "dist"
+    return "real" if _reads_logits(options["from_logits"])["p"] else "dist"
 
 
 def _q_kind(options):
-    return "real" if options["from_logits"] else "dist"
+    return "real" if _reads_logits(options["from_logits"])["q"] else "dist"
 
 
 _DIVERGENCE_INPUTS = (Input("p", _p_kind), Input("q", _q_kind))
@@ -283,7 +287,7 @@ def _plan_divergence(c):
     shape = broadcast(c.fn, p=c.shape("p"), q=c.shape("q"))
     ax = axes(c.fn, c.o["axis"], len(shape))
     lead, repeats = [], []
-    logits = {"p": c.o["from_logits"] is True, "q": bool(c.o["from_logits"])}
+    logits = _reads_logits(c.o["from_logits"])
     for name, other in (("p", "q"), ("q", "p")):
         own = c.shape(name)
         lead.append(len(shape) - len(own))
@@ -304,7 +308,7 @@ def _plan_divergence(c):
 
 
 def _check_divergence(c):
-    logits = {"p": c.kw["from_logits"] is True, "q": bool(c.kw["from_logits"])}
+    logits = _reads_logits(c.kw["from_logits"])
     for name, lead in zip(("p", "q"), c.kw["lead"]):
         c.validate_dist_or_logits(name, c.kw["axis"], logits[name],
                                   _to_rank(c.B, c.t[name], lead))
