@@ -221,7 +221,13 @@ class Function:
 
     def _plan(self, B, converted, kinds, base, options) -> Plan:
         lb = None if base is NATS else log_base(self.name, base)
-        c = Call(self.name, B, _shapes(self.name, B, self.names, converted),
+        shapes = _shapes(self.name, B, self.names, converted)
+        if not B.pairs_unknown_sizes and len(shapes) > 1 and any(
+                None in s for s in shapes.values()):
+            raise ValueError(f"{self.name}: an input has chunks of unknown size (as boolean "
+                             f"indexing leaves them), so the inputs cannot be paired chunk by "
+                             f"chunk; call .compute_chunk_sizes() on each first")
+        c = Call(self.name, B, shapes,
                  {n: k for n, k in zip(self.names, kinds) if k is not None}, options)
         c.math = self.math
         kwargs = self.plan(c) if self.plan is not None else dict(options)
@@ -378,6 +384,18 @@ def category_codes(values) -> np.ndarray:
     return inverse.reshape(a.shape).astype(np.int64)
 
 
+def _same_device(fn: str, B, named) -> None:
+    """Floating inputs on different devices: our error, before the framework's (labels are
+    moved to the floating inputs' device instead)."""
+    if len(named) < 2:
+        return
+    where = [(n, B.device(x)) for n, x in named]
+    if any(d != where[0][1] for _, d in where[1:]):
+        desc = ", ".join(f"{n} on {d}" for n, d in where)
+        raise ValueError(f"{fn}: the inputs are on different devices ({desc}); move them to "
+                         f"one device first")
+
+
 def _counts_error(fn: str, name: str, hint: str = "") -> TypeError:
     return TypeError(
         hint.format(fn=fn, name=name) if hint.startswith("{fn}") else
@@ -406,6 +424,10 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
                 continue
             raise TypeError(f"{fn}: {inp.name} must be an array, a tensor or a number, "
                             f"got NoneType")
+        if native[i]:
+            why = B.refuses(x)
+            if why is not None:
+                raise TypeError(f"{fn}: {inp.name} {why}")
         if kind == "dist" and B.is_float_native(x):  # the common case, kept cheap
             out[i], resolved[i] = x, "dist"
             like = like if like is not None else x
@@ -452,6 +474,8 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
             like = t
     if like is None and floats:
         like = out[floats[0]]
+    _same_device(fn, B, [(inputs[i].name, out[i]) for i in range(n)
+                         if native[i] and resolved[i] in ("dist", "real")])
     for i, kind in deferred:
         t = B.label_tensor(out[i], like)
         out[i] = B.to_float64(t) if kind == "counts" else t

@@ -145,6 +145,21 @@ class Backend:
         except (ValueError, TypeError, AttributeError):
             return None
 
+    #: False where inputs with a dimension unknown at call time cannot be combined (Dask: the
+    #: chunks of two such arrays cannot be aligned); the call path then refuses them.
+    pairs_unknown_sizes = True
+
+    def refuses(self, x: Any) -> Optional[str]:
+        """Why a native tensor cannot be computed on (a sparse layout, a quantized dtype...),
+        as the end of a sentence naming the argument and what to do; None when it can. Asked
+        on the conversion path only (never for a call with a remembered plan)."""
+        return None
+
+    def device(self, x: Any) -> Any:
+        """The device a native tensor lives on, for the check that floating inputs share one
+        (None: the framework places them itself)."""
+        return None
+
     def compiling(self) -> bool:
         """True while a compiler traces the call (``torch.compile``): the pipeline then keeps
         to plain code (no remembered plans). Must work before the framework is imported."""

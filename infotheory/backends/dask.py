@@ -91,6 +91,8 @@ class DaskBackend(NumpyDtypes, Backend):
     def shape(self, x):
         return tuple(None if math.isnan(s) else int(s) for s in x.shape)
 
+    pairs_unknown_sizes = False
+
     # --- primitives ---------------------------------------------------------------------
     def log(self, x):
         return x.map_blocks(_log, dtype=x.dtype)

@@ -95,12 +95,28 @@ class MXNetBackend(Backend):
         mx = _mx()
         if self.is_native(y):
             y = self._np(y)
+            if like is not None and y.ctx != like.ctx:
+                y = y.as_in_context(like.ctx)
             return y if y.dtype == np.int64 else y.astype(np.int64)
         ctx = None if like is None else like.ctx
         return mx.np.array(np.asarray(y).astype(np.int64), dtype=np.int64, ctx=ctx)
 
     def dtype_kind(self, x):
         return np.dtype(x.dtype).kind
+
+    def signature(self, x):
+        if not self.is_native(x):
+            return None
+        return (type(x), x.dtype, x.shape, x.ctx)
+
+    def refuses(self, x):
+        stype = getattr(x, "stype", "default")
+        if stype != "default":
+            return f"is a sparse array (stype {stype!r}); pass x.tostype('default')"
+        return None
+
+    def device(self, x):
+        return x.ctx
 
     def shape(self, x):
         return tuple(x.shape)

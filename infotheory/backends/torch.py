@@ -109,7 +109,30 @@ class TorchBackend(Backend):
         tensor = _tensor_type()
         if tensor is None or not isinstance(x, tensor):
             return None
-        return (type(x), x.dtype, x.shape, x.device)
+        try:
+            return (type(x), x.dtype, x.shape, x.device, x.layout)
+        except RuntimeError:  # a nested tensor has no shape: not remembered
+            return None
+
+    def refuses(self, x):
+        torch = _torch()
+        if x.is_nested:
+            return ("is a nested tensor; pad it first (torch.nested.to_padded_tensor(x, 0.0)) "
+                    "or call once per component")
+        if x.layout != torch.strided:
+            return f"is a sparse tensor ({x.layout}); pass a dense one (x.to_dense())"
+        if type(x).__name__ == "MaskedTensor":
+            return ("is a MaskedTensor, whose mask would not be honoured; pass "
+                    "x.to_tensor(0.0) (masked entries as 0) or select the entries you mean")
+        if x.is_quantized:
+            return "is a quantized tensor; pass x.dequantize() (or x.int_repr() for labels)"
+        if x.dtype in _float8():
+            return (f"has dtype {x.dtype}, which torch cannot compute logs in; cast it to "
+                    f"bfloat16, float16 or float32 first")
+        return None
+
+    def device(self, x):
+        return x.device
 
     def upcast(self, *xs):
         torch = _torch()
@@ -191,12 +214,14 @@ class TorchBackend(Backend):
         # None: no index is ignored (torch's default would ignore -100)
         ignore = _NO_INDEX if ignore_index is None else ignore_index
         if z.is_cpu:  # torch checks the indices itself here, at no cost: our ValueError
+            if ignore_index is None:  # a label at the sentinel (a NaN cast to int64) is out of range
+                y = y.clamp_min(-1)
             try:
                 loss = sys.modules["torch.nn.functional"].cross_entropy(
                     z, y, weight, None, ignore, None, reduction, label_smoothing)
-            except IndexError as e:
+            except IndexError:
                 raise ValueError(f"cross_entropy: y has a class index outside "
-                                 f"[0, {z.shape[-1]}) ({e})") from None
+                                 f"[0, {z.shape[-1]})") from None
         else:
             loss = _clamped_cross_entropy(z, y, z.shape[-1], ignore_index, {
                 "weight": weight, "reduction": reduction, "label_smoothing": label_smoothing,
@@ -360,6 +385,13 @@ def _kl_function():
                     logq.exp().sub_(p).mul_(g), None)
 
     return KLFromLogits
+
+
+@functools.lru_cache(maxsize=None)
+def _float8():
+    torch = _torch()
+    return frozenset(d for n in dir(torch) if n.startswith("float8_")
+                     and isinstance(d := getattr(torch, n), torch.dtype))
 
 
 _NO_INDEX = -(2 ** 63)  # an ignore_index no label can hold in practice (int64's minimum)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import require_module
+from tests.conftest import require, require_module
 
 da = require_module("dask")  # dask.array
 dask = pytest.importorskip("dask")
@@ -157,3 +157,28 @@ def test_an_empty_batch_of_logits_computes_like_numpy():
         want = f(z, y)
         got = f(da.from_array(z, chunks=1), da.from_array(y, chunks=1)).compute()
         np.testing.assert_array_equal(got, want)
+
+
+def test_inputs_with_unknown_chunk_sizes_are_refused_not_failed_at_compute():
+    """Logits with an unknown class axis and label smoothing: ``'<' not supported between
+    'Array' and 'NoneType'``; unknown rows against known labels: a broadcast error at compute."""
+    rng = np.random.default_rng(0)
+    z0, y0 = rng.normal(size=(6, 4)), np.array([0, 1, 2, 3, 0, 1])
+    z = da.from_array(z0, chunks=(3, 4))
+    y = da.from_array(y0, chunks=3)
+    unknown_classes = z[:, da.from_array(np.ones(4, bool))]
+    unknown_rows = z[z[:, 0] > -10]
+    for zz in (unknown_classes, unknown_rows):
+        with pytest.raises(ValueError, match="cross_entropy: an input has chunks of unknown "
+                                             "size.*compute_chunk_sizes"):
+            it.cross_entropy(zz, y, from_logits=True, label_smoothing=0.1)
+        with pytest.raises(ValueError, match="kl_divergence: an input has chunks of unknown"):
+            it.kl_divergence(zz, z, from_logits=True)
+    unknown_rows.compute_chunk_sizes()
+    torch = require("torch")
+    ref = torch.nn.functional.cross_entropy(torch.tensor(z0), torch.tensor(y0),
+                                            label_smoothing=0.1).item()
+    got = it.cross_entropy(unknown_rows, y, from_logits=True, label_smoothing=0.1).compute()
+    assert float(got) == pytest.approx(ref, rel=1e-12)
+    assert float(it.entropy(z[z[:, 0] > -10], from_logits=True).sum().compute()) == \
+        pytest.approx(float(it.entropy(z0, from_logits=True).sum()), rel=1e-12)  # one input: fine

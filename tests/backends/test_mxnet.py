@@ -110,3 +110,28 @@ def test_mxnet_0d_backward_without_set_np_is_a_clear_error_not_a_crash():
                          timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split("\n")[:4] == ["refused", "refused", "refused", "batched (1, 3)"]
+
+
+def test_labels_on_another_cpu_context_join_the_logits():
+    # logits on cpu(1), labels on cpu(0): MXNetError from the CachedOp before
+    mx = require("mxnet")
+    z = [[0.3, -1.0, 2.0], [1.0, 2.0, 0.5], [0.0, 0.0, 3.0]]
+    y = [0, 2, 1]
+    got = it.cross_entropy(mx.np.array(z, ctx=mx.cpu(1)),
+                           mx.np.array(y, dtype="int64", ctx=mx.cpu(0)), from_logits=True)
+    torch = require("torch")
+    ref = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y)).item()
+    assert got.ctx == mx.cpu(1) and abs(float(got.asnumpy()) - ref) < 1e-6
+
+
+def test_floating_inputs_on_two_contexts_and_sparse_arrays_are_refused_clearly():
+    mx = require("mxnet")
+    import pytest
+    with pytest.raises(ValueError, match=r"different devices \(p on cpu\(1\), q on cpu\(0\)\)"):
+        it.kl_divergence(mx.np.array([0.5, 0.5], ctx=mx.cpu(1)), mx.np.array([0.5, 0.5]))
+    p = mx.nd.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])
+    it.entropy(p)
+    for stype in ("row_sparse", "csr"):
+        with pytest.raises(TypeError, match=rf"p is a sparse array \(stype '{stype}'\); "
+                                            r"pass x.tostype\('default'\)"):
+            it.entropy(p.tostype(stype))
