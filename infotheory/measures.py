@@ -337,8 +337,9 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float
     refers to the broadcast shape, and logits are normalized over it). A difference of logs
     is accurate to about ``eps * H`` in absolute terms; on NumPy a row whose divergence is
     below 1/16 nat is recomputed with ``log1p((p - q) / q)`` where p/q is in [1/2, 2], as
-    SciPy's ``rel_entr`` does, so that nearly equal distributions keep their relative accuracy
-    (1e-13 nats: within 1e-15 relative of SciPy); other backends keep the absolute bound.
+    SciPy's ``rel_entr`` does, so that nearly equal distributions keep their relative
+    accuracy (a divergence of 1e-13 nats to 1e-13 relative); other backends keep the absolute
+    bound.
 
     ``from_logits``: ``False`` (both are probabilities), ``True`` (both are unnormalized
     log-probabilities, as a teacher's and a student's logits in distillation), or ``"q"``
