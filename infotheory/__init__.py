@@ -28,6 +28,7 @@ from .measures import (
     self_information,
 )
 from .mxnet_compat import import_mxnet
+from .uncertainty import bald, expected_entropy, predictive_entropy
 
 __version__ = "0.1.0"
 
@@ -45,12 +46,14 @@ __all__ = [
     "Backend",
     "available_backends",
     "backend_of",
+    "bald",
     "binary_cross_entropy",
     "binary_entropy",
     "conditional_entropy",
     "cross_entropy",
     "default_base",
     "entropy",
+    "expected_entropy",
     "gaussian_entropy",
     "gaussian_kl_divergence",
     "jensen_shannon_divergence",
@@ -61,6 +64,7 @@ __all__ = [
     "nll_loss",
     "perplexity",
     "pointwise_mutual_information",
+    "predictive_entropy",
     "register_backend",
     "registered_backends",
     "self_information",

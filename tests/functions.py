@@ -16,6 +16,8 @@ Q = RNG.dirichlet(np.ones(4), size=3)
 Z = RNG.normal(size=(3, 4))
 Y = np.array([0, 3, 1])
 J = RNG.dirichlet(np.ones(6), size=2).reshape(2, 2, 3)
+S = RNG.dirichlet(np.ones(4), size=(3, 2))  # 3 samples of a model, a batch of 2, 4 classes
+ZS = RNG.normal(size=(3, 2, 4))
 CALLS = {
     "self_information": lambda t: it.self_information(t(P)),
     "entropy": lambda t: it.entropy(t(P)),
@@ -38,6 +40,12 @@ CALLS = {
     "gaussian_entropy": lambda t: it.gaussian_entropy(t(np.array([0.5, 2.0]))),
     "gaussian_kl_divergence": lambda t: it.gaussian_kl_divergence(
         t(np.array([0.0])), t(np.array([1.0])), t(np.array([1.0])), t(np.array([2.0]))),
+    "predictive_entropy": lambda t: it.predictive_entropy(t(S)),
+    "predictive_entropy_logits": lambda t: it.predictive_entropy(t(ZS), from_logits=True),
+    "expected_entropy": lambda t: it.expected_entropy(t(S)),
+    "expected_entropy_logits": lambda t: it.expected_entropy(t(ZS), from_logits=True),
+    "bald": lambda t: it.bald(t(S)),
+    "bald_logits": lambda t: it.bald(t(ZS), from_logits=True),
     "infonce": lambda t: infonce(t(Z[:, :3])),
     "nwj": lambda t: nwj(t(Z[:, :3])),
     "donsker_varadhan": lambda t: donsker_varadhan(t(Z[:, :3])),

@@ -1,0 +1,168 @@
+"""Uncertainty of a model's predictions from samples of them (MC dropout, deep ensembles).
+
+``p[s, ..., k]``: for each sample ``s`` of the model (a dropout mask, an ensemble member), a
+predictive distribution over classes ``k``; other axes are a batch. With ``S`` samples and
+``p_bar = (1/S) sum_s p_s`` the mean prediction:
+
+* predictive entropy ``H[p_bar]`` (total uncertainty);
+* expected entropy ``(1/S) sum_s H[p_s]`` (aleatoric: the noise every sample predicts);
+* BALD ``H[p_bar] - (1/S) sum_s H[p_s]`` (epistemic: the mutual information between the
+  prediction and the model's parameters, Houlsby et al. 2011; Gal et al. 2017), computed as
+  ``(1/S) sum_s KL(p_s || p_bar)``, a mean of divergences that is >= 0 term by term and exactly
+  0 when every sample agrees (no difference of two entropies to cancel).
+
+From logits (``from_logits=True``) the mean prediction is a log-mean-exp over the samples of
+the log-softmax, never ``log(mean(softmax))``, which underflows to -inf at logits of -1e4.
+Units follow ``base`` (default: the default unit, bits unless chosen otherwise).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from . import _kernels as K
+from ._frontend import Function, Input, axes, check_flag, logits_or_dist, public
+from .backends._base import LOG_ZERO
+
+Tensor = Any
+
+
+def _doc(what: str, formula: str) -> str:
+    return f"""{what}: ``{formula}``.
+
+    Args:
+        p: predictive distributions of ``S`` samples of a model (MC dropout passes, ensemble
+            members), ``S`` along ``sample_axis`` and classes along ``axis``; or logits with
+            ``from_logits=True``. Floating dtype.
+        sample_axis: the axis of the samples (default 0); its size must be known when the
+            call is traced.
+        axis: the class axis (default -1); one axis, not ``sample_axis``.
+        base: logarithm base; None (default): the default unit (bits unless
+            :func:`infotheory.set_default_base` chose another).
+        from_logits: ``p`` holds unnormalized log-probabilities (a log-softmax over ``axis``).
+        validate: check each sample's distribution (host copy).
+
+    Returns: shape of ``p`` without ``sample_axis`` and ``axis``. A row with an entry outside
+    [0, 1] (logits passed as probabilities) gives NaN; ``validate=True`` says why.
+    """
+
+
+@public
+def predictive_entropy(p: Tensor, *, sample_axis: int = 0, axis: int = -1,
+                       base: Optional[float] = None, from_logits: bool = False,
+                       validate: bool = False) -> Tensor:
+    return _PREDICTIVE(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
+                       from_logits=from_logits)
+
+
+@public
+def expected_entropy(p: Tensor, *, sample_axis: int = 0, axis: int = -1,
+                     base: Optional[float] = None, from_logits: bool = False,
+                     validate: bool = False) -> Tensor:
+    return _EXPECTED(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
+                     from_logits=from_logits)
+
+
+@public
+def bald(p: Tensor, *, sample_axis: int = 0, axis: int = -1, base: Optional[float] = None,
+         from_logits: bool = False, validate: bool = False) -> Tensor:
+    return _BALD(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
+                 from_logits=from_logits)
+
+
+predictive_entropy.__doc__ = _doc(
+    "Predictive entropy (total uncertainty), the entropy of the mean prediction",
+    "H[p_bar] = -sum_k p_bar_k log p_bar_k, p_bar = (1/S) sum_s p_s") + """
+    >>> round(float(predictive_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
+    1.0
+    """
+expected_entropy.__doc__ = _doc(
+    "Expected entropy (aleatoric uncertainty), the mean of the samples' entropies",
+    "(1/S) sum_s H[p_s]") + """
+    >>> round(float(expected_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
+    0.0
+    """
+bald.__doc__ = _doc(
+    "BALD (epistemic uncertainty): the mutual information between the prediction and the "
+    "model's parameters, predictive minus expected entropy, never below 0",
+    "H[p_bar] - (1/S) sum_s H[p_s] = (1/S) sum_s KL(p_s || p_bar)") + """
+    Two samples that disagree completely carry one bit; samples that agree carry none:
+
+    >>> round(float(bald([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
+    1.0
+    >>> float(bald([[[0.3, 0.7]], [[0.3, 0.7]]])[0])
+    0.0
+    """
+
+
+def _plan(c):
+    fn, o = c.fn, c.o
+    check_flag(fn, "from_logits", o["from_logits"])
+    shape = c.shape("p")
+    for name in ("sample_axis", "axis"):
+        if isinstance(o[name], bool) or not isinstance(o[name], int):
+            raise TypeError(f"{fn}: {name} must be an int, got {o[name]!r}")
+    if len(shape) < 2:
+        raise ValueError(f"{fn}: p needs a sample axis and a class axis, got shape {shape}")
+    (s,) = axes(fn, o["sample_axis"], len(shape))
+    (a,) = axes(fn, o["axis"], len(shape))
+    if s == a:
+        raise ValueError(f"{fn}: sample_axis and axis are the same axis ({s})")
+    n = shape[s]
+    if n is None:
+        raise ValueError(f"{fn}: the number of samples (axis {s} of p) must be known when the "
+                         f"call is traced")
+    if n == 0:
+        raise ValueError(f"{fn}: p has no samples (axis {s} has size 0)")
+    return {"s": s, "a": a, "n": n, "from_logits": o["from_logits"]}
+
+
+def _checks(c):
+    c.validate_dist_or_logits("p", (c.kw["a"],), c.kw["from_logits"])
+
+
+def _log_probabilities(B, z, s, a, n):
+    """Each sample's log-probabilities, and the log of their mean over the samples (keepdims):
+    a log-mean-exp with the maximum taken out, so identical samples give their own value
+    exactly (``exp(0) = 1``, summed ``n`` times and divided by ``n``)."""
+    logp = B.log_softmax(z, (a,))
+    m = B.amax(logp, (s,), keepdims=True)
+    m = B.where(m == -math.inf, 0.0, m)  # a class no sample gives any probability
+    mean = B.sum(B.exp(logp - m), (s,), keepdims=True) * (1.0 / n)
+    return logp, m + K.log_or_neg_inf(B, mean)
+
+
+def _entropy_of_log(B, logp, axis):
+    return 0.0 - B.sum(B.exp(logp) * B.maximum(logp, LOG_ZERO), axis)
+
+
+def _predictive(B, p, s, a, n, from_logits):
+    if from_logits:
+        _, log_mean = _log_probabilities(B, p, s, a, n)
+        return _entropy_of_log(B, log_mean, (s, a))  # (the sample axis has size 1)
+    mean = B.sum(p, (s,), keepdims=True) * (1.0 / n)
+    h = K.neg_sum_xlogx(B, mean, (s, a))
+    return K.unit_rows(B, h, p, (s, a))
+
+
+def _expected(B, p, s, a, n, from_logits):
+    h = K.entropy_logits(B, p, (a,)) if from_logits else K.neg_sum_xlogx(B, p, (a,))
+    e = B.sum(h, (s if s < a else s - 1,)) * (1.0 / n)
+    return e if from_logits else K.unit_rows(B, e, p, (s, a))
+
+
+def _bald(B, p, s, a, n, from_logits):
+    if from_logits:
+        logp, log_mean = _log_probabilities(B, p, s, a, n)
+        terms = K.plogq_logits(B, B.exp(logp), logp - log_mean)
+        return B.sum(terms, (s, a)) * (1.0 / n)
+    mean = B.sum(p, (s,), keepdims=True) * (1.0 / n)
+    kl = K.sum_xlogratio.generic(B, p, mean, (s, a)) * (1.0 / n)
+    return K.unit_rows(B, kl, p, (s, a))
+
+
+_INPUTS = [Input("p", logits_or_dist)]
+_PREDICTIVE = Function("predictive_entropy", _INPUTS, _predictive, plan=_plan, checks=_checks,
+                       unit=2)
+_EXPECTED = Function("expected_entropy", _INPUTS, _expected, plan=_plan, checks=_checks, unit=2)
+_BALD = Function("bald", _INPUTS, _bald, plan=_plan, checks=_checks, nonnegative=True, unit=2)
