@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+import numpy as np
+
+from .. import _dispatch
 from .. import _kernels as K
 from .. import _validation
 from .._frontend import Function, Input, axes, public
@@ -423,3 +426,22 @@ def _pmi_counts(B, counts, positive, alpha):
 
 _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi_counts,
                             plan=_plan_pmi_counts, checks=_check_counts, unit=2)
+
+
+def statistic_of_table(name: str, table, **options) -> float:
+    """``name`` ("mutual_information" in nats, "normalized_mutual_information",
+    "adjusted_mutual_information") of a contingency table of label counts (a NumPy integer
+    array): the value the label estimators give for labels with these counts. Rows and
+    columns of classes that never occur are dropped first (a fixed-size table, as the
+    torchmetrics and Keras metrics accumulate, has them; the labels' own table has not).
+    Raises ``ValueError`` for an empty table."""
+    t = np.asarray(table, dtype=np.int64)
+    t = t[t.sum(1) > 0][:, t.sum(0) > 0]
+    n = int(t.sum())
+    if n == 0:
+        raise ValueError(f"{name}: no labels were counted")
+    NB = _dispatch.numpy_backend()
+    if name == "mutual_information":
+        return float(NB.nonnegative(_mi_from_table(NB, t, n, options.get("method", "plugin"))))
+    adjusted = name == "adjusted_mutual_information"
+    return float(_nmi_from_table(NB, t, n, options.get("average", "arithmetic"), adjusted))

@@ -1,0 +1,56 @@
+"""Run by tests/metrics/test_torchmetrics.py: two gloo processes, each updating the metrics
+with its own shard; after sync, every metric must equal the function on all the data."""
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+
+
+def data():
+    g = torch.Generator().manual_seed(7)
+    z = torch.randn(2, 4, 6, 9, generator=g, dtype=torch.float64)  # (rank, batch, seq, vocab)
+    y = torch.randint(0, 9, (2, 4, 6), generator=g)
+    y[0, 0, :3] = -100
+    y[1, 2, :5] = -100
+    s = torch.randn(2, 5, 3, 4, generator=g, dtype=torch.float64)  # (rank, samples, batch, K)
+    x = torch.randint(0, 4, (2, 50), generator=g)
+    c = (x + torch.randint(0, 3, (2, 50), generator=g)) % 5
+    return z, y, s, x, c
+
+
+def worker(rank, port, out):
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    dist.init_process_group("gloo", rank=rank, world_size=2)
+    from infotheory import torchmetrics as itm
+    z, y, s, x, c = data()
+    metrics = {
+        "perplexity": itm.Perplexity(from_logits=True, ignore_index=-100),
+        "cross_entropy": itm.CrossEntropy(from_logits=True, ignore_index=-100),
+        "entropy": itm.Entropy(from_logits=True),
+        "bald": itm.BALD(from_logits=True),
+        "mi_table": itm.MutualInformation(num_classes=5, base=math.e),
+        "mi_labels": itm.MutualInformation(base=math.e),
+        "nmi": itm.NormalizedMutualInformation(num_classes=5),
+        "ami": itm.AdjustedMutualInformation(),
+    }
+    for half in (slice(0, 2), slice(2, 4)):  # two batches per process
+        metrics["perplexity"].update(z[rank, half], y[rank, half])
+        metrics["cross_entropy"].update(z[rank, half], y[rank, half])
+        metrics["entropy"].update(z[rank, half])
+    metrics["bald"].update(s[rank])
+    for name in ("mi_table", "mi_labels", "nmi", "ami"):
+        metrics[name].update(x[rank, :25], c[rank, :25])
+        metrics[name].update(x[rank, 25:], c[rank, 25:])
+    values = {k: float(m.compute()) for k, m in metrics.items()}
+    if rank == 0:
+        with open(out, "w") as f:
+            json.dump(values, f)
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    mp.spawn(worker, args=(int(sys.argv[1]), sys.argv[2]), nprocs=2, join=True)

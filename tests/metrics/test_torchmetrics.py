@@ -1,0 +1,165 @@
+"""infotheory.torchmetrics against torchmetrics' own metrics on the same batches, against our
+functions on the concatenation of all batches, and synced over two gloo processes."""
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import infotheory as it
+from tests.conftest import require
+
+torch = require("torch")
+tm = pytest.importorskip("torchmetrics")
+import torchmetrics.clustering  # noqa: E402
+import torchmetrics.regression  # noqa: E402
+import torchmetrics.text  # noqa: E402
+
+from infotheory import torchmetrics as itm  # noqa: E402
+
+G = torch.Generator().manual_seed(0)
+BATCHES = []
+for b in range(3):
+    z = torch.randn(2, 5 + b, 7, generator=G, dtype=torch.float64)
+    y = torch.randint(0, 7, (2, 5 + b), generator=G)
+    y[0, :b] = -100
+    BATCHES.append((z, y))
+ALL_Z = torch.cat([z.reshape(-1, 7) for z, _ in BATCHES])
+ALL_Y = torch.cat([y.reshape(-1) for _, y in BATCHES])
+
+
+def test_perplexity_and_cross_entropy_are_token_weighted_over_the_epoch():
+    ours = itm.Perplexity(from_logits=True, ignore_index=-100)
+    ce = itm.CrossEntropy(from_logits=True, ignore_index=-100, compute_with_cache=False)
+    theirs = tm.text.Perplexity(ignore_index=-100)
+    batch_means = []
+    for z, y in BATCHES:
+        ours.update(z, y)
+        ce.update(z, y)
+        theirs.update(z, y)
+        batch_means.append(float(it.perplexity(z, y, from_logits=True, ignore_index=-100)))
+    ref = torch.nn.functional.cross_entropy(ALL_Z, ALL_Y, ignore_index=-100)
+    assert float(ce.compute()) == pytest.approx(float(ref), rel=1e-12)
+    assert float(ours.compute()) == pytest.approx(math.exp(float(ref)), rel=1e-12)
+    assert float(ours.compute()) == pytest.approx(float(theirs.compute()), rel=1e-5)  # their float32
+    assert float(ours.compute()) != pytest.approx(np.mean(batch_means), rel=1e-3)
+    with it.default_base(2):
+        assert float(ce.compute()) == pytest.approx(float(ref) / math.log(2), rel=1e-12)
+
+
+def test_probability_targets_count_one_per_row():
+    ce = itm.CrossEntropy()
+    p = torch.softmax(ALL_Z, -1)
+    t = torch.softmax(ALL_Z.flip(0), -1)
+    ce.update(p[:10], t[:10])
+    ce.update(p[10:], t[10:])
+    ref = -(t * p.log()).sum(-1).mean()
+    assert float(ce.compute()) == pytest.approx(float(ref), rel=1e-12)
+
+
+def test_entropy_kl_and_bald_are_means_over_rows():
+    p, q = torch.softmax(ALL_Z, -1), torch.softmax(ALL_Z.flip(0), -1)
+    ent, kl, theirs = itm.Entropy(base=math.e), itm.KLDivergence(base=math.e), \
+        tm.regression.KLDivergence()
+    for part in (slice(0, 7), slice(7, None)):
+        ent.update(p[part])
+        kl.update(p[part], q[part])
+        theirs.update(p[part], q[part])
+    assert float(ent.compute()) == pytest.approx(float(torch.special.entr(p).sum(-1).mean()),
+                                                 rel=1e-12)
+    assert float(kl.compute()) == pytest.approx(float(theirs.compute()), rel=1e-6)
+    s = torch.randn(8, 10, 4, generator=G, dtype=torch.float64)
+    bald = itm.BALD(from_logits=True)
+    bald.update(s[:, :4])
+    bald.update(s[:, 4:])
+    assert float(bald.compute()) == pytest.approx(float(it.bald(s, from_logits=True).mean()),
+                                                  rel=1e-12)
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (lambda **k: itm.MutualInformation(base=math.e, **k), tm.clustering.MutualInfoScore),
+    (itm.NormalizedMutualInformation, tm.clustering.NormalizedMutualInfoScore),
+    (itm.AdjustedMutualInformation, tm.clustering.AdjustedMutualInfoScore),
+])
+@pytest.mark.parametrize("num_classes", [None, 6])
+def test_label_metrics_match_torchmetrics_and_scikit_learn(ours, theirs, num_classes):
+    sklearn = pytest.importorskip("sklearn.metrics")
+    x = torch.randint(0, 4, (300,), generator=G)
+    y = (x + torch.randint(0, 3, (300,), generator=G)) % 6
+    m, r = ours(num_classes=num_classes), theirs()
+    for i in range(0, 300, 70):
+        m.update(x[i:i + 70], y[i:i + 70])
+        r.update(x[i:i + 70], y[i:i + 70])
+    assert float(m.compute()) == pytest.approx(float(r.compute()), rel=1e-5)  # their float32
+    ref = {"MutualInfoScore": sklearn.mutual_info_score,
+           "NormalizedMutualInfoScore": sklearn.normalized_mutual_info_score,
+           "AdjustedMutualInfoScore": sklearn.adjusted_mutual_info_score}[theirs.__name__]
+    assert float(m.compute()) == pytest.approx(ref(x.numpy(), y.numpy()), rel=1e-10)
+
+
+def test_labels_outside_num_classes_make_compute_raise():
+    m = itm.MutualInformation(num_classes=3)
+    m.update(torch.tensor([0, 1, 2]), torch.tensor([0, 3, 1]))  # (0, 3) would land in (1, 0)
+    with pytest.raises(ValueError, match=r"1 label pair\(s\) outside \[0, num_classes\)"):
+        m.compute()
+    with pytest.raises(ValueError, match="num_classes must be a positive int"):
+        itm.MutualInformation(num_classes=0)
+    with pytest.raises(ValueError, match="1-D label vectors of one length"):
+        itm.MutualInformation().update(torch.tensor([0, 1]), torch.tensor([0]))
+
+
+def test_updates_read_nothing_on_the_host():
+    """The loss metrics' ``update`` keeps the step free of host syncs: no .item(), no
+    .tolist(), no .numpy() (the host-read test's rule, by patching those methods)."""
+    metrics = [itm.Perplexity(from_logits=True, ignore_index=-100),
+               itm.CrossEntropy(from_logits=True), itm.Entropy(from_logits=True),
+               itm.MutualInformation(num_classes=7)]
+    z, y = BATCHES[1]
+    y = y.clamp_min(0)
+    calls = []
+    saved = {n: getattr(torch.Tensor, n) for n in ("item", "tolist", "numpy", "__bool__")}
+    try:
+        for n in saved:
+            setattr(torch.Tensor, n, lambda self, *a, _n=n, **k: calls.append(_n)
+                    or saved[_n](self, *a, **k))
+        metrics[0].update(z, y)
+        metrics[1].update(z, y)
+        metrics[2].update(z)
+        metrics[3].update(y[0], y[1])
+    finally:
+        for n, f in saved.items():
+            setattr(torch.Tensor, n, f)
+    assert calls == []
+
+
+def test_two_processes_sync_to_the_function_on_all_data(tmp_path):
+    sklearn = pytest.importorskip("sklearn.metrics")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "values.json"
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": root}
+    run = subprocess.run([sys.executable, "-m", "tests.metrics._ddp_worker", str(port), str(out)],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    got = json.loads(out.read_text())
+    sys.path.insert(0, root)
+    from tests.metrics._ddp_worker import data
+    z, y, s, x, c = data()
+    ce = torch.nn.functional.cross_entropy(z.reshape(-1, 9), y.reshape(-1), ignore_index=-100)
+    assert got["cross_entropy"] == pytest.approx(float(ce), rel=1e-12)
+    assert got["perplexity"] == pytest.approx(math.exp(float(ce)), rel=1e-12)
+    h = it.entropy(z.reshape(-1, 9), from_logits=True)
+    assert got["entropy"] == pytest.approx(float(h.mean()), rel=1e-12)
+    b = torch.cat([it.bald(s[0], from_logits=True), it.bald(s[1], from_logits=True)])
+    assert got["bald"] == pytest.approx(float(b.mean()), rel=1e-12)
+    xs, cs = x.reshape(-1).numpy(), c.reshape(-1).numpy()
+    for key in ("mi_table", "mi_labels"):
+        assert got[key] == pytest.approx(sklearn.mutual_info_score(xs, cs), rel=1e-10)
+    assert got["nmi"] == pytest.approx(sklearn.normalized_mutual_info_score(xs, cs), rel=1e-10)
+    assert got["ami"] == pytest.approx(sklearn.adjusted_mutual_info_score(xs, cs), rel=1e-10)
