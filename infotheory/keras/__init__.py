@@ -17,7 +17,7 @@ from typing import Optional
 
 import keras
 
-from . import _units, losses, measures
+from .. import _units, losses, measures
 
 _PACKAGE = "infotheory"
 
