@@ -125,8 +125,36 @@ def entropy_logits(B, z, axis):
     probability is exactly 0 in every float dtype, so ``0 * log p`` is 0 with a gradient of 0
     (one op where a mask would take two; raising them to the dtype's lowest value instead
     would overflow to NaN once a gradient factor above 1 multiplies it)."""
-    logp = B.log_softmax(z, axis)
+    return entropy_of_log(B, B.log_softmax(z, axis), axis)
+
+
+def entropy_of_log(B, logp, axis):
+    """``-sum p log p`` over ``axis`` of normalized log-probabilities ``logp``, floored at
+    ``LOG_ZERO`` (see :func:`entropy_logits`)."""
     return 0.0 - B.sum(B.exp(logp) * B.maximum(logp, LOG_ZERO), axis)
+
+
+def log_softmax_and_mean(B, z, s: int, a: int, n: int):
+    """The log-softmax of logits ``z`` over axis ``a``, and the log of its mean probability
+    over the ``n`` samples along axis ``s`` (kept, size 1): a log-mean-exp with the maximum
+    taken out, so samples that agree give their own log-probabilities exactly (``exp(0) = 1``,
+    summed ``n`` times and divided by ``n``)."""
+    logp = B.log_softmax(z, (a,))
+    m = B.amax(logp, (s,), keepdims=True)
+    m = B.where(m == -math.inf, 0.0, m)  # a class no sample gives any probability
+    mean = B.sum(B.exp(logp - m), (s,), keepdims=True) * (1.0 / n)
+    return logp, m + log_or_neg_inf(B, mean)
+
+
+@fusable
+def bald_logits(B, z, s, a, n):
+    """BALD in nats of logits ``z`` (``n`` samples along ``s``, classes along ``a``):
+    ``sum_s (H[p_bar] - H[p_s]) / n``, both entropies by one kernel, so that samples that
+    agree give 0 exactly."""
+    logp, log_mean = log_softmax_and_mean(B, z, s, a, n)
+    h = entropy_of_log(B, logp, (a,))
+    h_bar = entropy_of_log(B, log_mean, (a,))
+    return B.sum(h_bar - h, (s if s < a else s - 1,)) * (1.0 / n)
 
 
 @fusable

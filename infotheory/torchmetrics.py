@@ -188,16 +188,15 @@ class _Labels(Metric):
             self.add_state("y", [], dist_reduce_fx="cat")
 
     def update(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        name = type(self).__name__
         if x.shape != y.shape or x.dim() != 1:
-            raise ValueError(f"{name}: x and y must be 1-D label vectors of one length, got "
-                             f"shapes {tuple(x.shape)} and {tuple(y.shape)}")
-        if x.is_floating_point() or y.is_floating_point():
-            raise TypeError(f"{name}: x and y must hold integer labels")
-        if self.num_classes is None:
+            raise ValueError(f"{type(self).__name__}: x and y must be 1-D label vectors of one "
+                             f"length, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+        if self.num_classes is None:  # (their dtype is checked when they are counted)
             self.x.append(x)
             self.y.append(y)
             return
+        if x.dtype.is_floating_point or y.dtype.is_floating_point:
+            raise TypeError(f"{type(self).__name__}: x and y must hold integer labels")
         kx, ky = self.num_classes
         ok = (x >= 0) & (x < kx) & (y >= 0) & (y < ky)
         cell = torch.where(ok, x * ky + y, kx * ky)

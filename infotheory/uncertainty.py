@@ -7,9 +7,9 @@ predictive distribution over classes ``k``; other axes are a batch. With ``S`` s
 * predictive entropy ``H[p_bar]`` (total uncertainty);
 * expected entropy ``(1/S) sum_s H[p_s]`` (aleatoric: the noise every sample predicts);
 * BALD ``H[p_bar] - (1/S) sum_s H[p_s]`` (epistemic: the mutual information between the
-  prediction and the model's parameters, Houlsby et al. 2011; Gal et al. 2017), computed as
-  ``(1/S) sum_s KL(p_s || p_bar)``, a mean of divergences that is >= 0 term by term and exactly
-  0 when every sample agrees (no difference of two entropies to cancel).
+  prediction and the model's parameters, Houlsby et al. 2011; Gal et al. 2017), equal to
+  ``(1/S) sum_s KL(p_s || p_bar)``; exactly 0 from logits when every sample agrees, clamped at
+  0 against rounding.
 
 From logits (``from_logits=True``) the mean prediction is a log-mean-exp over the samples of
 the log-softmax, never ``log(mean(softmax))``, which underflows to -inf at logits of -1e4.
@@ -17,12 +17,10 @@ Units follow ``base`` (default: the default unit, bits unless chosen otherwise).
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Optional
 
 from . import _kernels as K
 from ._frontend import Function, Input, axes, check_flag, logits_or_dist, public
-from .backends._base import LOG_ZERO
 
 Tensor = Any
 
@@ -121,25 +119,10 @@ def _checks(c):
     c.validate_dist_or_logits("p", (c.kw["a"],), c.kw["from_logits"])
 
 
-def _log_probabilities(B, z, s, a, n):
-    """Each sample's log-probabilities, and the log of their mean over the samples (keepdims):
-    a log-mean-exp with the maximum taken out, so identical samples give their own value
-    exactly (``exp(0) = 1``, summed ``n`` times and divided by ``n``)."""
-    logp = B.log_softmax(z, (a,))
-    m = B.amax(logp, (s,), keepdims=True)
-    m = B.where(m == -math.inf, 0.0, m)  # a class no sample gives any probability
-    mean = B.sum(B.exp(logp - m), (s,), keepdims=True) * (1.0 / n)
-    return logp, m + K.log_or_neg_inf(B, mean)
-
-
-def _entropy_of_log(B, logp, axis):
-    return 0.0 - B.sum(B.exp(logp) * B.maximum(logp, LOG_ZERO), axis)
-
-
 def _predictive(B, p, s, a, n, from_logits):
     if from_logits:
-        _, log_mean = _log_probabilities(B, p, s, a, n)
-        return _entropy_of_log(B, log_mean, (s, a))  # (the sample axis has size 1)
+        _, log_mean = K.log_softmax_and_mean(B, p, s, a, n)
+        return K.entropy_of_log(B, log_mean, (s, a))  # (the sample axis has size 1)
     mean = B.sum(p, (s,), keepdims=True) * (1.0 / n)
     h = K.neg_sum_xlogx(B, mean, (s, a))
     return K.unit_rows(B, h, p, (s, a))
@@ -153,9 +136,7 @@ def _expected(B, p, s, a, n, from_logits):
 
 def _bald(B, p, s, a, n, from_logits):
     if from_logits:
-        logp, log_mean = _log_probabilities(B, p, s, a, n)
-        terms = K.plogq_logits(B, B.exp(logp), logp - log_mean)
-        return B.sum(terms, (s, a)) * (1.0 / n)
+        return K.bald_logits(B, p, s, a, n)
     mean = B.sum(p, (s,), keepdims=True) * (1.0 / n)
     kl = K.sum_xlogratio.generic(B, p, mean, (s, a)) * (1.0 / n)
     return K.unit_rows(B, kl, p, (s, a))

@@ -44,8 +44,10 @@ class TorchBackend(Backend):
     #: generic kernel under torch.compile and torch.func transforms.
     #: ``kl_logits``: the same for KL of two logit tensors of one shape (``dD/dz = t - p D``
     #: with ``t = p (log p - log q)``, 0 where p = 0; ``dD/dw = q - p``).
+    #: ``bald_logits``: the same for BALD from logits (``dB/dz_s = (t_s - p_s KL_s) / n`` with
+    #: ``t_s = p_s (log p_s - log p_bar)``, ``KL_s = sum t_s``).
     fused = {"neg_sum_xlogx": frozenset(), "entropy_logits": frozenset(),
-             "kl_logits": frozenset(),
+             "kl_logits": frozenset(), "bald_logits": frozenset(),
              "cross_entropy_labels": frozenset({"weight", "ignore_index", "label_smoothing",
                                                 "reduction"})}
     guards_python = True  # torch.compile's Dynamo
@@ -237,6 +239,11 @@ class TorchBackend(Backend):
             return NotImplemented
         return _kl_function().apply(z, w, axis[0])
 
+    def fused_bald_logits(self, z, s, a, n):
+        if self.compiling() or _functorch_active():
+            return NotImplemented
+        return _bald_function().apply(z, s, a, n)
+
     # --- estimator primitives ---------------------------------------------------------
     def amin(self, x, axis, keepdims=False):
         torch = _torch()
@@ -385,11 +392,16 @@ def _kl_function():
     return KLFromLogits
 
 
-@functools.lru_cache(maxsize=None)
 def _float8():
-    torch = _torch()
-    return frozenset(d for n in dir(torch) if n.startswith("float8_")
-                     and isinstance(d := getattr(torch, n), torch.dtype))
+    global _FLOAT8
+    if _FLOAT8 is None:  # (a module global, not lru_cache: torch.compile traces through this)
+        torch = _torch()
+        _FLOAT8 = frozenset(d for n in dir(torch) if n.startswith("float8_")
+                            and isinstance(d := getattr(torch, n), torch.dtype))
+    return _FLOAT8
+
+
+_FLOAT8 = None
 
 
 # An ignore_index for "none": int64's maximum, which no label holds in practice. Not its minimum:
@@ -410,3 +422,54 @@ def _clamped_cross_entropy(z, y, k, ignore_index, options):
     if options["reduction"] == "none":
         return torch.where(ok, loss, torch.nan)
     return torch.where(ok.all(), loss, torch.nan)
+
+
+@functools.lru_cache(maxsize=None)
+def _bald_function():
+    """The autograd Function of BALD from logits ``z`` (made once): ``n`` samples along ``s``,
+    classes along ``a``."""
+    torch = _torch()
+
+    def log_probabilities(z, s, a, n):
+        logp = torch.log_softmax(z, a)
+        m = logp.amax(s, keepdim=True)
+        m = torch.where(m == -math.inf, 0.0, m)
+        mean = torch.exp(logp - m).sum(s, keepdim=True) / n
+        nz = mean != 0  # a class no sample gives any probability: -inf, with a gradient of 0
+        return logp, m + torch.where(nz, torch.log(torch.where(nz, mean, 1.0)), -math.inf)
+
+    def entropy(logp, a):
+        return (logp.exp() * logp.clamp_min(LOG_ZERO)).sum(a).neg()
+
+    def expand(g, s, a):
+        return g.unsqueeze(min(s, a)).unsqueeze(max(s, a))
+
+    class BALDFromLogits(torch.autograd.Function):
+        """``B = sum_s (H[p_bar] - H[p_s]) / n``, the generic kernel's forward in one node;
+        backward ``dB/dz_s = (t_s - p_s KL_s) / n``, ``t_s = p_s (log p_s - log p_bar)`` (0
+        where p_s = 0), ``KL_s = sum t_s`` over the classes."""
+
+        @staticmethod
+        def forward(ctx, z, s, a, n):
+            logp, log_mean = log_probabilities(z, s, a, n)
+            h_bar = entropy(log_mean, a)
+            bald = (h_bar - entropy(logp, a)).sum(s if s < a else s - 1) / n
+            ctx.save_for_backward(z, logp, log_mean)
+            ctx.axes = (s, a, n)
+            return bald
+
+        @staticmethod
+        def backward(ctx, g):
+            z, logp, log_mean = ctx.saved_tensors
+            s, a, n = ctx.axes
+            g = expand(g, s, a) / n
+            if torch.is_grad_enabled():  # create_graph=True: the same, differentiably
+                logp, log_mean = log_probabilities(z, s, a, n)
+                p = logp.exp()
+                t = p * torch.where(p == 0, 0.0, logp - log_mean)
+                return (t - p * t.sum(a, keepdim=True)) * g, None, None, None
+            p = logp.exp()
+            t = (logp - log_mean).mul_(p).nan_to_num_(nan=0.0)  # 0 where p = 0
+            return torch.addcmul(t, p, t.sum(a, keepdim=True), value=-1).mul_(g), None, None, None
+
+    return BALDFromLogits

@@ -115,3 +115,27 @@ def test_bad_options_are_refused(kwargs, message):
         it.bald(np.array([0.5, 0.5]))
     with pytest.raises(ValueError, match="has no samples"):
         it.bald(np.zeros((0, 3)))
+
+
+def test_torchs_fused_bald_matches_the_generic_kernel_in_value_gradient_and_hessian():
+    torch = require("torch")
+    from infotheory import _kernels as K
+    B = it.backend_of(torch.zeros(1))
+    z = torch.tensor(Z, requires_grad=True)
+    z_masked = z.detach().clone()
+    z_masked[0, :, 0] = -math.inf  # a class one sample rules out: finite gradient, no NaN
+    for x in (z, z_masked.requires_grad_()):
+        for s, a in ((0, 2), (1, 2), (2, 0)):
+            n = x.shape[s]
+            fused = B.fused_bald_logits(x, s, a, n)
+            generic = K.bald_logits.generic(B, x, s, a, n)
+            torch.testing.assert_close(fused, generic, rtol=1e-12, atol=1e-14)
+            g = torch.randn(fused.shape, dtype=torch.float64)
+            (gf,) = torch.autograd.grad(fused, x, g, create_graph=True)
+            (gg,) = torch.autograd.grad(generic, x, g, create_graph=True)
+            assert torch.isfinite(gf).all()
+            torch.testing.assert_close(gf, gg, rtol=1e-10, atol=1e-12)
+            v = torch.randn(x.shape, dtype=torch.float64)
+            (hf,) = torch.autograd.grad((gf * v).sum(), x)
+            (hg,) = torch.autograd.grad((gg * v).sum(), x)
+            torch.testing.assert_close(hf, hg, rtol=1e-9, atol=1e-11)
