@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from tests.conftest import require
@@ -87,3 +88,27 @@ def test_dask_mutual_information_on_a_local_cluster():
     assert abs(mi - 4.6439) < 3e-3, out
     assert 0.5 < float(re.search(r"NMI = ([\d.]+)", out).group(1)) < 1.0
     assert "100% Completed" in out  # Dask's progress bar ran
+
+
+def test_active_learning_bald_beats_random_acquisition():
+    require("torch")
+    pytest.importorskip("sklearn")
+    out = _run("active_learning_bald.py", "--quick", "--plot", os.devnull)
+    bald = _losses(out, r"accuracy BALD ([\d.]+)")
+    rand = _losses(out, r"   random ([\d.]+)\n")
+    assert len(bald) == len(rand) == 12
+    # the last three rounds (100-130 labels): BALD's picks teach more (0.895 vs 0.883 here)
+    assert np.mean(bald[-3:]) > np.mean(rand[-3:]), out
+    assert bald[-1] > bald[0] + 0.2  # it learns (0.61 to 0.91 here)
+
+
+def test_ddp_perplexity_is_synced_over_two_processes():
+    require("torch")
+    out = _run("ddp_perplexity.py", "--quick")
+    ppl = _losses(out, r"perplexity ([\d.]+) over")
+    total = [int(v) for v in re.findall(r"over (\d+) tokens", out)]
+    own = [int(v) for v in re.findall(r"this one: (\d+)", out)]
+    assert len(ppl) == 3 and ppl[-1] < ppl[0]
+    assert all(t > o > 0 for t, o in zip(total, own))  # the epoch's value covers both shards
+    best = float(re.search(r"entropy rate\): ([\d.]+)", out).group(1))
+    assert ppl[-1] > best  # no model beats the source's entropy rate
