@@ -8,8 +8,8 @@ cross-entropy is token-weighted (not a mean of batch means), the perplexity is `
 cross-entropy (not a mean of batch perplexities), the mutual information is that of one
 contingency table summed over batches and processes.
 
-Importing this module imports torch and torchmetrics (``pip install infotheory[torch]
-torchmetrics``); ``import infotheory`` alone imports neither.
+Importing this module imports torch and torchmetrics (``pip install infotheory[torchmetrics]``);
+``import infotheory`` alone imports neither.
 
 >>> import torch
 >>> from infotheory.torchmetrics import Perplexity

@@ -164,3 +164,36 @@ def test_two_processes_sync_to_the_function_on_all_data(tmp_path):
         assert got[key] == pytest.approx(sklearn.mutual_info_score(xs, cs), rel=1e-10)
     assert got["nmi"] == pytest.approx(sklearn.normalized_mutual_info_score(xs, cs), rel=1e-10)
     assert got["ami"] == pytest.approx(sklearn.adjusted_mutual_info_score(xs, cs), rel=1e-10)
+
+
+def test_logged_from_a_lightning_module_equals_the_function_on_the_epoch():
+    pl = pytest.importorskip("lightning.pytorch")
+
+    class LM(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(7, 7).double()
+            self.ppl = itm.Perplexity(from_logits=True, ignore_index=-100)
+            self.outputs = []
+
+        def training_step(self, batch, _):
+            z, y = batch
+            logits = self.layer(z)
+            self.outputs.append((logits.detach().reshape(-1, 7), y.reshape(-1)))
+            self.ppl.update(logits, y)
+            self.log("ppl", self.ppl, on_step=False, on_epoch=True)
+            return it.cross_entropy(logits, y, from_logits=True, ignore_index=-100)
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.0)  # no change: one model, all epoch
+
+    module = LM()
+    trainer = pl.Trainer(max_epochs=1, accelerator="cpu", logger=False,
+                         enable_checkpointing=False, enable_progress_bar=False,
+                         enable_model_summary=False)
+    loader = torch.utils.data.DataLoader([(z[0], y[0]) for z, y in BATCHES], batch_size=None)
+    trainer.fit(module, loader)
+    z = torch.cat([o[0] for o in module.outputs])
+    y = torch.cat([o[1] for o in module.outputs])
+    ref = it.perplexity(z, y, from_logits=True, ignore_index=-100)
+    assert float(trainer.callback_metrics["ppl"]) == pytest.approx(float(ref), rel=1e-6)
