@@ -128,7 +128,7 @@ class TorchBackend(Backend):
                     "x.to_tensor(0.0) (masked entries as 0) or select the entries you mean")
         if x.is_quantized:
             return "is a quantized tensor; pass x.dequantize() (or x.int_repr() for labels)"
-        if x.dtype in _float8():
+        if x.dtype.is_floating_point and x.dtype.itemsize == 1:  # the float8 dtypes
             return (f"has dtype {x.dtype}, which torch cannot compute logs in; cast it to "
                     f"bfloat16, float16 or float32 first")
         return None
@@ -390,18 +390,6 @@ def _kl_function():
                     logq.exp().sub_(p).mul_(g), None)
 
     return KLFromLogits
-
-
-def _float8():
-    global _FLOAT8
-    if _FLOAT8 is None:  # (a module global, not lru_cache: torch.compile traces through this)
-        torch = _torch()
-        _FLOAT8 = frozenset(d for n in dir(torch) if n.startswith("float8_")
-                            and isinstance(d := getattr(torch, n), torch.dtype))
-    return _FLOAT8
-
-
-_FLOAT8 = None
 
 
 # An ignore_index for "none": int64's maximum, which no label holds in practice. Not its minimum:
