@@ -18,6 +18,7 @@ Y = np.array([0, 3, 1])
 J = RNG.dirichlet(np.ones(6), size=2).reshape(2, 2, 3)
 S = RNG.dirichlet(np.ones(4), size=(3, 2))  # 3 samples of a model, a batch of 2, 4 classes
 ZS = RNG.normal(size=(3, 2, 4))
+J3 = RNG.dirichlet(np.ones(12), size=2).reshape(2, 2, 2, 3)  # a batch of joints of 3 variables
 CALLS = {
     "self_information": lambda t: it.self_information(t(P)),
     "entropy": lambda t: it.entropy(t(P)),
@@ -46,6 +47,15 @@ CALLS = {
     "expected_entropy_logits": lambda t: it.expected_entropy(t(ZS), from_logits=True),
     "bald": lambda t: it.bald(t(S)),
     "bald_logits": lambda t: it.bald(t(ZS), from_logits=True),
+    "conditional_mutual_information": lambda t: it.conditional_mutual_information(t(J3)),
+    "total_correlation": lambda t: it.total_correlation(t(J3), axes=(1, 2, 3)),
+    "dual_total_correlation": lambda t: it.dual_total_correlation(t(J3), axes=(1, 2, 3)),
+    "co_information": lambda t: it.co_information(t(J3), axes=(1, 2, 3)),
+    "o_information": lambda t: it.o_information(t(J3), axes=(1, 2, 3)),
+    "renyi_entropy": lambda t: it.renyi_entropy(t(P), 2),
+    "renyi_entropy_logits": lambda t: it.renyi_entropy(t(Z), 0.5, from_logits=True),
+    "renyi_divergence": lambda t: it.renyi_divergence(t(P), t(Q), 2),
+    "tsallis_entropy": lambda t: it.tsallis_entropy(t(P), 2),
     "infonce": lambda t: infonce(t(Z[:, :3])),
     "nwj": lambda t: nwj(t(Z[:, :3])),
     "donsker_varadhan": lambda t: donsker_varadhan(t(Z[:, :3])),
