@@ -50,9 +50,13 @@ class DaskBackend(NumpyDtypes, Backend):
     distributions = ("dask",)
     lazy = True
     fused = {}
-    unsupported = {f"estimate.{f}": "k-nearest neighbours: no chunked, distributed search"
-                   for f in ("differential_entropy", "mutual_information_ksg",
-                             "kl_divergence_knn")}
+    unsupported = {
+        **{f"estimate.{f}": "k-nearest neighbours: no chunked, distributed search"
+           for f in ("differential_entropy", "mutual_information_ksg", "kl_divergence_knn",
+                     "conditional_mutual_information_ksg", "transfer_entropy_ksg")},
+        **{f"estimate.{f}": "ranks and factors all the samples at once"
+           for f in ("gaussian_copula", "mutual_information_gaussian",
+                     "o_information_gaussian")}}
 
     def is_native(self, x):
         da = sys.modules.get("dask.array")

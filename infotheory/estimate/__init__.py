@@ -7,13 +7,34 @@ the same framework; entropies and informations are in bits by default (``base=2`
   :func:`entropy_from_labels`, :func:`contingency_table`, :func:`mutual_information_from_labels`,
   :func:`normalized_mutual_information`, :func:`adjusted_mutual_information`,
   :func:`pmi_from_counts`.
+- Beyond pairs, from labels (:mod:`.multivariate`):
+  :func:`conditional_mutual_information_from_labels`, :func:`transfer_entropy_from_labels`,
+  :func:`total_correlation_from_labels`, :func:`o_information_from_labels`.
 - From continuous samples, k-nearest-neighbour estimators (:mod:`.knn`):
-  :func:`differential_entropy`, :func:`mutual_information_ksg`, :func:`kl_divergence_knn`.
+  :func:`differential_entropy`, :func:`mutual_information_ksg`, :func:`kl_divergence_knn`,
+  :func:`conditional_mutual_information_ksg`, :func:`transfer_entropy_ksg`.
+- Gaussian and Gaussian-copula estimators, batched over multiplets (:mod:`.gaussian`):
+  :func:`gaussian_copula`, :func:`mutual_information_gaussian`, :func:`o_information_gaussian`.
+- Significance of any estimate: :func:`permutation_test` (batched for the label estimators).
 - Neural MI bounds from a critic's scores (:mod:`.bounds`): :func:`infonce`, :func:`nwj`,
   :func:`donsker_varadhan`.
 """
+from .multivariate import (
+    conditional_mutual_information_from_labels,
+    o_information_from_labels,
+    total_correlation_from_labels,
+    transfer_entropy_from_labels,
+    transfer_entropy_ksg,
+)
+from .gaussian import gaussian_copula, mutual_information_gaussian, o_information_gaussian
+from .permutation import PermutationResult, permutation_test
 from .bounds import donsker_varadhan, infonce, nwj
-from .knn import differential_entropy, kl_divergence_knn, mutual_information_ksg
+from .knn import (
+    conditional_mutual_information_ksg,
+    differential_entropy,
+    kl_divergence_knn,
+    mutual_information_ksg,
+)
 from .discrete import (
     adjusted_mutual_information,
     contingency_table,
@@ -25,6 +46,17 @@ from .discrete import (
 )
 
 __all__ = [
+    "PermutationResult",
+    "permutation_test",
+    "gaussian_copula",
+    "mutual_information_gaussian",
+    "o_information_gaussian",
+    "conditional_mutual_information_ksg",
+    "transfer_entropy_ksg",
+    "conditional_mutual_information_from_labels",
+    "o_information_from_labels",
+    "total_correlation_from_labels",
+    "transfer_entropy_from_labels",
     "mutual_information_ksg",
     "kl_divergence_knn",
     "differential_entropy",

@@ -1,6 +1,7 @@
 """Checks and table building shared by the estimators (over a backend's primitives, ``B``)."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import numpy as np
@@ -57,27 +58,43 @@ def codes(B, x, n: int):
     return B.shape(values)[0], inverse
 
 
-def table(fn: str, B, x, y=None, n: Optional[int] = None):
-    """The (distinct x) x (distinct y) contingency table of two label vectors, int64, rows and
-    columns in sorted order of the values: a ``bincount`` of the combined code ``i * ny + j``.
-    With ``y`` None, the counts of the distinct values of ``x``."""
-    nx, ix = codes(B, x, n)
-    if y is None:
-        return B.bincount(ix, nx)
-    ny, iy = codes(B, y, n)
-    check_table_size(fn, (nx, ny))
-    return B.reshape(B.bincount(ix * ny + iy, nx * ny), (nx, ny))
+def table(fn: str, B, *columns, n: Optional[int] = None):
+    """The contingency table of the 1-D label ``columns`` (of one length ``n``), int64, one
+    axis per column, each in sorted order of its distinct values: a ``bincount`` of the
+    mixed-radix code ``(i0 * n1 + i1) * n2 + ...``. One column gives the counts of its distinct
+    values."""
+    counts, sizes = flat_table(fn, B, *columns, n=n)
+    return counts if len(sizes) == 1 else B.reshape(counts, tuple(sizes))
+
+
+def flat_table(fn: str, B, *columns, n: Optional[int] = None):
+    """:func:`table` flattened (C order), and its sizes."""
+    sizes, code = [], None
+    for column in columns:
+        k, inverse = codes(B, column, n)
+        sizes.append(k)
+        code = inverse if code is None else code * k + inverse
+    if len(sizes) > 1:
+        check_table_size(fn, sizes)
+    return B.bincount(code, math.prod(sizes)), sizes
 
 
 def on_table(fn: str, B, finish, columns, n: Optional[int], shape=(), dtype="float64"):
-    """``finish(B, table, n)`` on the contingency table of the label ``columns`` (one or two
-    1-D vectors of ``n`` labels). On a lazy backend (Dask) the table is counted chunk by chunk
+    """``finish(B, table, n)`` on the contingency table of the label ``columns`` (1-D vectors
+    of ``n`` labels). On a lazy backend (Dask) the table is counted chunk by chunk
     and ``finish`` runs on it with the NumPy backend, in one task: the result is a lazy tensor
     of ``shape`` and ``dtype``. A backend without float64 (``Backend.has_float64``) has its
     float64 statistics computed on the host, and the result in its default float."""
     if B.lazy:
         return lazy_table(B, fn, columns, lambda NB, t: finish(NB, t, int(t.sum())), shape,
                           dtype)
+    if B.max_ndim is not None and len(columns) > B.max_ndim:
+        # more label columns than the backend has tensor axes (MXNet: 5): the statistics of
+        # the table on the host, where its sizes are read anyway
+        counts, sizes = flat_table(fn, B, *columns, n=n)
+        NB = _dispatch.numpy_backend()
+        r = np.asarray(finish(NB, np.asarray(B.to_numpy(counts)).reshape(sizes), n))
+        return B.float_tensor(r) if dtype == "float64" else B.label_tensor(r, None)
     t = table(fn, B, *columns, n=n)
     if dtype == "float64" and not B.has_float64():
         # (JAX without x64) the statistics in float64 on the host, where the table's sizes

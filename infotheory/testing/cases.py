@@ -27,6 +27,60 @@ BOOK_NOTE = ("the book's call; its 1-D marginal broadcast along the LAST axis of
              "out here as shape (1, 2). It is not a marginal of that joint (")
 
 
+XOR_X = np.array([0, 0, 1, 1] * 4)
+XOR_Y = np.array([0, 1, 0, 1] * 4)
+XOR_JOINT = np.array([[[0.25, 0.0], [0.0, 0.25]], [[0.0, 0.25], [0.25, 0.0]]])  # p[x, y, z]
+COPIES_JOINT = np.zeros((2, 2, 2))
+COPIES_JOINT[0, 0, 0] = COPIES_JOINT[1, 1, 1] = 0.5
+COPY_SOURCE = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0])
+KSG_X = np.array([0.0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+KSG_Y = np.array([0.3, 2.1, 1.2, 3.5, 5.1, 3.9, 7.2, 6.1, 8.8, 9.4])
+KSG_Z = np.array([1.0, 0.2, 2.2, 2.9, 3.1, 5.5, 4.8, 7.7, 7.1, 9.9])
+DISAGREE = [[0.9, 0.1], [0.1, 0.9]]
+TE_SOURCE = np.array([0.3, -1.2, 0.8, 2.1, -0.4, 0.9, -1.7, 0.2, 1.3, -0.6, 0.5, 1.9, -0.9])
+TE_TARGET = np.array([0.1, 0.5, -0.8, 1.0, 1.7, -0.2, 0.6, -1.1, 0.4, 0.9, -0.3, 0.2, 1.4])
+
+
+def _conditional_entropy_of_pairs(s) -> float:
+    """H(S_t | S_{t-1}) in bits over the pairs (s[t-1], s[t]), t >= 1, by counting."""
+    pairs, firsts = {}, {}
+    for a, b in zip(s[:-1], s[1:]):
+        pairs[a, b] = pairs.get((a, b), 0) + 1
+        firsts[a] = firsts.get(a, 0) + 1
+    n = len(s) - 1
+    return -sum(c / n * math.log2(c / firsts[a]) for (a, _), c in pairs.items())
+
+
+def _frenzel_pompe(x, y, z, k: int) -> float:
+    """Conditional KSG (nats) of 1-D samples by brute force: every max-norm distance, the k-th
+    joint one, and the counts strictly closer in each subspace; psi of integers exactly."""
+    def psi(m):
+        return -0.5772156649015329 + sum(1.0 / i for i in range(1, m))
+
+    def closer(*cols):
+        m = np.stack(cols, 1)
+        d = np.abs(m[:, None, :] - m[None, :, :]).max(-1)
+        np.fill_diagonal(d, np.inf)
+        return d
+    eps = np.sort(closer(x, y, z), 1)[:, k - 1]
+    count = lambda *cols: (closer(*cols) < eps[:, None]).sum(1)  # noqa: E731
+    return psi(k) - float(np.mean([psi(a + 1) + psi(b + 1) - psi(c + 1) for a, b, c in
+                                   zip(count(x, z), count(y, z), count(z))]))
+
+
+def _gaussian_o_information(x) -> float:
+    """O-information (bits) of the Gaussian with the samples' covariance, by slogdet."""
+    k = x.shape[1]
+    cov = np.cov(x, rowvar=False)
+
+    def h(idx):
+        sub = cov[np.ix_(idx, idx)]
+        return 0.5 * (len(idx) * math.log(2 * math.pi * math.e) + np.linalg.slogdet(sub)[1])
+    every = list(range(k))
+    total = (k - 2) * h(every) + sum(h([i]) - h([j for j in every if j != i]) for i in every)
+    return total / math.log(2)
+
+
 @dataclass(frozen=True)
 class Case:
     """One documented value.
@@ -162,6 +216,68 @@ CASES: List[Case] = [
     Case("estimate: InfoNCE of 5 I_4", "estimate.infonce", (np.eye(4) * 5.0,),
          2 + (5 - math.log(math.exp(5) + 3)) / math.log(2), 1e-5,
          note="log N + mean(s_ii - logsumexp_j s_ij)"),
+    # Beyond pairs: closed forms, definitions counted in plain Python, and the peers' values.
+    Case("estimate: conditional MI of XOR labels",
+         "estimate.conditional_mutual_information_from_labels",
+         (XOR_X, XOR_Y, XOR_X ^ XOR_Y), 1.0, 1e-9,
+         note="x, y independent fair bits, z = x XOR y: I(X;Y|Z) = 1 bit"),
+    Case("estimate: transfer entropy of a delayed copy", "estimate.transfer_entropy_from_labels",
+         (COPY_SOURCE, np.r_[0, COPY_SOURCE[:-1]]), _conditional_entropy_of_pairs(COPY_SOURCE),
+         1e-9, note="Y_t = S_{t-1}: TE = H(S_{t-1} | S_{t-2}), counted over the pairs"),
+    Case("estimate: total correlation of three copies", "estimate.total_correlation_from_labels",
+         (np.stack([XOR_X] * 3, 1),), 2.0, 1e-9, note="3 H(X) - H(X) = 2 bits"),
+    Case("estimate: O-information of XOR labels", "estimate.o_information_from_labels",
+         (np.stack([XOR_X, XOR_Y, XOR_X ^ XOR_Y], 1),), -1.0, 1e-9,
+         note="synergy: TC - DTC = 1 - 2 bits"),
+    Case("estimate: conditional KSG on 10 points, k=3",
+         "estimate.conditional_mutual_information_ksg",
+         (KSG_X, KSG_Y, KSG_Z), 0.2116667866798253, 1e-6, kwargs={"base": math.e},
+         note="ennemi.estimate_mi(y, x, cond=z, k=3), which rounds to float32"),
+    Case("estimate: KSG transfer entropy of 13 steps, k=4", "estimate.transfer_entropy_ksg",
+         (TE_SOURCE, TE_TARGET), _frenzel_pompe(TE_TARGET[1:] / TE_TARGET.std(),
+                                                TE_SOURCE[:-1] / TE_SOURCE.std(),
+                                                TE_TARGET[:-1] / TE_TARGET.std(), 4), 1e-6,
+         kwargs={"base": math.e}, dtypes=("float64",),
+         note="I(Y_t; S_t-1 | Y_t-1), each series divided by its deviation, by brute force; "
+              "float64 only: at 13 samples float32 rounding reorders distances that decide "
+              "the counts"),
+    Case("estimate: Gaussian copula of [10, -3, 7]", "estimate.gaussian_copula",
+         ([10.0, -3.0, 7.0],), [0.6744897501960817, -0.6744897501960817, 0.0], 1e-6,
+         note="Phi^-1(rank / 4): scipy.special.ndtri([3/4, 1/4, 1/2])"),
+    Case("estimate: Gaussian MI, no bias correction", "estimate.mutual_information_gaussian",
+         (KSG_X, KSG_Y), -0.5 * math.log2(1 - np.corrcoef(KSG_X, KSG_Y)[0, 1] ** 2), 1e-6,
+         kwargs={"bias_correction": False}, note="-1/2 log2(1 - r^2) of the sample correlation"),
+    Case("estimate: Gaussian O-information, no bias correction",
+         "estimate.o_information_gaussian", (np.stack([KSG_X, KSG_Y, KSG_Z], 1),),
+         _gaussian_o_information(np.stack([KSG_X, KSG_Y, KSG_Z], 1)), 1e-5,
+         kwargs={"bias_correction": False},
+         note="(k - 2) H(X) + sum_i H(X_i) - H(X_-i), entropies from numpy.linalg.slogdet"),
+    # Multivariate and Renyi/Tsallis measures on distributions: closed forms.
+    Case("conditional_mutual_information of XOR", "conditional_mutual_information",
+         (XOR_JOINT,), 1.0, 1e-6, note="p(x, y, z) = 1/4 where z = x XOR y"),
+    Case("total_correlation of three copies", "total_correlation", (COPIES_JOINT,), 2.0, 1e-6),
+    Case("dual_total_correlation of three copies", "dual_total_correlation", (COPIES_JOINT,),
+         1.0, 1e-6),
+    Case("co_information of XOR", "co_information", (XOR_JOINT,), -1.0, 1e-6,
+         note="dit's sign: I(X;Y) - I(X;Y|Z) = 0 - 1"),
+    Case("o_information of three copies", "o_information", (COPIES_JOINT,), 1.0, 1e-6,
+         note="redundancy: TC - DTC = 2 - 1"),
+    Case("renyi_entropy order 2", "renyi_entropy", ([0.1, 0.5, 0.1, 0.3],),
+         -math.log2(0.01 + 0.25 + 0.01 + 0.09), 1e-6, kwargs={"order": 2.0}, note="collision entropy -log2 sum p^2"),
+    Case("renyi_entropy order inf", "renyi_entropy", ([0.1, 0.5, 0.1, 0.3],), 1.0,
+         1e-6, kwargs={"order": math.inf}, note="min-entropy -log2 max p"),
+    Case("renyi_divergence order 2", "renyi_divergence", ([0.5, 0.5], [0.25, 0.75]),
+         math.log2(0.25 / 0.25 + 0.25 / 0.75), 1e-6, kwargs={"order": 2.0}, note="log2 sum p^2 / q"),
+    Case("tsallis_entropy order 2", "tsallis_entropy", ([0.1, 0.5, 0.1, 0.3],),
+         1 - (0.01 + 0.25 + 0.01 + 0.09), 1e-6, kwargs={"order": 2.0}, note="(1 - sum p^q) / (q - 1), unitless"),
+    # Uncertainty of an ensemble's predictions (S samples x C classes).
+    Case("predictive_entropy of two disagreeing samples", "predictive_entropy",
+         (DISAGREE,), 1.0, 1e-6, note="the mean prediction is uniform over two classes"),
+    Case("expected_entropy of two disagreeing samples", "expected_entropy", (DISAGREE,),
+         -(0.9 * math.log2(0.9) + 0.1 * math.log2(0.1)), 1e-6),
+    Case("bald of two disagreeing samples", "bald", (DISAGREE,),
+         1.0 + 0.9 * math.log2(0.9) + 0.1 * math.log2(0.1), 1e-6,
+         note="predictive - expected entropy"),
 ]
 
 

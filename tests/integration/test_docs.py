@@ -11,7 +11,10 @@ import pytest
 import infotheory
 import infotheory.estimate.bounds
 import infotheory.estimate.discrete
+import infotheory.estimate.gaussian
 import infotheory.estimate.knn
+import infotheory.estimate.multivariate
+import infotheory.estimate.permutation
 import infotheory.losses
 import infotheory.measures
 from tests.conftest import require
@@ -52,7 +55,10 @@ def test_readme_values_match_the_comments():
 @pytest.mark.parametrize("module", [infotheory, infotheory.measures, infotheory.losses,
                                     infotheory.uncertainty, infotheory.multivariate,
                                     infotheory.estimate.discrete, infotheory.estimate.knn,
-                                    infotheory.estimate.bounds])
+                                    infotheory.estimate.bounds,
+                                    infotheory.estimate.multivariate,
+                                    infotheory.estimate.gaussian,
+                                    infotheory.estimate.permutation])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
