@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml constraints.txt
 $(STAMP2): pyproject.toml constraints-numpy2.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or make PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV2)
-	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt -e '.[torch,tensorflow-cpu,jax,dask,test]'
+	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt -e '.[torch,tensorflow-cpu,jax,dask,test,test-jax]'
 	touch $(STAMP2)
 
 demo: $(STAMP)
