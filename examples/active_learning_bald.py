@@ -1,4 +1,8 @@
-"""Active learning with BALD on MC-dropout samples, against random acquisition.
+"""
+Active learning with BALD against random acquisition
+====================================================
+
+Active learning with BALD on MC-dropout samples, against random acquisition.
 
     python examples/active_learning_bald.py [--rounds N] [--quick] [--plot PATH]
 
@@ -6,12 +10,13 @@ Data: scikit-learn's 8x8 digits (bundled, no download). A small MLP with dropout
 20 labelled images; each round it is retrained from scratch on the labelled set, then
 acquires 10 more from the pool: the 10 of highest BALD (``it.bald`` of 20 MC-dropout passes,
 the mutual information between the prediction and the network's weights, Gal et al. 2017)
-for one learner, 10 at random for the other. The test accuracy of both is printed per round,
-and plotted when matplotlib is installed. BALD comes from logits through a log-mean-exp over
+for one learner, 10 at random for the other. The test accuracy of both is printed per round
+and plotted. BALD comes from logits through a log-mean-exp over
 the samples, never ``log(mean(softmax))``.
 """
 import argparse
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
@@ -82,8 +87,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--quick", action="store_true", help="a few short rounds (tests)")
-    ap.add_argument("--plot", default="active_learning_bald.png",
-                    help="where to save the plot (when matplotlib is installed)")
+    ap.add_argument("--plot", help="save the plot to this image file")
     args = ap.parse_args(argv)
     rounds, epochs = (12, 50) if args.quick else (args.rounds, 100)
     x, y, pool, test = load_digits()
@@ -93,13 +97,6 @@ def main(argv=None):
               f"   random {curves['random'][r]:.3f}")
     print(f"mean accuracy over the rounds: BALD {np.mean(curves['bald']):.3f}, "
           f"random {np.mean(curves['random']):.3f}")
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
-        return curves
     labels = [20 + 10 * r for r in range(rounds)]
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for name, accs in curves.items():
@@ -109,8 +106,9 @@ def main(argv=None):
     ax.set_title("Active learning on digits: BALD vs random")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(args.plot, dpi=120)
-    print(f"plot saved to {args.plot}")
+    if args.plot:
+        fig.savefig(args.plot, dpi=120)
+        print(f"plot saved to {args.plot}")
     return curves
 
 

@@ -1,7 +1,15 @@
-"""Section 22.11 of *Dive into Deep Learning* ("Information Theory"), with infotheory, on every
+"""
+Dive into Deep Learning, section 22.11, on every framework
+==========================================================
+
+Section 22.11 of *Dive into Deep Learning* ("Information Theory"), with infotheory, on every
 installed framework: each value printed next to the book's.
 
-    python examples/d2l_information_theory.py [--quick]
+    python examples/d2l_information_theory.py [--quick] [--plot PATH]
+
+It ends with two curves: the binary entropy ``H(p)`` (the book's entropy of a coin), and
+``KL(N(0, 1) || N(mu, 1))`` against ``mu``, the closed form next to the k-nearest-neighbour
+estimate from samples.
 """
 import argparse
 import math
@@ -9,6 +17,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import infotheory as it  # noqa: E402
@@ -117,14 +126,42 @@ def kl_of_samples(quick: bool) -> None:
           f"{knn:.4f} bits (infotheory.estimate.kl_divergence_knn)")
 
 
+def curves(quick: bool, plot=None) -> None:
+    """The binary entropy, and the KL divergence of two unit Gaussians against the distance of
+    their means: closed form and k-NN estimate."""
+    p = np.linspace(0.0, 1.0, 201)
+    h = it.binary_entropy(p)  # 0 at p = 0 and 1 (0 log 0 = 0), 1 bit at p = 1/2
+    mus = np.linspace(0.0, 3.0, 7 if quick else 13)
+    n = 2000 if quick else 10_000
+    rng = np.random.default_rng(2)
+    closed = [float(it.gaussian_kl_divergence(0.0, 1.0, mu, 1.0)) for mu in mus]
+    knn = [float(kl_divergence_knn(rng.normal(0, 1, n), rng.normal(mu, 1, n)))
+           for mu in mus]
+    print("\n== Curves ==")
+    print("  KL(N(0,1) || N(mu,1)) bits, closed form / k-NN:",
+          ", ".join(f"mu={m:.1f}: {c:.3f}/{k:.3f}" for m, c, k in zip(mus, closed, knn)))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    axes[0].plot(p, h)
+    axes[0].set(xlabel="p", ylabel="bits", title="binary entropy H(p) = it.binary_entropy(p)")
+    axes[1].plot(mus, closed, "k--", label="closed form mu^2 / (2 ln 2)")
+    axes[1].plot(mus, knn, "o", label=f"k-NN estimate from {n} samples each")
+    axes[1].set(xlabel="mu", ylabel="bits", title="KL(N(0, 1) || N(mu, 1))")
+    axes[1].legend()
+    fig.tight_layout()
+    if plot:
+        fig.savefig(plot)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer samples (tests)")
+    ap.add_argument("--plot", help="save the curves to this image file")
     args = ap.parse_args(argv)
     print(f"frameworks: {', '.join(FRAMEWORKS)}")
     cards()
     measures(args.quick)
     kl_of_samples(args.quick)
+    curves(args.quick, args.plot)
 
 
 if __name__ == "__main__":

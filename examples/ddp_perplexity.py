@@ -1,7 +1,13 @@
-"""A small language model trained with DistributedDataParallel on two CPU processes, its
+"""
+DistributedDataParallel: an epoch perplexity synced across processes
+====================================================================
+
+A small language model trained with DistributedDataParallel on two CPU processes, its
 epoch perplexity synced across them by ``infotheory.torchmetrics.Perplexity``.
 
-    python examples/ddp_perplexity.py [--epochs N] [--quick]
+    python examples/ddp_perplexity.py [--epochs N] [--quick] [--plot PATH]
+
+(Two processes: shown here, not run when the documentation is built.)
 
 The text is drawn from a random Markov chain over 50 tokens (so the best possible perplexity,
 the exponential of the chain's entropy rate, is known and printed). Each process trains on its
@@ -51,7 +57,7 @@ def sequences(transitions, n: int, length: int, seed: int):
     return x[:, :-1], targets
 
 
-def worker(rank: int, world: int, port: int, epochs: int, n: int):
+def worker(rank: int, world: int, port: int, epochs: int, n: int, plot=None):
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     dist.init_process_group("gloo", rank=rank, world_size=world)
     from torch.nn.parallel import DistributedDataParallel as DDP
@@ -64,6 +70,7 @@ def worker(rank: int, world: int, port: int, epochs: int, n: int):
     model = DDP(torch.nn.Sequential(torch.nn.Embedding(VOCAB, 64), torch.nn.Linear(64, VOCAB)))
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     ppl = Perplexity(from_logits=True, ignore_index=-100)
+    curve = []
     for epoch in range(epochs):
         ppl.reset()
         for xb, yb in zip(inputs.split(64), targets.split(64)):
@@ -73,13 +80,24 @@ def worker(rank: int, world: int, port: int, epochs: int, n: int):
             opt.step()
             ppl.update(logits.detach(), yb)
         value = float(ppl.compute())  # synced: all tokens of both processes
+        curve.append(value)
         tokens = ppl.count.clone()  # (compute restores each process' own state afterwards)
         dist.all_reduce(tokens)
         if rank == 0:
             print(f"epoch {epoch}: perplexity {value:.3f} over {int(tokens)} tokens of "
                   f"{world} processes (this one: {int(ppl.count)})")
     if rank == 0:
-        print(f"best possible (the chain's entropy rate): {math.exp(entropy_rate_nats(chain)):.3f}")
+        best = math.exp(entropy_rate_nats(chain))
+        print(f"best possible (the chain's entropy rate): {best:.3f}")
+        if plot:
+            import matplotlib.pyplot as plt
+            fig, ax = plt.subplots(figsize=(5, 3.5))
+            ax.plot(range(1, epochs + 1), curve, marker="o", label="synced epoch perplexity")
+            ax.axhline(best, color="k", linestyle="--", label="the chain's entropy rate")
+            ax.set(xlabel="epoch", ylabel="perplexity", title=f"DDP over {world} processes")
+            ax.legend()
+            fig.tight_layout()
+            fig.savefig(plot)
     dist.destroy_process_group()
 
 
@@ -87,12 +105,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--quick", action="store_true", help="few epochs, little data (tests)")
+    ap.add_argument("--plot", help="save the perplexity curve to this image file")
     args = ap.parse_args(argv)
     epochs, n = (3, 256) if args.quick else (args.epochs, 2048)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    mp.spawn(worker, args=(2, port, epochs, n), nprocs=2, join=True)
+    mp.spawn(worker, args=(2, port, epochs, n, args.plot), nprocs=2, join=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
-"""The same classifier in Keras 3, with infotheory.keras losses in model.compile / model.fit.
+"""
+Keras: infotheory losses in model.fit
+=====================================
 
-    python examples/keras_fit.py [--epochs N] [--quick]        # KERAS_BACKEND=torch works too
+The same classifier in Keras 3, with infotheory.keras losses in model.compile / model.fit.
+
+    python examples/keras_fit.py [--epochs N] [--quick] [--plot PATH]        # KERAS_BACKEND=torch works too
 
 The model has two heads on one body: class logits trained with ``CrossEntropy(from_logits=True)``
 and the same logits under an ``Entropy`` regularization loss (negative weight: an entropy bonus).
@@ -28,6 +32,7 @@ def main(argv=None) -> float:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--quick", action="store_true", help="a few epochs on little data (tests)")
+    ap.add_argument("--plot", help="save the loss curves to this image file")
     args = ap.parse_args(argv)
     n, epochs = (256, 3) if args.quick else (4096, args.epochs)
 
@@ -49,6 +54,16 @@ def main(argv=None) -> float:
         print(f"epoch {epoch:3d}  loss {total:.4f}  cross-entropy {ce:.4f} nats")
     acc = float((np.argmax(model.predict(x, verbose=0)["logits"], -1) == y).mean())
     print(f"accuracy {acc:.3f} (Keras backend: {keras.backend.backend()})")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    for key, label in (("loss", "total loss"), ("logits_loss", "itk.CrossEntropy (nats)"),
+                       ("entropy_loss", "itk.Entropy, weight -0.05")):
+        ax.plot(range(1, epochs + 1), history.history[key], marker="o", label=label)
+    ax.set(xlabel="epoch", title=f"model.fit on Keras' {keras.backend.backend()} backend")
+    ax.legend()
+    fig.tight_layout()
+    if args.plot:
+        fig.savefig(args.plot)
     return history.history["logits_loss"][-1]
 
 
