@@ -4,6 +4,8 @@
 #   make test-numpy2  .venv-numpy2: numpy 2, torch, tensorflow-cpu, jax, dask
 #                     (constraints-numpy2.txt)
 # make bench        sets up .venv and runs the benchmarks (not part of the tests)
+# make docs         builds the documentation site into docs/_build/html (warnings are errors;
+#                   the gallery runs every example; DOCS_QUICK=1 runs them in --quick mode)
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -16,14 +18,14 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 WORKERS ?= 2
 PYTEST  := -m pytest -q -n $(WORKERS) --dist loadfile
 
-.PHONY: demo test test-main test-numpy2 bench setup clean
+.PHONY: demo test test-main test-numpy2 bench docs setup clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or make PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[all,test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[all,test,docs]'
 	touch $(STAMP)
 
 $(STAMP2): pyproject.toml constraints-numpy2.txt
@@ -39,9 +41,10 @@ demo: $(STAMP)
 test: test-main test-numpy2
 
 # Where backends are required (CI), each environment requires every backend it can hold
-# (JAX needs NumPy >= 2, MXNet NumPy < 2).
+# (JAX needs NumPy >= 2, MXNet NumPy < 2), and the main one the docs extra (the site's build test).
 test-main: $(STAMP)
 	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow,mxnet,dask}" \
+	INFOTHEORY_REQUIRE_DOCS="$${INFOTHEORY_REQUIRE_BACKENDS:+1}" \
 		$(BIN)/python $(PYTEST)
 
 test-numpy2: $(STAMP2)
@@ -53,6 +56,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/train_step.py
 	$(BIN)/python benchmarks/estimators.py --json benchmarks/estimators.json
 	$(BIN)/python benchmarks/dask_scale.py --json benchmarks/dask_scale.json
+
+docs: $(STAMP)
+	rm -rf docs/_build docs/api/generated docs/auto_examples
+	cd docs && INFOTHEORY_DOCS_QUICK=$${DOCS_QUICK:-0} ../$(BIN)/python -m sphinx -W --keep-going -n -q \
+		-b html . _build/html
+	@echo "the site: docs/_build/html/index.html"
 
 clean:
 	rm -rf $(VENV) $(VENV2) build *.egg-info

@@ -19,6 +19,7 @@ It then times the same rows in chunks of other sizes and plots the throughput.
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import time
 
@@ -39,7 +40,7 @@ def label_columns(rows: int, chunk: int, seed: int = 0):
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10**8)
     parser.add_argument("--chunk", type=int, default=5 * 10**6)
     parser.add_argument("--workers", type=int, default=2)
@@ -49,7 +50,8 @@ def main(argv=None) -> None:
     rows, chunk = (10**6, 10**5) if args.quick else (args.rows, args.chunk)
 
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None,
-                      processes=True) as cluster, Client(cluster) as client:
+                      processes=True, silence_logs=logging.WARNING) as cluster, \
+            Client(cluster) as client:
         x, y = label_columns(rows, chunk)
         mi = it.estimate.mutual_information_from_labels(x, y)  # lazy: nothing computed yet
         nmi = it.estimate.normalized_mutual_information(x, y)

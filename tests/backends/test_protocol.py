@@ -82,7 +82,7 @@ def _raises_not_implemented(cls, name) -> bool:
 
 def test_required_methods_are_exactly_those_without_a_default():
     """REQUIRED and ESTIMATOR are what the base class leaves undone; every other method has a
-    working default (the lazy hook ``map_reduce`` aside), so the README's list is complete."""
+    working default (the lazy hook ``map_reduce`` aside), so the backend guide's list is complete."""
     from infotheory.backends._base import ESTIMATOR, REQUIRED
 
     assert len(REQUIRED) == 19 and len(ESTIMATOR) == 15 and not set(REQUIRED) & set(ESTIMATOR)
@@ -125,15 +125,15 @@ def test_the_pytest_kit_passes_on_the_skeleton(tmp_path):
     assert " passed" in out.stdout and "failed" not in out.stdout
 
 
-def test_the_readme_lists_exactly_the_required_methods():
+def test_the_backend_guide_lists_exactly_the_required_methods():
     import os
     import re
 
     from infotheory.backends._base import ESTIMATOR, REQUIRED
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    text = open(os.path.join(root, "README.md")).read()
-    section = text[text.index("### Writing a backend"):text.index("Register it in your")]
+    text = open(os.path.join(root, "docs", "guides", "backend_authors.md")).read()
+    section = text[text.index("## Writing a backend"):text.index("Register it in your")]
     for label, names in (("**required**", REQUIRED), ("**for `infotheory.estimate`**", ESTIMATOR)):
         item = section[section.index(label):]
         item = item[:item.index("\n- ")]

@@ -1,5 +1,7 @@
-"""Documentation that runs: README code blocks and docstring examples."""
+"""Documentation that runs: the code blocks of the README and of the site's pages, and the
+docstring examples."""
 import doctest
+import glob
 import os
 import re
 import subprocess
@@ -23,6 +25,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 README = open(os.path.join(ROOT, "README.md")).read()
 # (a block inside a list item is indented with the item)
 BLOCKS = [textwrap.dedent(b) for b in re.findall(r"```python\n(.*?)```", README, re.S)]
+# the documentation site's pages (docs/**/*.md): each Python block runs, as the README's
+DOC_BLOCKS = [(os.path.relpath(path, ROOT), i, textwrap.dedent(b))
+              for path in sorted(glob.glob(os.path.join(ROOT, "docs", "**", "*.md"),
+                                           recursive=True)) if "_build" not in path
+              for i, b in enumerate(re.findall(r"```python\n(.*?)```", open(path).read(), re.S))]
 
 
 def test_readme_has_an_example_per_framework():
@@ -32,7 +39,9 @@ def test_readme_has_an_example_per_framework():
         assert needle in text
 
 
-@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+@pytest.mark.parametrize("code", BLOCKS + [b for _, _, b in DOC_BLOCKS],
+                         ids=[f"block{i}" for i in range(len(BLOCKS))]
+                         + [f"{path}:{i}" for path, i, _ in DOC_BLOCKS])
 def test_readme_block_runs(code):
     for fw in ("torch", "tensorflow", "mxnet", "jax", "dask"):
         if f"import {fw}" in code or (fw == "mxnet" and "import_mxnet()" in code):
