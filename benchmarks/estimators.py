@@ -101,6 +101,37 @@ def run_case(candidates, repeats):
     return {name: statistics.median(ts) for name, ts in times.items()}, values
 
 
+def report(cases_, repeats, tolerance):
+    """Time each case's candidates (interleaved), print a table per case with each value,
+    flagging one that differs from ours beyond ``tolerance(name, case_tol)`` (relative), and
+    return the rows for the JSON file."""
+    results = []
+    for title, reference, tol, candidates in cases_:
+        medians, values = run_case(candidates, repeats)
+        ref_name = next(n for n in candidates if n.startswith(reference))
+        ours = values["ours numpy"]
+        print(f"\n{title}")
+        print(f"| candidate | median s | ratio to {ref_name} | value | |")
+        print("| --- | --- | --- | --- | --- |")
+        differs = []
+        for name in candidates:
+            flag = ""
+            if abs(values[name] - ours) > tolerance(name, tol) * max(1.0, abs(ours)):
+                flag = "DIFFERENT VALUE"
+                differs.append(name)
+            print(f"| {name} | {medians[name]:.4f} | {medians[name] / medians[ref_name]:.2f}x "
+                  f"| {values[name]:.10f} | {flag} |")
+        results.append({"case": title, "medians_s": medians, "values": values,
+                        "reference": ref_name, "differs": differs})
+    return results
+
+
+def _tolerance(name, tol):
+    # ennemi (a digamma approximation good to ~1e-6) and mutual_info_regression (noise added
+    # to the data) compute the same estimator approximately
+    return 1e-4 if "ennemi" in name or "regression" in name else tol
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -112,27 +143,7 @@ def main(argv=None):
     print(f"# estimators: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}"
           + (" (quick: small sizes, no timing claims)" if args.quick else ""))
-    results = []
-    for title, reference, tol, candidates in cases(args.quick):
-        medians, values = run_case(candidates, args.repeats)
-        ref_name = next(n for n in candidates if n.startswith(reference))
-        ours = values["ours numpy"]
-        print(f"\n{title}")
-        print("| candidate | median s | ratio to " + ref_name.split()[0] + " | value | |")
-        print("| --- | --- | --- | --- | --- |")
-        differs = []
-        for name in candidates:
-            flag = ""
-            # ennemi (a digamma approximation good to ~1e-6) and mutual_info_regression
-            # (noise added to the data) compute the same estimator approximately
-            approx = "ennemi" in name or "regression" in name
-            if abs(values[name] - ours) > (1e-4 if approx else tol) * max(1.0, abs(ours)):
-                flag = "DIFFERENT VALUE"
-                differs.append(name)
-            print(f"| {name} | {medians[name]:.4f} | {medians[name] / medians[ref_name]:.2f}x "
-                  f"| {values[name]:.10f} | {flag} |")
-        results.append({"case": title, "medians_s": medians, "values": values,
-                        "reference": ref_name, "differs": differs})
+    results = report(cases(args.quick), args.repeats, _tolerance)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": platform.platform(), "results": results}, f, indent=1)

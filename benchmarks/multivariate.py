@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.estimators import run_case  # noqa: E402
+from benchmarks.estimators import report  # noqa: E402
 from infotheory import estimate as est  # noqa: E402
 
 LN2 = float(np.log(2))
@@ -143,6 +143,11 @@ def cases(quick: bool):
     return out
 
 
+def _tolerance(name, tol):
+    # ennemi's float32 distances; hoi sums 1140 float32 values (about 1e-6 each)
+    return 1e-4 if "ennemi" in name else 1e-2 if "hoi" in name else tol
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -152,26 +157,7 @@ def main(argv=None):
     print(f"# multivariate estimators: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs" + (" (quick: small sizes, no timing claims)"
                                       if args.quick else ""))
-    results = []
-    for title, reference, tol, candidates in cases(args.quick):
-        medians, values = run_case(candidates, args.repeats)
-        ref_name = next(n for n in candidates if n.startswith(reference))
-        ours = values["ours numpy"]
-        print(f"\n{title}")
-        print(f"| candidate | median s | ratio to {ref_name} | value | |")
-        print("| --- | --- | --- | --- | --- |")
-        differs = []
-        for name in candidates:
-            # ennemi's float32 distances; hoi sums 1140 float32 values (about 1e-6 each)
-            approx = 1e-4 if "ennemi" in name else 1e-2 if "hoi" in name else tol
-            flag = ""
-            if abs(values[name] - ours) > approx * max(1.0, abs(ours)):
-                flag = "DIFFERENT VALUE"
-                differs.append(name)
-            print(f"| {name} | {medians[name]:.4f} | {medians[name] / medians[ref_name]:.2f}x "
-                  f"| {values[name]:.10f} | {flag} |")
-        results.append({"case": title, "medians_s": medians, "values": values,
-                        "reference": ref_name, "differs": differs})
+    results = report(cases(args.quick), args.repeats, _tolerance)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": platform.platform(), "results": results}, f, indent=1)

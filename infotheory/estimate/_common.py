@@ -41,14 +41,26 @@ def vector(c: Call, name: str) -> int:
 
 
 def same_length(c: Call, *names: str) -> int:
-    lengths = {name: vector(c, name) for name in names}
+    """The common length of the 1-D label vectors ``names`` (ValueError otherwise)."""
+    for name in names:
+        vector(c, name)
+    return same_rows(c, *names, what="the label vectors must have the same length",
+                     empty=f"{names[0]} is empty: there is nothing to estimate from")
+
+
+def same_rows(c: Call, *names: str, what: str = "the inputs must have the same number of "
+              "samples", empty: str = "there are no samples to estimate from") -> int:
+    """The common number of rows (axis 0) of the inputs ``names``: None when unknown (a lazy
+    array's chunks); ValueError, starting with ``what``, when two differ, or ``empty`` when
+    there are none."""
+    lengths = {name: c.shape(name)[0] for name in names}
     known = {n for n in lengths.values() if n is not None}
     if len(known) > 1:
         desc = ", ".join(f"{k} has {v}" for k, v in lengths.items())
-        raise c.error(f"the label vectors must have the same length: {desc}")
+        raise c.error(f"{what}: {desc}")
     n = known.pop() if known else None
     if n == 0:
-        raise c.error(f"{names[0]} is empty: there is nothing to estimate from")
+        raise c.error(empty)
     return n
 
 

@@ -13,7 +13,7 @@ from typing import Dict, Optional, Sequence, Tuple
 
 from .. import _kernels as K
 from .._frontend import Function, Input, check_flag, public
-from ._common import array_like, check_k, check_method, on_table
+from ._common import array_like, check_k, check_method, on_table, same_rows
 from .discrete import _FLOAT_LABELS, MI_METHODS
 from .knn import _column_std as column_std, cmi_ksg
 
@@ -64,18 +64,6 @@ def _width(c, name) -> Optional[int]:
     return shape[1]
 
 
-def _rows(c, *names) -> int:
-    lengths = {name: c.shape(name)[0] for name in names}
-    known = {v for v in lengths.values() if v is not None}
-    if len(known) > 1:
-        desc = ", ".join(f"{k} has {v}" for k, v in lengths.items())
-        raise c.error(f"the inputs must have the same number of samples: {desc}")
-    n = known.pop() if known else None
-    if n == 0:
-        raise c.error("there are no samples to estimate from")
-    return n
-
-
 _LABELS = dict(kind="categories", hint=_FLOAT_LABELS)
 
 
@@ -106,7 +94,7 @@ def _plan_cmi(c):
             raise c.error(f"{name} must be a 1-D vector of labels, got shape "
                           f"{tuple(c.shape(name))}")
     m = _width(c, "z")
-    return {"n": _rows(c, "x", "y", "z"), "m": m, "method": c.o["method"]}
+    return {"n": same_rows(c, "x", "y", "z"), "m": m, "method": c.o["method"]}
 
 
 def _cmi(B, x, y, z, n, m, method):
@@ -209,7 +197,7 @@ def _plan_columns(c):
     if width is None or width < 2:
         raise c.error(f"x must hold at least two label columns (n, m), got shape "
                       f"{tuple(c.shape('x'))}")
-    return {"n": _rows(c, "x"), "m": width, "method": c.o["method"]}
+    return {"n": same_rows(c, "x"), "m": width, "method": c.o["method"]}
 
 
 def _multi(name, combine):

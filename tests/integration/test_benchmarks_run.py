@@ -54,6 +54,15 @@ def test_estimator_benchmark_runs_quick_and_values_agree(tmp_path):
         assert r["differs"] == [], (r["case"], r["differs"])
 
 
+def test_multivariate_benchmark_runs_quick_and_values_agree(tmp_path):
+    pytest.importorskip("infomeasure")
+    require("torch")
+    rows = run_quick(tmp_path, "multivariate.py", 1)[1]["results"]
+    assert len(rows) == 5
+    for r in rows:  # each candidate computed the same estimate (the p-values: any)
+        assert r["differs"] == [], (r["case"], r["differs"])
+
+
 def test_dask_scale_benchmark_runs_quick(tmp_path):
     require("dask")
     pytest.importorskip("distributed")
