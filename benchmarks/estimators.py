@@ -132,21 +132,26 @@ def _tolerance(name, tol):
     return 1e-4 if "ennemi" in name or "regression" in name else tol
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cli(argv, doc, title, cases_, tolerance, repeats=5, machine_extra=""):
+    """The benchmarks' command line: --quick, --repeats, --json PATH; prints the tables."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=repeats)
     ap.add_argument("--json")
     args = ap.parse_args(argv)
-    import torch
-
-    print(f"# estimators: {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}"
-          + (" (quick: small sizes, no timing claims)" if args.quick else ""))
-    results = report(cases(args.quick), args.repeats, _tolerance)
+    print(f"# {title}: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
+          f"{machine_extra}" + (" (quick: small sizes, no timing claims)" if args.quick else ""))
+    results = report(cases_(args.quick), args.repeats, tolerance)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": platform.platform(), "results": results}, f, indent=1)
+
+
+def main(argv=None):
+    import torch
+
+    cli(argv, __doc__, "estimators", cases, _tolerance,
+        machine_extra=f", torch threads {torch.get_num_threads()}")
 
 
 if __name__ == "__main__":

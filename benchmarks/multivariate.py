@@ -10,11 +10,8 @@ test.
 """
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import os
-import platform
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -22,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.estimators import report  # noqa: E402
+from benchmarks.estimators import cli  # noqa: E402
 from infotheory import estimate as est  # noqa: E402
 
 LN2 = float(np.log(2))
@@ -149,18 +146,7 @@ def _tolerance(name, tol):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--json")
-    args = ap.parse_args(argv)
-    print(f"# multivariate estimators: {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs" + (" (quick: small sizes, no timing claims)"
-                                      if args.quick else ""))
-    results = report(cases(args.quick), args.repeats, _tolerance)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"machine": platform.platform(), "results": results}, f, indent=1)
+    cli(argv, __doc__, "multivariate estimators", cases, _tolerance, repeats=3)
 
 
 if __name__ == "__main__":
