@@ -16,6 +16,7 @@ and ``benchmarks/multivariate.py``; this example reads them, it times nothing):
 import argparse
 import json
 import os
+import re
 
 import matplotlib.pyplot as plt
 
@@ -36,6 +37,12 @@ def load(name: str):
         return json.load(f)["results"]
 
 
+def short(case: str) -> str:
+    """The case's name without its parenthesized remarks, up to its third comma-separated part
+    (enough to tell two sizes of one estimator apart)."""
+    return ",".join(re.sub(r"\s*\(.*?\)", "", case).split(",")[:3])
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="(reads files only: the same)")
@@ -47,7 +54,7 @@ def main(argv=None) -> dict:
     for r in load("estimators.json") + load("multivariate.json"):
         ref = r["medians_s"][r["reference"]]
         if r["reference"] != "ours numpy":
-            peers.append((f"{','.join(r['case'].split(',')[:2])} vs {r['reference'].split()[0]}",
+            peers.append((f"{short(r['case'])} vs {r['reference'].split()[0]}",
                           r["medians_s"]["ours numpy"] / ref))
     for title, rows in (("training step, ours / native", steps),
                         ("estimators, ours (NumPy) / peer", peers)):

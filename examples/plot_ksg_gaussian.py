@@ -52,8 +52,10 @@ def main(argv=None) -> dict:
         print(f"{name:38s} " + " ".join(f"{v:6.3f}" for v in values))
 
     fig, ax = plt.subplots(figsize=(6.4, 4))
+    markers = iter("osD^")  # KSG and scikit-learn's (also KSG) nearly coincide: tell them apart
     for name, values in rows.items():
-        style = {"color": "k", "linestyle": "--"} if name == "closed form" else {"marker": "o"}
+        style = ({"color": "k", "linestyle": "--"} if name == "closed form" else
+                 {"marker": next(markers), "fillstyle": "none", "alpha": 0.85})
         ax.plot(rhos, values, label=name, **style)
     ax.set(xlabel="correlation rho", ylabel="I(X; Y) (bits)",
            title=f"MI of correlated Gaussians from {n} samples")

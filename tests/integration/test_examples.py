@@ -112,3 +112,47 @@ def test_ddp_perplexity_is_synced_over_two_processes():
     assert all(t > o > 0 for t, o in zip(total, own))  # the epoch's value covers both shards
     best = float(re.search(r"entropy rate\): ([\d.]+)", out).group(1))
     assert ppl[-1] > best  # no model beats the source's entropy rate
+
+
+def _example(name):
+    """An example module, loaded in this process (its main returns what it plots)."""
+    import importlib.util
+    import matplotlib
+    matplotlib.use("Agg")
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "examples", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_entropy_estimator_bias_shrinks_and_the_corrections_help():
+    r = _example("plot_entropy_estimator_bias").main(["--quick", "--plot", os.devnull])
+    truth, plugin = r["truth"], np.array(r["plugin"])
+    assert abs(truth - 5.3102) < 1e-3  # Zipf(1) over 100 symbols, by the closed sum
+    assert (plugin < truth).all()  # the plug-in estimate is biased down ...
+    assert (np.diff(truth - plugin) < 0).all()  # ... less as n grows
+    assert (np.abs(np.array(r["miller_madow"]) - truth) < truth - plugin).all()
+    for method in ("miller_madow", "chao_shen", "james_stein"):
+        assert abs(r[method][-1] - truth) < 0.05, method  # n = 1000: within 0.05 bits
+
+
+def test_ksg_tracks_the_gaussian_closed_form_and_equals_scikit_learn():
+    pytest.importorskip("sklearn")
+    r = _example("plot_ksg_gaussian").main(["--quick", "--plot", os.devnull])
+    truth = -0.5 * np.log2(1 - np.array(r["rho"]) ** 2)
+    np.testing.assert_allclose(r["closed form"], truth, atol=1e-12)
+    np.testing.assert_allclose(r["KSG (k=3)"], truth, atol=0.08)  # n = 1000: noise ~0.03 bits
+    np.testing.assert_allclose(r["Gaussian"], truth, atol=0.05)
+    assert r["histogram, 20 x 20 bins"][0] > 0.1  # a 20 x 20 histogram is biased up at rho = 0
+    # scikit-learn's mutual_info_regression is KSG too (it clips negative estimates at 0)
+    np.testing.assert_allclose(r["scikit-learn mutual_info_regression"],
+                               np.maximum(r["KSG (k=3)"], 0.0), atol=1e-6)
+
+
+def test_benchmark_ratios_name_each_case_once():
+    r = _example("plot_benchmark_ratios").main(["--quick", "--plot", os.devnull])
+    names = [name for name, _ in r["peers"]]
+    assert len(set(names)) == len(names), names  # two sizes of one estimator stay apart
+    assert any("1000 classes" in name for name in names)
+    assert not any("(" in name for name in names)  # remarks in parentheses are dropped
+    assert all(ratio > 0 for _, ratio in r["steps"] + r["peers"])
