@@ -280,7 +280,7 @@ class Backend:
     # Counting, neighbour search and special functions. The data estimators read a few sizes
     # on the host (``item``: the number of distinct labels, a table's or a block's size, and
     # the k-NN duplicate check); measures, losses and the neural bounds never call ``item``
-    # or ``to_numpy`` (``tests/test_host_reads.py`` pins it).
+    # or ``to_numpy`` (``tests/sweeps/test_host_reads.py`` pins it).
     def item(self, x):
         """A 0-d tensor's value as a Python number (a host read: data estimators only)."""
         return self.to_numpy(x).item()

@@ -126,9 +126,11 @@ def _example(name):
 
 
 def test_entropy_estimator_bias_shrinks_and_the_corrections_help():
+    from scipy import stats  # a test requirement: missing, the test fails
     r = _example("plot_entropy_estimator_bias").main(["--quick", "--plot", os.devnull])
     truth, plugin = r["truth"], np.array(r["plugin"])
-    assert abs(truth - 5.3102) < 1e-3  # Zipf(1) over 100 symbols, by the closed sum
+    zipf = 1.0 / np.arange(1, 101)  # the example's Zipf(1) over 100 symbols, here by SciPy
+    assert truth == pytest.approx(stats.entropy(zipf, base=2), abs=1e-12)
     assert (plugin < truth).all()  # the plug-in estimate is biased down ...
     assert (np.diff(truth - plugin) < 0).all()  # ... less as n grows
     assert (np.abs(np.array(r["miller_madow"]) - truth) < truth - plugin).all()
@@ -141,7 +143,8 @@ def test_ksg_tracks_the_gaussian_closed_form_and_equals_scikit_learn():
     r = _example("plot_ksg_gaussian").main(["--quick", "--plot", os.devnull])
     truth = -0.5 * np.log2(1 - np.array(r["rho"]) ** 2)
     np.testing.assert_allclose(r["closed form"], truth, atol=1e-12)
-    np.testing.assert_allclose(r["KSG (k=3)"], truth, atol=0.08)  # n = 1000: noise ~0.03 bits
+    # n = 1000, seed 0: the largest gap is 0.061 bits (KSG's standard error here is ~0.03)
+    np.testing.assert_allclose(r["KSG (k=3)"], truth, atol=0.08)
     np.testing.assert_allclose(r["Gaussian"], truth, atol=0.05)
     assert r["histogram, 20 x 20 bins"][0] > 0.1  # a 20 x 20 histogram is biased up at rho = 0
     # scikit-learn's mutual_info_regression is KSG too (it clips negative estimates at 0)
