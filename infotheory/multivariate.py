@@ -306,6 +306,8 @@ def renyi_entropy(p: Tensor, order: float, *, axis: Axes = -1, base: Optional[fl
         axis, base, validate: as :func:`infotheory.entropy` (bits by default).
 
     Returns: ``p``'s shape without ``axis``.
+    Impossible probabilities (negative, NaN) give NaN, as in every measure; ``validate=True``
+    raises ``ValueError`` naming the argument instead.
 
     >>> round(float(renyi_entropy([0.5, 0.25, 0.25], 2)), 4)   # -log2(0.375)
     1.415
@@ -322,6 +324,15 @@ def tsallis_entropy(p: Tensor, order: float, *, axis: Axes = -1, from_logits: bo
     """Tsallis entropy ``S_q = (1 - sum_i p_i^q) / (q - 1)`` over ``axis``, of finite order
     ``q >= 0``; order 1 is Shannon's entropy in nats. Tsallis entropy has no base: it is not a
     logarithm (its values are nats only at order 1).
+
+    Args:
+        p: probabilities (floating dtype), or logits with ``from_logits=True``.
+        order: ``q >= 0``, finite (a Python number).
+        axis, validate: as :func:`infotheory.entropy`.
+
+    Returns: ``p``'s shape without ``axis``.
+    Impossible probabilities (negative, NaN) give NaN, as in every measure; ``validate=True``
+    raises ``ValueError`` naming the argument instead.
 
     >>> float(tsallis_entropy([0.5, 0.5], 2))
     0.5
@@ -350,6 +361,10 @@ def renyi_divergence(p: Tensor, q: Tensor, order: float, *, axis: Axes = -1,
             :func:`infotheory.kl_divergence` (True: both logits, ``"q"``: q logits).
         order: ``alpha >= 0`` (a Python number, ``math.inf`` allowed).
         axis, base, validate: as :func:`infotheory.kl_divergence` (bits by default).
+
+    Returns: the broadcast shape without ``axis``.
+    Impossible probabilities (negative, NaN) give NaN, as in every measure; ``validate=True``
+    raises ``ValueError`` naming the argument instead.
 
     >>> round(float(renyi_divergence([0.5, 0.5], [0.25, 0.75], 2)), 4)   # log2(4/3)
     0.415

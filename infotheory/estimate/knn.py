@@ -280,6 +280,8 @@ def conditional_mutual_information_ksg(x: Tensor, y: Tensor, z: Tensor, *, k: in
 
     ``x``, ``y``, ``z``: (n, d) samples each (or 1-D vectors). ``standardize=True`` divides each
     column by its standard deviation first (as :func:`mutual_information_ksg`). Not clipped at 0.
+    Returns a 0-d tensor, in bits by default (``base``). NaN or infinite samples raise
+    ``ValueError``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
