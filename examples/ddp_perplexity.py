@@ -20,7 +20,7 @@ per-process perplexities is not.
 import argparse
 import math
 import os
-import socket
+import tempfile
 
 import torch
 import torch.distributed as dist
@@ -57,9 +57,11 @@ def sequences(transitions, n: int, length: int, seed: int):
     return x[:, :-1], targets
 
 
-def worker(rank: int, world: int, port: int, epochs: int, n: int, plot=None):
-    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    dist.init_process_group("gloo", rank=rank, world_size=world)
+def worker(rank: int, world: int, rendezvous: str, epochs: int, n: int, plot=None):
+    # the processes meet through a file: no port to pick (a free port found by binding port 0
+    # can be taken by another process before gloo binds it)
+    dist.init_process_group("gloo", init_method=f"file://{rendezvous}", rank=rank,
+                            world_size=world)
     from torch.nn.parallel import DistributedDataParallel as DDP
 
     from infotheory.torchmetrics import Perplexity
@@ -98,6 +100,7 @@ def worker(rank: int, world: int, port: int, epochs: int, n: int, plot=None):
             ax.legend()
             fig.tight_layout()
             fig.savefig(plot)
+    dist.barrier()  # neither process tears the group down while the other still uses it
     dist.destroy_process_group()
 
 
@@ -108,10 +111,9 @@ def main(argv=None):
     ap.add_argument("--plot", help="save the perplexity curve to this image file")
     args = ap.parse_args(argv)
     epochs, n = (3, 256) if args.quick else (args.epochs, 2048)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    mp.spawn(worker, args=(2, port, epochs, n, args.plot), nprocs=2, join=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        mp.spawn(worker, args=(2, os.path.join(tmp, "rendezvous"), epochs, n, args.plot),
+                 nprocs=2, join=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,13 @@ A framework that is not installed skips its tests on a user's machine; with
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# One compute thread per framework in each test process (and the subprocesses, which inherit
+# the environment): pytest-xdist already runs one worker per core, and each framework's own pool
+# on top of that oversubscribes the cores (an example's training loop took 4x as long). Only the
+# speed changes: the tests assert no timing. Set before any framework is imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+             "TF_NUM_INTRAOP_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -103,3 +110,33 @@ def dtype_name(x) -> str:
     if isinstance(dt, type):  # mxnet reports NumPy scalar types
         dt = np.dtype(dt)
     return str(getattr(dt, "name", dt)).replace("torch.", "")
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _text(s) -> str:
+    return s.decode(errors="replace") if isinstance(s, bytes) else (s or "")
+
+
+def run_child(args, *, timeout: float, ok=(0,), cwd=ROOT, env=None, python=None):
+    """Run ``python ARGS`` (this interpreter unless ``python`` is given) in ``cwd`` with
+    ``os.environ`` updated by ``env`` (a value of None removes the variable), and return the finished process (text output). An exit
+    status not in ``ok`` (None: any), or running past ``timeout`` seconds, fails the test
+    with the child's stderr and stdout, so that a red run says why."""
+    import subprocess
+    import sys
+    cmd = [str(python or sys.executable), *map(str, args)]
+    shown = " ".join(cmd)[:300]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                             env={k: v for k, v in {**os.environ, **(env or {})}.items()
+                                  if v is not None})
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"{shown}\nran past its timeout of {timeout} s\n--- stderr ---\n"
+                    f"{_text(e.stderr)[-4000:]}\n--- stdout ---\n{_text(e.stdout)[-2000:]}",
+                    pytrace=False)
+    if ok is not None and out.returncode not in ok:
+        pytest.fail(f"{shown}\nexited with status {out.returncode}\n--- stderr ---\n"
+                    f"{out.stderr[-4000:]}\n--- stdout ---\n{out.stdout[-2000:]}", pytrace=False)
+    return out

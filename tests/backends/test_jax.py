@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import require_module
+from tests.conftest import require_module, run_child
 
 jax = require_module("jax")  # the conformance loader turns on jax_enable_x64 (float64 cases)
 jnp = jax.numpy
@@ -100,10 +100,6 @@ def test_estimators_run_eagerly_on_jax():
 
 def test_without_x64_everything_runs_in_32_bits_without_warnings():
     """JAX's default (no jax_enable_x64): labels int32, counts float32, no truncation warning."""
-    import os
-    import subprocess
-    import sys
-
     code = """
 import jax.numpy as jnp, infotheory as it
 x = jnp.array([0, 0, 1, 1, 2])
@@ -112,9 +108,6 @@ for r in (it.estimate.mutual_information_from_labels(x, x), it.estimate.entropy_
           it.cross_entropy(jnp.array([[1.0, 2.0, 3.0]]), [2], from_logits=True, weight=[1., 2., 3.])):
     print(r.dtype, round(float(r), 5))
 """
-    env = {k: v for k, v in os.environ.items() if k != "JAX_ENABLE_X64"}
-    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
-                         text=True, timeout=120, env=env)
-    assert out.returncode == 0, out.stderr[-2000:]
+    out = run_child(["-W", "error", "-c", code], timeout=120, env={"JAX_ENABLE_X64": None})
     assert out.stdout.split("\n")[:4] == ["float32 1.52193", "float32 1.52193", "float32 1.45915",
                                           "float32 0.40761"]

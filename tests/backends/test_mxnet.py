@@ -1,22 +1,17 @@
 """MXNet: mxnet.numpy and legacy mx.nd arrays, with or without npx.set_np(), state untouched."""
 import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 
 import infotheory as it
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _run(code: str) -> str:
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                         text=True, cwd=ROOT, timeout=120)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
+    return run_child(["-c", textwrap.dedent(code)], timeout=120).stdout.strip()
 
 
 def test_global_numpy_semantics_are_left_as_they_were():
@@ -106,9 +101,7 @@ def test_mxnet_0d_backward_without_set_np_is_a_clear_error_not_a_crash():
         h.backward()
         print("batched", q.grad.shape)
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
+    out = run_child(["-c", code], timeout=120)
     assert out.stdout.split("\n")[:4] == ["refused", "refused", "refused", "batched (1, 3)"]
 
 

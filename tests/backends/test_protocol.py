@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import BACKENDS, native, require, to_np
+from tests.conftest import BACKENDS, native, require, to_np, run_child
 
 
 def test_ranks_each_backend_supports(backend):
@@ -114,14 +114,10 @@ def test_the_skeleton_implements_exactly_the_required_methods_and_passes_the_kit
 
 def test_the_pytest_kit_passes_on_the_skeleton(tmp_path):
     import os
-    import subprocess
-    import sys
 
     env = dict(os.environ, INFOTHEORY_BACKEND="infotheory.testing.skeleton:SkeletonBackend")
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "--pyargs", "infotheory.testing"], capture_output=True, text=True,
-                         env=env, cwd=tmp_path, timeout=300)
-    assert out.returncode == 0, out.stdout[-3000:]
+    out = run_child(["-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs",
+                     "infotheory.testing"], env=env, cwd=tmp_path, timeout=300)
     assert " passed" in out.stdout and "failed" not in out.stdout
 
 

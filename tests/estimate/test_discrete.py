@@ -15,7 +15,7 @@ from sklearn.metrics.cluster import contingency_matrix  # noqa: E402
 
 import infotheory as it  # noqa: E402
 from infotheory import estimate as E  # noqa: E402
-from tests.conftest import native, require, to_np  # noqa: E402
+from tests.conftest import native, require, run_child, to_np  # noqa: E402
 
 RNG = np.random.default_rng(7)
 COUNTS = RNG.integers(0, 6, (4, 9))
@@ -336,8 +336,6 @@ def test_jax_without_x64_counts_in_float64_on_the_host():
     """AMI of 10^6 labels was 0.69782 and 0.69759 in two runs (0.69868 in scikit-learn): the
     table's statistics were float32. Now float64 on the host, returned in float32."""
     require("jax")
-    import subprocess
-    import sys
 
     code = """
 import numpy as np, jax, jax.numpy as jnp, infotheory as it
@@ -351,7 +349,5 @@ print(runs[0].dtype, float(runs[0]) == float(runs[1]),
       abs(float(runs[0]) - adjusted_mutual_info_score(x, y)) < 6e-8,
       abs(float(mi) - mutual_info_score(x, y)) < 2e-7)
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300, env={**__import__("os").environ, "JAX_ENABLE_X64": "0"})
-    assert out.returncode == 0, out.stderr[-2000:]
+    out = run_child(["-c", code], timeout=300, env={"JAX_ENABLE_X64": "0"})
     assert out.stdout.split() == ["float32", "True", "True", "True"]

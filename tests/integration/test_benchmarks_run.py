@@ -2,13 +2,11 @@
 are not tests; this only keeps the script from rotting."""
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 import infotheory as it
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -16,10 +14,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def run_quick(tmp_path, script, repeats, timeout=300):
     """Run a benchmark script in its quick mode; its stdout and its JSON results."""
     path = tmp_path / "out.json"
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", script), "--quick",
-                          "--repeats", str(repeats), "--json", str(path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=timeout)
-    assert out.returncode == 0, out.stderr[-3000:]
+    out = run_child([os.path.join(ROOT, "benchmarks", script), "--quick", "--repeats", repeats,
+                     "--json", path], timeout=timeout)
     return out.stdout, json.loads(path.read_text())
 
 

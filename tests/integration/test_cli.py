@@ -1,12 +1,10 @@
 """The command line: python -m infotheory crosscheck | backends."""
 import json
 import os
-import subprocess
-import sys
 
 import infotheory.__main__ as cli
 from infotheory import testing as conformance
-from tests.conftest import present_backends, require
+from tests.conftest import present_backends, require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -14,9 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def test_crosscheck_prints_the_full_table_and_json(tmp_path):
     present = present_backends()  # this environment's (CI: every one it can hold)
     path = tmp_path / "cc.json"
-    out = subprocess.run([sys.executable, "-m", "infotheory", "crosscheck", "--json", str(path)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    out = run_child(["-m", "infotheory", "crosscheck", "--json", path], timeout=300)
     lines = out.stdout.splitlines()
     assert lines[0].split()[:3] == ["case", "backend", "dtype"]
     for case in conformance.CASES:
@@ -70,9 +66,7 @@ def test_crosscheck_exits_non_zero_on_disagreement(monkeypatch, capsys):
 
 
 def test_backends_command_lists_versions():
-    out = subprocess.run([sys.executable, "-m", "infotheory", "backends"], capture_output=True,
-                         text=True, cwd=ROOT, timeout=60)
-    assert out.returncode == 0
+    out = run_child(["-m", "infotheory", "backends"], timeout=60)
     names = [line.split()[0] for line in out.stdout.splitlines()]
     assert names[0] == "numpy"
     for b in ("torch", "tensorflow", "mxnet"):
@@ -81,9 +75,8 @@ def test_backends_command_lists_versions():
 
 
 def test_an_unknown_backend_is_one_line_not_a_traceback():
-    out = subprocess.run([sys.executable, "-m", "infotheory", "crosscheck", "--backend", "torhc"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.returncode == 2
+    out = run_child(["-m", "infotheory", "crosscheck", "--backend", "torhc"], ok=(2,),
+                    timeout=120)
     assert out.stderr.strip().splitlines() == [
         "infotheory crosscheck: error: --backend torhc: ValueError: unknown backend 'torhc'; "
         "known: " + ", ".join(conformance.backend_names())]
@@ -95,16 +88,13 @@ def test_list_prints_the_kits_test_ids_and_the_readme_patterns_match_them(tmp_pa
     import fnmatch
     import re
 
-    out = subprocess.run([sys.executable, "-m", "infotheory", "crosscheck", "--backend",
-                          "infotheory.testing.skeleton:SkeletonBackend", "--list"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = run_child(["-m", "infotheory", "crosscheck", "--backend",
+                     "infotheory.testing.skeleton:SkeletonBackend", "--list"], timeout=120)
     listed = out.stdout.split("\n")[:-1]
-    env = dict(os.environ, INFOTHEORY_BACKEND="infotheory.testing.skeleton:SkeletonBackend")
-    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
-                                "-p", "no:cacheprovider", "--pyargs", "infotheory.testing"],
-                               capture_output=True, text=True, env=env, cwd=tmp_path,
-                               timeout=300).stdout
+    env = {"INFOTHEORY_BACKEND": "infotheory.testing.skeleton:SkeletonBackend"}
+    collected = run_child(["-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "--pyargs", "infotheory.testing"], env=env, cwd=tmp_path,
+                          timeout=300).stdout
     ids = re.findall(r"\[(.*)\]$", collected, flags=re.M)
     assert ids == listed and len(ids) > 100
     guide = open(os.path.join(ROOT, "docs", "guides", "backend_authors.md")).read()

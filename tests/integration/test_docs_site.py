@@ -11,11 +11,11 @@ import html.parser
 import importlib
 import os
 import shutil
-import subprocess
-import sys
 import urllib.parse
 
 import pytest
+
+from tests.conftest import require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -32,19 +32,15 @@ NOT_RUN = {"ddp_perplexity"}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     for fw in ("torch", "tensorflow", "mxnet", "dask"):  # the examples and API pages use them
-        from tests.conftest import require
         require(fw)
     base = tmp_path_factory.mktemp("site")
     for name in ("docs", "examples", "benchmarks"):
         shutil.copytree(os.path.join(ROOT, name), base / name,
                         ignore=shutil.ignore_patterns("_build", "generated", "auto_examples",
                                                       "__pycache__"))
-    out = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html", ".",
-         "_build/html"], cwd=base / "docs", capture_output=True, text=True, timeout=600,
-        env={**os.environ, "INFOTHEORY_DOCS_QUICK": "1", "MPLBACKEND": "Agg",
-             "TF_CPP_MIN_LOG_LEVEL": "3"})
-    assert out.returncode == 0, out.stderr[-5000:]
+    run_child(["-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html", ".", "_build/html"],
+              cwd=base / "docs", timeout=600,
+              env={"INFOTHEORY_DOCS_QUICK": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"})
     return base / "docs" / "_build" / "html"
 
 

@@ -1,23 +1,18 @@
 """Every example runs, in its short mode, and prints what it promises."""
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _run(script, *args, **env):
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script), *args],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300,
-                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env})
-    assert out.returncode == 0, out.stderr[-3000:]
-    return out.stdout
+    return run_child([os.path.join(ROOT, "examples", script), *args], timeout=300,
+                     env={"TF_CPP_MIN_LOG_LEVEL": "3", **env}).stdout
 
 
 def _losses(text, pattern):

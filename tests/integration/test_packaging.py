@@ -3,11 +3,11 @@ the license, and its crosscheck runs from a fresh virtual environment."""
 import glob
 import os
 import re
-import subprocess
-import sys
 import sysconfig
 import venv
 import zipfile
+
+from tests.conftest import run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -15,10 +15,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def _fresh_env(tmp_path):
     """A fresh virtual environment with the built wheel unpacked into it: (python, site)."""
     wheels = tmp_path / "wheels"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                            "--no-build-isolation", "-q", "-w", str(wheels), ROOT],
-                           capture_output=True, text=True, timeout=300)
-    assert build.returncode == 0, build.stderr[-2000:]
+    run_child(["-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", wheels,
+               ROOT], timeout=300)
     (wheel,) = wheels.glob("infotheory-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     packages = {os.path.dirname(n) for n in names if n.endswith("__init__.py")}
@@ -32,8 +30,8 @@ def _fresh_env(tmp_path):
     env_dir = tmp_path / "fresh"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                           "['purelib'])"], capture_output=True, text=True).stdout.strip()
+    site = run_child(["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                     python=python, timeout=60).stdout.strip()
     with zipfile.ZipFile(wheel) as z:  # installing a pure wheel: unpack it into site-packages
         z.extractall(site)
     # numpy, scipy (the agreement check's reference) and pytest come from this environment,
@@ -44,10 +42,10 @@ def _fresh_env(tmp_path):
 
 
 def _run_in(python, args, cwd, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "INFOTHEORY_BACKEND",
-                                                                 "INFOTHEORY_KNOWN_FAILURES")}
-    return subprocess.run([str(python), *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600, env={**environ, **env})
+    """``python ARGS`` with no path to the source tree and no kit settings of this process;
+    the callers check the exit status (some expect 1)."""
+    clear = dict.fromkeys(("PYTHONPATH", "INFOTHEORY_BACKEND", "INFOTHEORY_KNOWN_FAILURES"))
+    return run_child(args, python=python, cwd=cwd, timeout=600, ok=None, env={**clear, **env})
 
 
 def test_wheel_installs_and_runs_the_crosscheck(tmp_path):
@@ -131,10 +129,8 @@ def _toy_wheel(tmp_path):
         '[project]\nname = "infotheory-box"\nversion = "0.1"\ndependencies = ["infotheory"]\n'
         '[tool.setuptools]\npy-modules = ["infotheory_box"]\n'
         '[project.entry-points."infotheory.backends"]\nbox = "infotheory_box:BoxBackend"\n')
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                            "--no-build-isolation", "-q", "-w", str(tmp_path / "wheels"),
-                            str(src)], capture_output=True, text=True, timeout=300)
-    assert build.returncode == 0, build.stderr[-2000:]
+    run_child(["-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+               tmp_path / "wheels", src], timeout=300)
     (wheel,) = (tmp_path / "wheels").glob("infotheory_box-*.whl")
     return wheel
 

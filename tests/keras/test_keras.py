@@ -1,15 +1,13 @@
 """infotheory.keras: Keras 3 losses, against Keras built-ins, in fit, saved and loaded, and on
 Keras' torch backend (in a subprocess, as Keras picks its backend once per process)."""
 import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 import pytest
 
 from infotheory.testing import dirichlet_with_zeros
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RNG = np.random.default_rng(21)
@@ -124,9 +122,8 @@ def test_on_keras_torch_backend():
         assert type(loaded.loss).__name__ == "CrossEntropy"
         print("ok")
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         timeout=300, env={**os.environ, "KERAS_BACKEND": "torch"})
-    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-3000:]
+    out = run_child(["-c", code], timeout=300, env={"KERAS_BACKEND": "torch"})
+    assert out.stdout.strip().endswith("ok"), out.stderr[-3000:]
 
 
 def test_kl_divergence_from_logits_reads_y_true_as_probabilities(keras, itk):

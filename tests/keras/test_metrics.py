@@ -3,15 +3,13 @@ in model.fit, serialized, under tf.distribute.MirroredStrategy (two logical CPUs
 Keras' JAX and torch backends (subprocesses: Keras picks its backend once per process)."""
 import math
 import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RNG = np.random.default_rng(4)
@@ -132,10 +130,8 @@ def test_in_fit_and_serialized(itm, keras, tmp_path):
 
 
 def _run(code, **env):
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env})
-    assert out.returncode == 0, out.stderr[-3000:]
+    out = run_child(["-c", textwrap.dedent(code)], timeout=300,
+                    env={"TF_CPP_MIN_LOG_LEVEL": "3", **env})
     return out.stdout.strip().splitlines()[-1]
 
 

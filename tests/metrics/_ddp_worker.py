@@ -2,7 +2,6 @@
 with its own shard; after sync, every metric must equal the function on all the data."""
 import json
 import math
-import os
 import sys
 
 import torch
@@ -54,9 +53,10 @@ def ddp_step_host_reads(rank, z, y):
     return calls
 
 
-def worker(rank, port, out):
-    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    dist.init_process_group("gloo", rank=rank, world_size=2)
+def worker(rank, rendezvous, out):
+    # a file rendezvous needs no port (binding port 0, releasing it and handing it to gloo is a
+    # race with every other process on the machine)
+    dist.init_process_group("gloo", init_method=f"file://{rendezvous}", rank=rank, world_size=2)
     from infotheory import torchmetrics as itm
     z, y, s, x, c = data()
     metrics = {
@@ -82,8 +82,9 @@ def worker(rank, port, out):
     if rank == 0:
         with open(out, "w") as f:
             json.dump(values, f)
+    dist.barrier()  # neither process tears the group down while the other still uses it
     dist.destroy_process_group()
 
 
-if __name__ == "__main__":
-    mp.spawn(worker, args=(int(sys.argv[1]), sys.argv[2]), nprocs=2, join=True)
+if __name__ == "__main__":  # python -m tests.metrics._ddp_worker RENDEZVOUS_FILE OUT_JSON
+    mp.spawn(worker, args=(sys.argv[1], sys.argv[2]), nprocs=2, join=True)

@@ -3,15 +3,13 @@ functions on the concatenation of all batches, and synced over two gloo processe
 import json
 import math
 import os
-import socket
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 torch = require("torch")
 tm = pytest.importorskip("torchmetrics")
@@ -138,15 +136,10 @@ def test_updates_read_nothing_on_the_host():
 
 def test_two_processes_sync_to_the_function_on_all_data(tmp_path):
     sklearn = pytest.importorskip("sklearn.metrics")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     out = tmp_path / "values.json"
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = {**os.environ, "PYTHONPATH": root}
-    run = subprocess.run([sys.executable, "-m", "tests.metrics._ddp_worker", str(port), str(out)],
-                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
+    run_child(["-m", "tests.metrics._ddp_worker", tmp_path / "rendezvous", out], cwd=root,
+              env={"PYTHONPATH": root}, timeout=300)
     got = json.loads(out.read_text())
     assert got.pop("host_reads") == []  # a DDP training step with our losses: no host read
     sys.path.insert(0, root)

@@ -1,6 +1,5 @@
 """Dispatch: from input types, never importing a framework, cached, extensible."""
 import os
-import subprocess
 import sys
 import textwrap
 import threading
@@ -10,7 +9,7 @@ import pytest
 
 import infotheory as it
 from infotheory import _dispatch
-from tests.conftest import native, require
+from tests.conftest import native, require, run_child
 from tests.toy_backend import Box, BoxBackend
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -18,10 +17,7 @@ FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "dask", "scipy", "keras")
 
 
 def _run(code: str, **env) -> str:
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                         text=True, cwd=ROOT, env={**os.environ, **env}, timeout=120)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
+    return run_child(["-c", textwrap.dedent(code)], env=env, timeout=120).stdout.strip()
 
 
 def test_import_and_numpy_use_import_no_framework():

@@ -1,8 +1,6 @@
 """Graph mode: tf.function (and XLA), torch.compile(fullgraph=True), torch.func.grad/vmap."""
 import math
 import re
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -11,7 +9,7 @@ from scipy import special
 
 import infotheory as it
 from infotheory.testing import dirichlet_with_zeros
-from tests.conftest import require
+from tests.conftest import require, run_child
 
 RNG = np.random.default_rng(5)
 P = dirichlet_with_zeros(RNG, (4, 6))
@@ -141,9 +139,7 @@ def test_torch_compile_traces_once_from_a_fresh_process():
             it.entropy(z.detach().softmax(-1))
         print("graphs", torch._dynamo.utils.counters["stats"]["unique_graphs"])
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
+    out = run_child(["-c", code], timeout=300)
     assert "graphs 1" in out.stdout
 
 

@@ -1,11 +1,9 @@
 """Thread safety: 8 threads calling measures on every backend at once get correct results, and
 the registry and dispatch cache survive concurrent first use (in a fresh interpreter)."""
 import os
-import subprocess
-import sys
 import textwrap
 
-from tests.conftest import present_backends
+from tests.conftest import present_backends, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -65,7 +63,5 @@ def test_eight_threads_on_all_backends():
         assert not errors
         print("ok")
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         timeout=600, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), \
-        out.stdout[-3000:] + out.stderr[-3000:]
+    out = run_child(["-c", code], timeout=600, env={"TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert out.stdout.strip().endswith("ok"), out.stdout[-3000:] + out.stderr[-3000:]
