@@ -3,6 +3,9 @@
 #   make test-main    .venv: numpy 1.26, torch, tensorflow-cpu, mxnet, dask (constraints.txt)
 #   make test-numpy2  .venv-numpy2: numpy 2, torch, tensorflow-cpu, jax, dask
 #                     (constraints-numpy2.txt)
+# make test-fast    the edit-test loop: .venv, without the tests marked slow (subprocesses,
+#                   examples, the docs build); about a minute
+# make compare BASE=REV   what a change costs: benchmarks/compare.py --base REV --quick
 # make bench        sets up .venv and runs the benchmarks (not part of the tests)
 # make docs         builds the documentation site into docs/_build/html (warnings are errors;
 #                   the gallery runs every example; DOCS_QUICK=1 runs them in --quick mode)
@@ -18,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 WORKERS ?= 2
 PYTEST  := -m pytest -q -n $(WORKERS) --dist loadfile
 
-.PHONY: demo test test-main test-numpy2 bench docs setup clean
+.PHONY: demo test test-main test-numpy2 test-fast compare bench docs setup clean
 
 setup: $(STAMP)
 
@@ -50,6 +53,12 @@ test-main: $(STAMP)
 test-numpy2: $(STAMP2)
 	INFOTHEORY_REQUIRE_BACKENDS="$${INFOTHEORY_REQUIRE_BACKENDS:+numpy,torch,tensorflow,jax,dask}" \
 		$(VENV2)/bin/python $(PYTEST)
+
+test-fast: $(STAMP)
+	$(BIN)/python $(PYTEST) -m "not slow"
+
+compare: $(STAMP)
+	$(BIN)/python benchmarks/compare.py --base $${BASE:?make compare BASE=REV} --quick
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -6,7 +6,8 @@ interleaved in one process (one step of each per round) after a warm-up.
     python benchmarks/train_step.py --json out.json --frameworks torch
 
 Cases: torch eager (cross-entropy with labels at (32, 10) and (256, 1000), with ignore_index and
-label_smoothing; entropy, KL and JSD from logits at (256, 1000)), torch.compile (cross-entropy),
+label_smoothing; entropy, KL and JSD from logits at (256, 1000), KL against
+``F.kl_div(log_target=True)`` with and without a gradient for the second input), torch.compile (cross-entropy),
 a Keras `train_on_batch` step on TensorFlow, and MXNet under `autograd.record`. Each pair's
 forward values are checked equal before timing. Nothing here is part of the test suite.
 """
@@ -76,6 +77,17 @@ def torch_cases(quick):
          lambda z, w, y: it.entropy(z, from_logits=True, base=E).mean(), 1.1)
     pair("torch kl from logits (256, 1000)", big, kl,
          lambda z, w, y: it.kl_divergence(z, w, from_logits=True, base=E).mean(), 1.1)
+    # torch's own fused KL of two log-probability tensors: F.kl_div(input, target) is
+    # KL(target || input)
+    pair("torch kl vs F.kl_div(log_target=True) (256, 1000)", big,
+         lambda z, w, y: F.kl_div(w.log_softmax(-1), z.log_softmax(-1), log_target=True,
+                                  reduction="none").sum(-1).mean(),
+         lambda z, w, y: it.kl_divergence(z, w, from_logits=True, base=E).mean(), 1.1)
+    # distillation: the teacher's logits need no gradient
+    pair("torch kl distillation, teacher detached (256, 1000)", big,
+         lambda z, w, y: F.kl_div(w.detach().log_softmax(-1), z.log_softmax(-1),
+                                  log_target=True, reduction="none").sum(-1).mean(),
+         lambda z, w, y: it.kl_divergence(z, w.detach(), from_logits=True, base=E).mean(), 1.1)
     # The hand-written formulas above are NaN (value and gradient) for a -inf logit, which
     # masked vocabularies use; torch's own correct formulations handle it:
     Cat = torch.distributions.Categorical

@@ -18,7 +18,7 @@ import inspect
 import math
 from typing import Callable, Dict
 
-from .backends._base import LOG_ZERO
+from .backends._base import LOG_ZERO, ROUNDING
 
 #: Every fusable block by name (the names a backend may declare in ``Backend.fused``).
 FUSABLE: Dict[str, Callable] = {}
@@ -96,10 +96,6 @@ def unit_rows(B, r, x, axis, keepdims: bool = False, low: bool = True):
     return B.where(bad, math.nan, r)
 
 
-#: How far above 1 a probability may be from rounding alone (a marginal summed in its own
-#: dtype), per dtype size in bytes: 16 units in the last place of 1.
-ROUNDING = {2: 2.0 ** -6, 4: 2.0 ** -19, 8: 2.0 ** -48}
-
 
 def log_or_neg_inf(B, x):
     """``log x`` (-inf at 0) whose gradient at an exact 0 is 0, not inf."""
@@ -170,6 +166,14 @@ def kl_logits(B, z, w, axis):
 def neg_sum_xlogx(B, p, axis):
     """``-sum p log p`` over ``axis`` (entropy in nats)."""
     return 0.0 - B.sum(xlogy_masked(B, p, p), axis)
+
+
+@fusable
+def entropy_of_probabilities(B, p, axis):
+    """:func:`neg_sum_xlogx` (entropy in nats) with NaN for a row that has an entry above 1
+    (an entry below 0 has its log taken: NaN already). One block, so that a backend can check
+    the rows in the pass that computes the terms."""
+    return unit_rows(B, neg_sum_xlogx(B, p, axis), p, axis, low=False)
 
 
 @fusable

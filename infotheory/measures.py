@@ -116,7 +116,7 @@ def _check_entropy(c):
 def _entropy(B, p, axis, from_logits):
     if from_logits:
         return K.entropy_logits(B, p, axis)
-    return K.unit_rows(B, K.neg_sum_xlogx(B, p, axis), p, axis, low=False)
+    return K.entropy_of_probabilities(B, p, axis)
 
 
 # No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and an

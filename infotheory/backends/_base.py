@@ -53,6 +53,11 @@ ESTIMATOR = ("to_float64", "bincount", "cumsum", "flatnonzero", "sorted_unique_i
 #: entropy of logits floors log-probabilities here so that 0 * log p is 0 with a gradient of 0.
 LOG_ZERO = -1e4
 
+#: How far above 1 a probability may be from rounding alone (a marginal summed in its own
+#: dtype), per dtype size in bytes: 16 units in the last place of 1. Beyond it, the row of a
+#: measure is NaN (:func:`infotheory._kernels.unit_rows`).
+ROUNDING = {2: 2.0 ** -6, 4: 2.0 ** -19, 8: 2.0 ** -48}
+
 
 class Backend:
     """One framework's conversion and primitives."""

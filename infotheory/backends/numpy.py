@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ._base import Backend
+from ._base import ROUNDING, Backend
 
 _LOW_PRECISION = (np.dtype(np.float16),)
 _PAIRWISE_BLOCK = 8192  # NumPy's pairwise summation works on blocks of this many terms
@@ -38,6 +38,10 @@ def _total(terms, axis, keepdims=False):
     return np.add.reduce(terms, axis=axis, keepdims=keepdims)
 
 
+#: The largest probability the row checks let through, per dtype size (ROUNDING above 1).
+_HIGH = {size: 1.0 + eps for size, eps in ROUNDING.items()}
+
+
 class NumpyBackend(Backend):
     name = "numpy"
     module_name = "numpy"
@@ -46,7 +50,8 @@ class NumpyBackend(Backend):
     # where=), with no temporaries beyond a mask.
     # The k-NN kernels use SciPy's k-d tree (cKDTree) when SciPy is installed: O(n log n)
     # instead of the generic brute force's O(n^2).
-    fused = {"neg_sum_xlogx": frozenset(), "neg_sum_xlogy": frozenset(),
+    fused = {"neg_sum_xlogx": frozenset(), "entropy_of_probabilities": frozenset(),
+             "neg_sum_xlogy": frozenset(),
              "sum_xlogratio": frozenset(), "sum_pmi_terms": frozenset(),
              "knn_distance": frozenset(), "count_within": frozenset()}
 
@@ -164,10 +169,19 @@ class NumpyBackend(Backend):
         return super().finalize(np.asarray(r), log_base, nonnegative, dtype)
 
     def fused_neg_sum_xlogx(self, p, axis):
-        out = self._buffer(p)
-        np.log(p, out=out, where=p != 0)  # negative p: NaN (NumPy warns), as everywhere
-        np.multiply(out, p, out=out)
-        return 0.0 - _total(out, axis)
+        return 0.0 - _total(_xlogx(p), axis)
+
+    def fused_entropy_of_probabilities(self, p, axis):
+        h = 0.0 - _total(_xlogx(p), axis)
+        if p.size == 0:
+            return h
+        # the row check in the same call, on the host as NumPy's values are (the generic
+        # block's amax and select cost as much again on a small input)
+        bad = np.maximum.reduce(p, axis) > _HIGH[p.itemsize]
+        if type(h) is np.ndarray and h.ndim:
+            h[bad] = math.nan
+            return h
+        return h.dtype.type(math.nan) if bad else h
 
     def fused_neg_sum_xlogy(self, p, q, axis):
         out = self._buffer(p, q)
@@ -278,6 +292,26 @@ class NumpyBackend(Backend):
         inside = spatial.cKDTree(x).query_ball_point(x, limit, p=p, return_length=True,
                                                      workers=-1)
         return np.where(radius > 0, inside - 1, 0).astype(x.dtype)  # less the point itself
+
+
+#: Up to this many terms, SciPy's ``xlogy`` (one ufunc call, a scalar loop) beats NumPy's
+#: masked log and product (three calls and a buffer, vectorized): 0.3 us against 3 us for 4
+#: terms, 5.2 against 3.8 us at 1000, 5x slower at 10^5.
+_SMALL = 256
+_XLOGY: list = []  # [scipy.special.xlogy, or None without SciPy], on first use
+
+
+def _xlogx(p):
+    """``p log p`` per entry: 0 where p = 0, NaN where p < 0 (a fresh array)."""
+    if p.size <= _SMALL:
+        if not _XLOGY:
+            special = _special()
+            _XLOGY.append(None if special is None else special.xlogy)
+        if _XLOGY[0] is not None:
+            return _XLOGY[0](p, p)
+    out = np.zeros(p.shape, p.dtype)
+    np.log(p, out=out, where=p != 0)  # negative p: NaN (NumPy warns), as everywhere
+    return np.multiply(out, p, out=out)
 
 
 def _spatial():

@@ -383,11 +383,13 @@ def _kl_function():
             z, w, p, t, logq, kl = ctx.saved_tensors
             dim = ctx.dim
             g = g.unsqueeze(dim)
+            need_z, need_w = ctx.needs_input_grad[:2]  # (a teacher's logits need none)
             if torch.is_grad_enabled():  # create_graph=True: the same, differentiably
                 p, t, logq, kl = terms(z, w, dim)
-                return (t - p * kl.unsqueeze(dim)) * g, (logq.exp() - p) * g, None
-            return (torch.addcmul(t, p, kl.unsqueeze(dim), value=-1).mul_(g),
-                    logq.exp().sub_(p).mul_(g), None)
+                return ((t - p * kl.unsqueeze(dim)) * g if need_z else None,
+                        (logq.exp() - p) * g if need_w else None, None)
+            return (torch.addcmul(t, p, kl.unsqueeze(dim), value=-1).mul_(g) if need_z else None,
+                    logq.exp().sub_(p).mul_(g) if need_w else None, None)
 
     return KLFromLogits
 

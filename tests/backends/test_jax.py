@@ -98,6 +98,7 @@ def test_estimators_run_eagerly_on_jax():
     assert float(mi) == pytest.approx(mutual_info_score(x, y), rel=1e-10)
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_without_x64_everything_runs_in_32_bits_without_warnings():
     """JAX's default (no jax_enable_x64): labels int32, counts float32, no truncation warning."""
     code = """

@@ -112,6 +112,7 @@ def test_the_skeleton_implements_exactly_the_required_methods_and_passes_the_kit
         it.unregister_backend(b)
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_the_pytest_kit_passes_on_the_skeleton(tmp_path):
     import os
 

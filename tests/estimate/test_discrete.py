@@ -332,6 +332,7 @@ def test_float_labels_are_still_refused_with_the_hint():
         E.mutual_information_from_labels([0.5, 1.5], [0, 1])
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_jax_without_x64_counts_in_float64_on_the_host():
     """AMI of 10^6 labels was 0.69782 and 0.69759 in two runs (0.69868 in scikit-learn): the
     table's statistics were float32. Now float64 on the host, returned in float32."""

@@ -95,6 +95,7 @@ def test_fit_save_and_load(keras, itk, tmp_path):
         np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_on_keras_torch_backend():
     require("torch")
     code = textwrap.dedent("""

@@ -135,6 +135,7 @@ def _run(code, **env):
     return out.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_mirrored_strategy_on_two_logical_cpus_equals_the_built_ins():
     require("tensorflow")
     got = _run("""
@@ -171,6 +172,7 @@ def test_mirrored_strategy_on_two_logical_cpus_equals_the_built_ins():
     assert got == "ok 2"
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 @pytest.mark.parametrize("keras_backend", ["jax", "torch"])
 def test_on_keras_jax_and_torch_backends(keras_backend):
     require("jax" if keras_backend == "jax" else "torch")

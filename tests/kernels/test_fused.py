@@ -342,6 +342,26 @@ def test_torch_fused_kl_of_logits_equals_generic_in_value_and_gradient(dtype, to
     assert gzf[0, 1] == 0.0 and gwf[0, 1] == 0.0  # a class both give probability 0
 
 
+def test_torch_fused_kl_of_logits_gradient_of_logits_alone():
+    """Distillation: the teacher's logits need no gradient; the student's is the generic
+    kernel's, and none is made for the teacher."""
+    torch = require("torch")
+    B = it.backend_of(torch.zeros(1))
+    teacher = torch.tensor(RNG.normal(0, 2, (4, 6)))
+    student = torch.tensor(RNG.normal(0, 2, (4, 6)))
+    grads = []
+    for f in (B.fused_kl_logits, lambda a, b, ax: K.kl_logits.generic(B, a, b, ax)):
+        z = student.clone().requires_grad_()
+        f(z, teacher, (1,)).sum().backward()
+        grads.append(z.grad.numpy())
+        assert teacher.grad is None
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12, atol=1e-14)
+    z = torch.zeros(4, 6, requires_grad=True)
+    (gz,) = torch.autograd.grad(B.fused_kl_logits(z, teacher, (1,)).sum(), (z,),
+                                create_graph=True)
+    assert gz.requires_grad  # create_graph: the gradient is differentiable without the teacher's
+
+
 def test_torch_fused_kl_of_logits_gradients_hessians_and_dispatch():
     torch = require("torch")
     B = it.backend_of(torch.zeros(1))
@@ -389,7 +409,8 @@ Q = dirichlet_with_zeros(RNG17, (3, 7))  # zeros where P > 0 too: infinite KL ro
 Q_ROW = dirichlet_with_zeros(RNG17, (1, 7), zero_fraction=0.0)  # broadcasts
 Q_3D = dirichlet_with_zeros(RNG17, (2, 1, 7))  # broadcasts to a higher rank
 AXES = [(1,), (0,), (0, 1), None]
-REDUCTIONS = ["neg_sum_xlogx", "neg_sum_xlogy", "sum_xlogratio"]
+REDUCTIONS = ["neg_sum_xlogx", "entropy_of_probabilities", "neg_sum_xlogy", "sum_xlogratio"]
+ONE_INPUT = ("neg_sum_xlogx", "entropy_of_probabilities")
 
 
 def _declared():
@@ -423,7 +444,7 @@ def test_fused_reduction_equals_generic(backend, kernel, axis, q):
     B = _backend(backend)
     p = native(backend, P)
     other = native(backend, Q if q == "q" else Q_ROW)
-    args = (p,) if kernel == "neg_sum_xlogx" else (p, other)
+    args = (p,) if kernel in ONE_INPUT else (p, other)
     with B.scope():
         args = [B.float_tensor(a) for a in args]
         fused = getattr(B, "fused_" + kernel)(*args, axis)
@@ -437,7 +458,7 @@ def test_fused_reduction_equals_generic(backend, kernel, axis, q):
 
 
 @pytest.mark.parametrize("backend,kernel",
-                         [c for c in REDUCTION_CASES if c[1] != "neg_sum_xlogx"], ids=str)
+                         [c for c in REDUCTION_CASES if c[1] not in ONE_INPUT], ids=str)
 def test_fused_reduction_broadcasts_to_a_higher_rank(backend, kernel):
     """The first version's in-place torch kernels refused (2, 1, 7) against (3, 7)."""
     B = _backend(backend)
@@ -464,6 +485,39 @@ def test_fused_mutual_information_equals_generic(backend, given):
         generic = to_np(K.sum_pmi_terms.generic(B, *args, (-2, -1)))
     np.testing.assert_array_equal(np.isinf(fused), np.isinf(generic))
     np.testing.assert_allclose(fused, generic, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("backend", [b for b, k in DECLARED if k == "entropy_of_probabilities"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_entropy_of_probabilities_flags_the_rows_the_generic_block_flags(backend, dtype):
+    """Rows with an entry above 1 beyond rounding are NaN in the fused op as in the generic
+    block (its row check), in a batch and in a full reduction; rows at the limit are not."""
+    from infotheory.backends._base import ROUNDING
+    B = _backend(backend)
+    eps = np.float64(ROUNDING[np.dtype(dtype).itemsize])
+    rows = np.array([[0.5, 0.5, 0.0], [1.0 + eps, 0.0, 0.0], [1.0 + 4 * eps, 0.0, 0.0],
+                     [0.2, 1.5, -0.7], [np.nan, 0.5, 0.5]], dtype)
+    with B.scope(), np.errstate(all="ignore"):
+        for x, axis in ((rows, (1,)), (rows[2], (0,)), (rows[:2], (0, 1)), (rows[:1], (0, 1))):
+            t = B.float_tensor(native(backend, x, dtype))
+            fused = to_np(B.fused_entropy_of_probabilities(t, axis))
+            generic = to_np(K.entropy_of_probabilities.generic(B, t, axis))
+            np.testing.assert_array_equal(np.isnan(fused), np.isnan(generic))
+            np.testing.assert_allclose(fused, generic, rtol=1e-6, atol=0)
+        flagged = np.isnan(to_np(B.fused_entropy_of_probabilities(
+            B.float_tensor(native(backend, rows, dtype)), (1,))))
+        # past NumPy's small-input path (SciPy's xlogy up to 256 terms): the masked log
+        big = RNG.dirichlet(np.ones(300), size=3)
+        big[0, :10] = 0
+        big[1, 5] = 1.5
+        t = B.float_tensor(native(backend, big, dtype))
+        fused = to_np(B.fused_entropy_of_probabilities(t, (1,)))
+        generic = to_np(K.entropy_of_probabilities.generic(B, t, (1,)))
+    assert list(flagged) == [False, False, True, True, True]
+    assert list(np.isnan(fused)) == list(np.isnan(generic)) == [False, True, False]
+    np.testing.assert_allclose(fused[[0, 2]], generic[[0, 2]], rtol=1e-6)
+    np.testing.assert_allclose(fused[[0, 2]], -np.sum(big[[0, 2]] * np.log(
+        np.where(big[[0, 2]] > 0, big[[0, 2]], 1)), axis=1), rtol=1e-6)
 
 
 def test_torch_xlogy_path_and_grad_path_agree():

@@ -134,6 +134,7 @@ def test_updates_read_nothing_on_the_host():
     assert calls == []
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_two_processes_sync_to_the_function_on_all_data(tmp_path):
     sklearn = pytest.importorskip("sklearn.metrics")
     out = tmp_path / "values.json"
@@ -159,6 +160,7 @@ def test_two_processes_sync_to_the_function_on_all_data(tmp_path):
     assert got["ami"] == pytest.approx(sklearn.adjusted_mutual_info_score(xs, cs), rel=1e-10)
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_logged_from_a_lightning_module_equals_the_function_on_the_epoch():
     pl = pytest.importorskip("lightning.pytorch")
 

@@ -118,6 +118,7 @@ def test_autograph_runs_the_library_unconverted():
     assert re.findall(r"in (tf__\w+)", frames) == ["tf__loss"], frames
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_torch_compile_traces_once_from_a_fresh_process():
     """Dynamo guards on every value the traced Python reads: a library cache read during the
     trace and filled afterwards (the dispatch cache, dtype kinds, the remembered-call stack)

@@ -3,11 +3,14 @@ the registry and dispatch cache survive concurrent first use (in a fresh interpr
 import os
 import textwrap
 
+import pytest
+
 from tests.conftest import present_backends, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+@pytest.mark.slow  # a subprocess (make test-fast skips it)
 def test_eight_threads_on_all_backends():
     present_backends()  # (each environment runs all it holds; CI fails on a missing one)
     code = textwrap.dedent("""
