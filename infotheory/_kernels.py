@@ -44,8 +44,9 @@ def fusable(generic: Callable) -> Callable:
     def kernel(B, *args, **options):
         supported = B.fused.get(name)
         if supported is not None and (
-                # (the common case, two set tests: the op supports every option given)
-                (supported.issuperset(by_position[len(args) - positional])
+                (not options and len(args) == positional)  # the common case: tensors only
+                # (then two set tests: the op supports every option given)
+                or (supported.issuperset(by_position[len(args) - positional])
                  and supported.issuperset(options))
                 or _in_use_supported(supported, args[positional:], option_names, options,
                                      defaults)):
