@@ -70,3 +70,43 @@ def test_dask_scale_benchmark_runs_quick(tmp_path):
         assert abs(r["value_bits"] - data["exact_bits"]) < 0.1, r
         assert r["rows_per_s"] > 0
     assert all(r["peak_worker_mib"] > 0 for r in rows[1:])
+
+
+def _compare_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "compare", os.path.join(ROOT, "benchmarks", "compare.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compare_flags_a_slowdown_beyond_the_rounds_noise_and_nothing_else():
+    compare = _compare_module().compare
+    old = [{"a": {"ours": t}, "b": {"ours": t}, "c": {"ours": t}} for t in (1.0, 1.03, 0.98, 1.01)]
+    new = [{"a": {"ours": 1.2 * t}, "b": {"ours": t * f}, "c": {"error": "AttributeError: x"}}
+           for t, f in zip((1.0, 1.03, 0.98, 1.01), (1.06, 0.95, 1.04, 1.0))]
+    rows = {r["case"]: r for r in compare(old, new, 1.05)}
+    assert rows["a"]["verdict"] == "SLOWER" and rows["a"]["ratio"] == pytest.approx(1.2)
+    assert rows["b"]["verdict"] == "same"  # inside the noise of the rounds
+    assert rows["c"]["verdict"].startswith("n/a (new: AttributeError")
+    faster = compare(old, [{"a": {"ours": 0.5 * t}} for t in (1.0, 1.03, 0.98, 1.01)], 1.05)
+    assert faster[0]["verdict"] == "faster"
+
+
+def test_compare_against_head_runs_in_a_worktree_and_passes(tmp_path):
+    """The tool end to end on one case: a worktree of HEAD, a process per tree, the table,
+    exit status 0 (this tree's call path against HEAD's: 'same' or 'faster', or, with
+    uncommitted work, whatever it is; the status only fails on SLOWER)."""
+    out = run_child([os.path.join(ROOT, "benchmarks", "compare.py"), "--base", "HEAD",
+                     "--quick", "--rounds", "1", "--cases", "small", "numpy entropy",
+                     "--json", tmp_path / "rows.json"], timeout=300, ok=(0, 1))
+    rows = json.loads((tmp_path / "rows.json").read_text())["rows"]
+    assert [r["case"] for r in rows] == ["small numpy entropy (4,)"]
+    assert rows[0]["old_s"] > 0 and rows[0]["new_s"] > 0
+    assert "small numpy entropy (4,)" in out.stdout
+    assert out.returncode == (1 if rows[0]["verdict"] == "SLOWER" else 0)
+    assert "infotheory-compare-" not in run_child(["-c", "import subprocess; print(subprocess."
+                                                   "run(['git', 'worktree', 'list'], "
+                                                   "capture_output=True, text=True).stdout)"],
+                                                  timeout=60).stdout  # removed afterwards
