@@ -332,7 +332,10 @@ def main(argv=None) -> int:
     if not args.base:
         ap.error("--base REV is required")
     rounds = args.rounds or (4 if args.quick else 6)
-    rev = _git("rev-parse", "--verify", f"{args.base}^{{commit}}")
+    try:
+        rev = _git("rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}")
+    except subprocess.CalledProcessError:
+        ap.error(f"--base {args.base}: not a commit of this repository")
     tmp = tempfile.mkdtemp(prefix="infotheory-compare-")
     base_tree = os.path.join(tmp, "base")
     _git("worktree", "add", "--detach", base_tree, rev)

@@ -16,7 +16,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 # JAX compiles every primitive for every new shape (about 25 ms each, most of JAX's test time):
 # a persistent compilation cache shared by the workers, the subprocesses and later runs
 # (the crosscheck of the JAX cases: 29 s cold, 11 s warm). Compiled programs only, keyed by
-# the program and the JAX version: results are the same.
+# the program and the JAX version: results are the same. (Without a size cap JAX writes entries
+# unlocked: a process that reads one still being written warns and compiles it itself.)
 os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".cache", "jax"))
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
