@@ -11,17 +11,22 @@ estimators, nats for losses), or one chosen once for the process or a block of c
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import numbers
 import threading
 from typing import Iterator, Optional
 
 #: The process-wide default (None: the book's) and the number of ``default_base`` blocks open
-#: in any thread. When both are unset (the common case) the call path reads nothing more.
+#: in any thread or task. When both are unset (the common case) the call path reads no more.
 switch = {"base": None, "scopes": 0}
-_local = threading.local()
-_lock = threading.Lock()
 _UNSET = object()
+#: The innermost ``default_base`` block's base in the caller's context: a context variable,
+#: so that each thread and each asyncio task sees its own blocks (a thread-local was shared by
+#: the tasks of one thread, and a block's exit in one task restored another task's base).
+_BLOCK: contextvars.ContextVar = contextvars.ContextVar("infotheory_default_base",
+                                                        default=_UNSET)
+_lock = threading.Lock()
 
 
 def _checked(fn: str, base):
@@ -38,35 +43,33 @@ def set_default_base(base: Optional[float]) -> None:
     """Use ``base`` for every function called without one, in every thread (``math.e``: nats
     everywhere, as torch and scikit-learn users expect; 2: bits, losses included). ``None``
     restores the book's defaults: bits for the measures and estimators, nats for the losses.
-    A :func:`default_base` block overrides it in its thread."""
+    A :func:`default_base` block overrides it in its thread or task."""
     switch["base"] = _checked("set_default_base", base)
 
 
 @contextlib.contextmanager
 def default_base(base: Optional[float]) -> Iterator[None]:
-    """Context manager: ``base`` for every function called without one in this thread, inside
-    the block (``None``: the book's defaults there). Blocks nest; other threads are unaffected."""
+    """Context manager: ``base`` for every function called without one in the caller's
+    context, inside the block (``None``: the book's defaults there). Blocks nest; other
+    threads and other asyncio tasks are unaffected (a context variable, as
+    ``decimal.localcontext``)."""
     value = _checked("default_base", base)
-    old = getattr(_local, "base", _UNSET)
-    _local.base = value
+    token = _BLOCK.set(value)
     with _lock:
         switch["scopes"] += 1
     try:
         yield
     finally:
-        if old is _UNSET:
-            del _local.base
-        else:
-            _local.base = old
+        _BLOCK.reset(token)
         with _lock:
             switch["scopes"] -= 1
 
 
 def resolve(book_default):
-    """The base a call without one uses: this thread's block's, else the process default,
-    else ``book_default`` (2 for measures and estimators, ``math.e`` for losses)."""
+    """The base a call without one uses: the caller's innermost block's, else the process
+    default, else ``book_default`` (2 for measures and estimators, ``math.e`` for losses)."""
     if switch["scopes"]:
-        local = getattr(_local, "base", _UNSET)
+        local = _BLOCK.get()
         if local is not _UNSET:
             return book_default if local is None else local
     chosen = switch["base"]

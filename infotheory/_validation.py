@@ -6,15 +6,20 @@ default: the default path never syncs a GPU and runs inside ``tf.function``.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
-from typing import Iterator
+from typing import Iterator, Optional
 
 import numpy as np
 
-_state = threading.local()
+#: The innermost ``validation()`` block's setting in the caller's context (None: no block): a
+#: context variable, so that each thread and each asyncio task sees only its own blocks.
+_BLOCK: "contextvars.ContextVar[Optional[bool]]" = contextvars.ContextVar(
+    "infotheory_validation", default=None)
 _lock = threading.Lock()
-#: The global switch and the number of ``validation()`` blocks open in any thread: when both
-#: are off (the common case) no call validates unless asked, and the call path reads no more.
+#: The global switch and the number of ``validation()`` blocks open in any thread or task: when
+#: both are off (the common case) no call validates unless asked, and the call path reads no
+#: more.
 switch = {"enabled": False, "scopes": 0}
 
 # How far sums may be from 1 (and entries above 1) per dtype size in bytes.
@@ -28,15 +33,15 @@ def set_validation(enabled: bool) -> None:
 
 @contextlib.contextmanager
 def validation(enabled: bool = True) -> Iterator[None]:
-    """Context manager: value checks on (or off) for calls in this thread, inside the block."""
-    old = getattr(_state, "enabled", None)
-    _state.enabled = bool(enabled)
+    """Context manager: value checks on (or off) for calls in the caller's context (its thread,
+    its asyncio task), inside the block."""
+    token = _BLOCK.set(bool(enabled))
     with _lock:
         switch["scopes"] += 1
     try:
         yield
     finally:
-        _state.enabled = old
+        _BLOCK.reset(token)
         with _lock:
             switch["scopes"] -= 1
 
@@ -46,7 +51,7 @@ def active(validate: bool) -> bool:
         return True
     if not switch["scopes"]:
         return switch["enabled"]
-    local = getattr(_state, "enabled", None)
+    local = _BLOCK.get()
     return bool(validate) or (local if local is not None else switch["enabled"])
 
 

@@ -79,6 +79,41 @@ def test_a_block_is_its_threads_own():
     assert seen == {"other": 1.0, "mine": pytest.approx(math.log(2), rel=1e-15)}
 
 
+def test_a_block_is_its_asyncio_tasks_own():
+    """Two tasks of one thread with interleaved blocks: each sees its own unit, before and after
+    the other's block opens and closes, and afterwards the thread has the book's unit again.
+    (With a thread-local, the task that entered first read the other's base, and the first
+    block to close left the other's base behind it.)"""
+    import asyncio
+
+    seen = {}
+
+    async def task(name, base, entered, closed):
+        with it.default_base(base):
+            entered[name].set()
+            await entered["e" if name == "4" else "4"].wait()  # both blocks open
+            seen[name] = float(it.entropy([0.5, 0.5]))
+            if name == "4":
+                await closed.wait()  # "e" closes first
+            seen[name + " late"] = float(it.entropy([0.5, 0.5]))
+        if name == "e":
+            closed.set()
+
+    async def main():
+        entered = {"e": asyncio.Event(), "4": asyncio.Event()}
+        closed = asyncio.Event()
+        await asyncio.gather(task("e", math.e, entered, closed), task("4", 4, entered, closed))
+        return float(it.entropy([0.5, 0.5]))
+
+    with it.default_base(8):  # a block around the loop: what the tasks' blocks return to
+        after = asyncio.run(main())
+        assert float(it.entropy([0.5, 0.5])) == pytest.approx(1 / 3, rel=1e-15)
+    assert seen == {"e": pytest.approx(math.log(2), rel=1e-15), "4": 0.5,
+                    "e late": pytest.approx(math.log(2), rel=1e-15), "4 late": 0.5}
+    assert after == pytest.approx(1 / 3, rel=1e-15)  # the loop's context: the outer block
+    assert float(it.entropy([0.5, 0.5])) == 1.0
+
+
 @pytest.mark.parametrize("bad", [0, 1, -2.0, math.inf, "e", True])
 def test_bad_bases_are_refused(bad):
     with pytest.raises((TypeError, ValueError), match="base must be"):

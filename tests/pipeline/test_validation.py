@@ -95,6 +95,44 @@ def test_global_switch_and_context_manager():
     assert math.isfinite(float(it.entropy(bad)))
 
 
+def test_a_validation_block_is_its_asyncio_tasks_own():
+    """One task validates inside its block while another, interleaved in the same thread, runs
+    unchecked in its own: each keeps its setting (a thread-local was shared by the tasks: the
+    block opened last decided for both)."""
+    import asyncio
+
+    bad = [0.5, 0.4]
+    outcome = {}
+
+    def check(name):
+        try:
+            it.entropy(bad)
+            outcome[name] = "unchecked"
+        except ValueError:
+            outcome[name] = "refused"
+
+    async def checking(opened, checked):
+        with it.validation(True):
+            opened.set()
+            await asyncio.sleep(0)  # the other task opens its block here
+            check("on")
+            checked.set()
+
+    async def unchecked(opened, checked):
+        await opened.wait()
+        with it.validation(False):
+            await checked.wait()  # the other task checks while this block is open
+            check("off")
+
+    async def main():
+        opened, checked = asyncio.Event(), asyncio.Event()
+        await asyncio.gather(checking(opened, checked), unchecked(opened, checked))
+
+    asyncio.run(main())
+    assert outcome == {"on": "refused", "off": "unchecked"}
+    assert math.isfinite(float(it.entropy(bad)))  # and nothing left behind
+
+
 def test_validation_of_an_empty_distribution():
     with pytest.raises(ValueError, match="entropy: p does not sum to 1"):
         it.entropy(np.zeros(0), validate=True)
