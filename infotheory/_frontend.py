@@ -256,22 +256,12 @@ def _key(f: Function, B, tensors, base, options) -> Optional[tuple]:
     if base is not NATS and type(base) not in _PLAIN:  # a NumPy scalar, or a wrong kind
         return None
     signature = B.signature
-    if len(tensors) == 1:  # (the common case, without a list)
-        x = tensors[0]
+    sigs = []
+    for x in tensors:
         s = None if x is None else signature(x)
-        if s is None and x is not None:  # not a native tensor (a list, a NumPy array joining torch)
+        if s is None and x is not None:  # not native (a list, a NumPy array joining torch)
             return None
-        sigs: Sequence = (s,)
-    else:
-        sigs = []
-        for x in tensors:
-            if x is None:
-                sigs.append(None)
-            else:
-                s = signature(x)
-                if s is None:
-                    return None
-                sigs.append(s)
+        sigs.append(s)
     values = tuple(options.values())  # by value and type (True, 1, 1.0 are equal otherwise)
     return (f, B, base, type(base), values, tuple(map(type, values)), *sigs)
 

@@ -158,8 +158,6 @@ class NumpyBackend(Backend):
     # --- fused kernels (same results as infotheory._kernels, one buffer) -----------------
     @staticmethod
     def _buffer(*xs):
-        if len(xs) == 1:
-            return np.zeros(xs[0].shape, xs[0].dtype)
         shape = np.broadcast_shapes(*(x.shape for x in xs))
         return np.zeros(shape, np.result_type(*xs))
 
@@ -178,7 +176,7 @@ class NumpyBackend(Backend):
 
     def fused_entropy_of_probabilities(self, p, axis):
         t = _xlogx(p)
-        s = np.add.reduce(t, axis) if p.size <= _PAIRWISE_BLOCK else _total(t, axis)
+        s = _total(t, axis)
         if p.size == 0:
             return 0.0 - s
         # the row check in the same call, on the host as NumPy's values are (the generic

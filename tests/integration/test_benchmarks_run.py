@@ -2,6 +2,7 @@
 are not tests; this only keeps the script from rotting."""
 import json
 import os
+import subprocess
 
 import pytest
 
@@ -106,7 +107,6 @@ def test_compare_against_head_runs_in_a_worktree_and_passes(tmp_path):
     assert rows[0]["old_s"] > 0 and rows[0]["new_s"] > 0
     assert "small numpy entropy (4,)" in out.stdout
     assert out.returncode == (1 if rows[0]["verdict"] == "SLOWER" else 0)
-    assert "infotheory-compare-" not in run_child(["-c", "import subprocess; print(subprocess."
-                                                   "run(['git', 'worktree', 'list'], "
-                                                   "capture_output=True, text=True).stdout)"],
-                                                  timeout=60).stdout  # removed afterwards
+    worktrees = subprocess.run(["git", "worktree", "list"], capture_output=True, text=True,
+                               cwd=ROOT, timeout=60, check=True).stdout
+    assert "infotheory-compare-" not in worktrees  # removed afterwards
