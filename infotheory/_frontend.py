@@ -58,12 +58,18 @@ _dispatch.on_registry_change(_clear_plans)
 
 class Input:
     """A tensor argument: its name, kind (a string, or a function of the options giving one),
-    whether it may be None, and a hint appended to a dtype error."""
-    __slots__ = ("name", "kind", "optional", "hint")
+    whether it may be None, a hint appended to a dtype error, and its shape contract with
+    another input, checked on the static shapes before ``plan``: ``agrees_with="y_hat"``, the
+    same shape (as torch's losses require of a target); ``broadcasts_to="y_hat"``, a shape that
+    broadcasts to that input's without enlarging it (a weight). A contract never lets a
+    (N, 1) prediction and a (N,) target broadcast to (N, N)."""
+    __slots__ = ("name", "kind", "optional", "hint", "agrees_with", "broadcasts_to")
 
     def __init__(self, name: str, kind: Union[str, Callable[[dict], str]] = "dist",
-                 optional: bool = False, hint: str = ""):
+                 optional: bool = False, hint: str = "", *, agrees_with: Optional[str] = None,
+                 broadcasts_to: Optional[str] = None):
         self.name, self.kind, self.optional, self.hint = name, kind, optional, hint
+        self.agrees_with, self.broadcasts_to = agrees_with, broadcasts_to
 
 
 def public(f: Callable) -> Callable:
@@ -148,6 +154,7 @@ class Function:
                  unit: Optional[float] = None):
         self.name, self.inputs, self.math = name, tuple(inputs), math
         self.names = tuple(i.name for i in self.inputs)
+        self.contracts = tuple(i for i in self.inputs if i.agrees_with or i.broadcasts_to)
         self.plan, self.checks, self.nonnegative = plan, checks, nonnegative
         self.unit = NATS if unit is None else unit
 
@@ -227,6 +234,8 @@ class Function:
             raise ValueError(f"{self.name}: an input has chunks of unknown size (as boolean "
                              f"indexing leaves them), so the inputs cannot be paired chunk by "
                              f"chunk; call .compute_chunk_sizes() on each first")
+        for i in self.contracts:
+            check_contract(self.name, i, shapes)
         c = Call(self.name, B, shapes,
                  {n: k for n, k in zip(self.names, kinds) if k is not None}, options)
         c.math = self.math
@@ -341,6 +350,34 @@ def broadcast(fn: str, **shapes) -> Tuple[Optional[int], ...]:
             raise ValueError(f"{fn}: shapes do not broadcast: {desc}")
         out.append(known.pop() if known else (None if None in dims else 1))
     return tuple(out)
+
+
+def _same(a, b) -> bool:
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def check_contract(fn: str, inp: Input, shapes: Dict[str, tuple]) -> None:
+    """``inp``'s declared shape contract (see :class:`Input`) on the static shapes present."""
+    other = inp.agrees_with or inp.broadcasts_to
+    if inp.name not in shapes or other not in shapes:
+        return
+    mine, want = shapes[inp.name], shapes[other]
+    if inp.agrees_with:
+        if _same(mine, want):
+            return
+        fix = ""
+        if mine == want[:-1] and want[-1:] == (1,):
+            fix = f"; drop {other}'s trailing axis of size 1 ({other}[..., 0]) or reshape {inp.name}"
+        elif want == mine[:-1] and mine[-1:] == (1,):
+            fix = f"; drop {inp.name}'s trailing axis of size 1 ({inp.name}[..., 0])"
+        raise ValueError(f"{fn}: {inp.name} must have {other}'s shape {want}, got {mine}{fix}")
+    try:
+        out = broadcast(fn, **{other: want, inp.name: mine})
+    except ValueError:
+        out = None
+    if out is None or not _same(out, want):
+        raise ValueError(f"{fn}: {inp.name} of shape {mine} must broadcast to {other}'s shape "
+                         f"{want} without enlarging it")
 
 
 def need_ndim(fn: str, name: str, shape, n: int) -> None:

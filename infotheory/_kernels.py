@@ -97,6 +97,14 @@ def unit_rows(B, r, x, axis, keepdims: bool = False, low: bool = True):
     return B.where(bad, math.nan, r)
 
 
+def unit_entries(B, r, x):
+    """``r`` (of ``x``'s shape, or broadcast with it) with NaN where the entry of ``x`` is below
+    0 or above 1 (beyond :data:`ROUNDING`): an elementwise measure of a probability that cannot
+    be one (``-log 1.2`` would pass for a negative surprisal)."""
+    high = 1.0 + ROUNDING.get(B.itemsize(x), ROUNDING[4])
+    return B.where((x < 0.0) | (x > high), math.nan, r)
+
+
 
 def log_or_neg_inf(B, x):
     """``log x`` (-inf at 0) whose gradient at an exact 0 is 0, not inf."""

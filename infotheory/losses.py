@@ -3,8 +3,8 @@ cross-entropy and perplexity, with torch's options (``weight``, ``ignore_index``
 ``label_smoothing``, ``pos_weight``) and their semantics.
 
 Targets are told apart by dtype, never by shape: an integer ``y`` holds class indices (shape
-``y_hat.shape[:-1]``), a floating ``y`` holds probabilities (broadcastable to ``y_hat``'s shape).
-A class index outside ``[0, K)`` (other than ``ignore_index``) gives a NaN loss for that sample
+``y_hat.shape[:-1]``), a floating ``y`` holds probabilities (broadcastable to ``y_hat``'s shape
+without enlarging it; binary cross-entropy wants ``y_hat``'s shape, as torch does). A class index outside ``[0, K)`` (other than ``ignore_index``) gives a NaN loss for that sample
 (``validate=True`` raises instead); nothing on the path reads a tensor's values. One exception:
 cross-entropy of torch logits on the CPU raises ``ValueError`` there, because torch's own kernel
 checks the indices at no cost (clamping them to produce the NaN cost a quarter of a small
@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import (Function, Input, broadcast, check_flag, logits_or_dist, need_ndim,
+from ._frontend import (Function, Input, check_contract, check_flag, logits_or_dist, need_ndim,
                         public)
 from ._frontend import reduction as _reduction
 
@@ -91,8 +91,8 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         y: an integer dtype means class indices, of shape ``y_hat.shape[:-1]`` (an index outside
             ``[0, K)`` gives a NaN loss, except for torch logits on the CPU, which raise
             ``ValueError``; ``validate=True`` raises everywhere); a floating dtype
-            means probability targets, broadcastable to ``y_hat``'s shape (0 log q = 0 where a
-            target is 0). The dtype decides, whatever the shapes.
+            means probability targets, broadcastable to ``y_hat``'s shape without enlarging it
+            (0 log q = 0 where a target is 0). The dtype decides, whatever the shapes.
         reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape
             ``y_hat.shape[:-1]``).
         base: None (default): nats, like every framework's loss, unless
@@ -122,6 +122,10 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                           ignore_index=ignore_index, label_smoothing=label_smoothing)
 
 
+# Probability targets' contract (class indices have their own shape, checked in the plan).
+_TARGETS = Input("y", "dist", broadcasts_to="y_hat")
+
+
 def _plan_cross_entropy(c):
     _reduction(c.fn, c.o["reduction"])
     _check_options(c.fn, c.o["ignore_index"], c.o["label_smoothing"], c.o["from_logits"])
@@ -135,7 +139,7 @@ def _plan_cross_entropy(c):
             raise c.error("ignore_index applies to class indices; y has a floating dtype "
                           "(probability targets)")
         try:
-            broadcast(c.fn, y_hat=shape, y=c.shape("y"))
+            check_contract(c.fn, _TARGETS, c.shapes)
         except ValueError as e:
             raise ValueError(f"{e}; y was read as probability targets because it has a "
                              f"floating dtype (for class indices pass an integer dtype)"
@@ -283,13 +287,17 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         y_hat: probabilities ``q`` (any shape), or logits with ``from_logits=True``: then
             ``log q = -softplus(-z)`` and ``log(1 - q) = -softplus(z)``, finite for logits of
             +-1e4.
-        y: targets in [0, 1] (floating), broadcastable to ``y_hat``.
-        pos_weight: weight of the positive term, broadcastable (per class on the last axis).
-        weight: weight of each element's loss, broadcastable.
-        reduction: ``"mean"`` over all elements, ``"sum"``, or ``"none"`` (the broadcast shape).
+        y: targets in [0, 1] (floating), of ``y_hat``'s shape (as torch requires: a (N, 1)
+            prediction against (N,) targets would broadcast to N x N; it raises ``ValueError``).
+        pos_weight: weight of the positive term, broadcastable to ``y_hat``'s shape (per class
+            on the last axis).
+        weight: weight of each element's loss, broadcastable to ``y_hat``'s shape.
+        reduction: ``"mean"`` over all elements, ``"sum"``, or ``"none"`` (``y_hat``'s shape).
 
     On probabilities it is exact: 0 log 0 = 0, and +inf where the target is certain and the
-    prediction calls it impossible (torch clamps each log at -100; Keras clips q).
+    prediction calls it impossible (torch clamps each log at -100; Keras clips q). A prediction
+    outside [0, 1] or NaN gives NaN for that element (logits passed without
+    ``from_logits=True``).
 
     >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
     0.1643
@@ -298,10 +306,9 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                                  from_logits=from_logits, reduction=reduction)
 
 
-def _plan_binary_cross_entropy(c):
+def _plan_binary_cross_entropy(c):  # shapes: the inputs' contracts
     _reduction(c.fn, c.o["reduction"])
     check_flag(c.fn, "from_logits", c.o["from_logits"])
-    broadcast(c.fn, **c.shapes)
     return dict(c.o)
 
 
@@ -319,15 +326,18 @@ def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reductio
     if pos_weight is not None:
         pos = pos * pos_weight
     losses = 0.0 - (pos + neg)
+    if not from_logits:  # a masked log hides q outside [0, 1] (q = 1.5, y = 1 gave -0.405)
+        losses = K.unit_entries(B, losses, y_hat)
     if weight is not None:
         losses = losses * weight
     return K.reduce(B, losses, reduction)
 
 
 _BINARY_CROSS_ENTROPY = Function(
-    "binary_cross_entropy", [Input("y_hat", logits_or_dist, hint=_SWAPPED), Input("y", "real"),
-                             Input("pos_weight", "real", optional=True),
-                             Input("weight", "real", optional=True)],
+    "binary_cross_entropy", [Input("y_hat", logits_or_dist, hint=_SWAPPED),
+                             Input("y", "real", agrees_with="y_hat"),
+                             Input("pos_weight", "real", optional=True, broadcasts_to="y_hat"),
+                             Input("weight", "real", optional=True, broadcasts_to="y_hat")],
     _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy, unit=math.e)
 
 

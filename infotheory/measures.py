@@ -48,7 +48,8 @@ Axis = Union[int, Tuple[int, ...], None]
 def self_information(p: Tensor, *, base: Optional[float] = None) -> Tensor:
     """Self-information (surprisal) of an event of probability ``p``, elementwise.
 
-    ``I(p) = -log_base(p)``; +inf at p = 0. Shape: that of ``p``. Units: bits by default.
+    ``I(p) = -log_base(p)``; +inf at p = 0, NaN for p outside [0, 1] or NaN. Shape: that of
+    ``p``. Units: bits by default.
 
     >>> float(self_information(1 / 64))
     6.0
@@ -57,7 +58,7 @@ def self_information(p: Tensor, *, base: Optional[float] = None) -> Tensor:
 
 
 def _self_information(B, p):
-    return 0.0 - B.log(p)
+    return K.unit_entries(B, 0.0 - B.log(p), p)
 
 
 _SELF_INFORMATION = Function("self_information", [Input("p")], _self_information, unit=2)

@@ -234,10 +234,12 @@ class Backend:
         return self.where(x < value, value, x)
 
     def outside_unit(self, x, axis: Axes, keepdims: bool = False, high: float = 1.0):
-        """True where ``x`` has an entry below 0 or above ``high`` over ``axis`` (a probability
-        that cannot be one: logits or counts passed as probabilities). NaN entries do not count
-        (they make the result NaN anyway). ``axis`` is never an empty axis here."""
-        return (self.amax(x, axis, keepdims) > high) | (self.amin(x, axis, keepdims) < 0.0)
+        """True where ``x`` has an entry below 0, above ``high`` or NaN over ``axis`` (a
+        probability that cannot be one: logits or counts passed as probabilities; a NaN away
+        from the entry a loss reads). Every framework's max propagates NaN. ``axis`` is never an
+        empty axis here."""
+        top = self.amax(x, axis, keepdims)
+        return (top > high) | (top != top) | (self.amin(x, axis, keepdims) < 0.0)
 
     def nonnegative(self, x):
         """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""

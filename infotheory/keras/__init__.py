@@ -90,12 +90,28 @@ class CrossEntropy(_MeasureLoss):
                 "ignore_class": self.ignore_class}
 
 
+def _same_rank(y_true, y_pred):
+    """Keras' own rule for a loss's two tensors (``squeeze_or_expand_to_same_rank``): when the
+    ranks differ by one and the larger ends in an axis of size 1, squeeze it, except that a rank-1
+    tensor is expanded instead. So ``Dense(1)`` outputs (N, 1) meet (N,) labels as (N, 1)."""
+    t, p = len(y_true.shape), len(y_pred.shape)
+    if t == p + 1 and y_true.shape[-1] == 1:
+        return (keras.ops.squeeze(y_true, -1), y_pred) if p != 1 else \
+            (y_true, keras.ops.expand_dims(y_pred, -1))
+    if p == t + 1 and y_pred.shape[-1] == 1:
+        return (keras.ops.expand_dims(y_true, -1), y_pred) if t == 1 else \
+            (y_true, keras.ops.squeeze(y_pred, -1))
+    return y_true, y_pred
+
+
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class BinaryCrossEntropy(_MeasureLoss):
     """Binary cross-entropy, mean over the last axis (Keras' ``BinaryCrossentropy``), via
     :func:`infotheory.binary_cross_entropy`: exact on probabilities (no epsilon clipping: a
     certain target predicted impossible is +inf; use ``from_logits=True`` for the finite path).
-    ``label_smoothing`` moves targets towards 1/2, as Keras does."""
+    ``label_smoothing`` moves targets towards 1/2, as Keras does. ``y_true`` of shape (N,) meets a
+    ``Dense(1)`` output (N, 1) as Keras' own losses do (ranks made equal by a trailing axis of
+    size 1); other shapes must be equal."""
 
     def __init__(self, from_logits: bool = False, base: Optional[float] = None,
                  label_smoothing: float = 0.0, name: str = "infotheory_binary_cross_entropy",
@@ -104,7 +120,7 @@ class BinaryCrossEntropy(_MeasureLoss):
         self.label_smoothing = label_smoothing
 
     def call(self, y_true, y_pred):
-        y_true = keras.ops.cast(y_true, y_pred.dtype)
+        y_true, y_pred = _same_rank(keras.ops.cast(y_true, y_pred.dtype), y_pred)
         if self.label_smoothing:
             y_true = y_true * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
         res = losses.binary_cross_entropy(y_pred, y_true, from_logits=self.from_logits,

@@ -205,3 +205,31 @@ def test_sample_weight_and_loss_dtype_as_keras(keras, itk):
         assert ours.dtype == theirs.dtype
         np.testing.assert_allclose(float(ours), float(theirs), rtol=2e-3 if dtype == "float16"
                                    else 1e-6)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("shapes", [((16, 1), (16,)), ((16,), (16, 1)), ((16,), (16,)),
+                                    ((16, 3), (16, 3)), ((16, 1), (16, 1))])
+def test_binary_cross_entropy_shapes_as_keras(keras, itk, shapes, from_logits):
+    """A Dense(1) output (N, 1) against labels (N,) (Keras' standard model) is N losses, not an
+    N x N broadcast: the value Keras' own loss gives, for every rank pairing it accepts."""
+    pred_shape, true_shape = shapes
+    z = RNG.normal(0, 2, pred_shape).astype("float32")
+    pred = z if from_logits else 1 / (1 + np.exp(-z))
+    y = RNG.integers(0, 2, true_shape).astype("float32")
+    ours = itk.BinaryCrossEntropy(from_logits=from_logits)(y, pred)
+    theirs = keras.losses.BinaryCrossentropy(from_logits=from_logits)(y, pred)
+    np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-4)  # Keras clips q at 1e-7
+
+
+def test_binary_cross_entropy_fit_on_a_dense_1_model(keras, itk):
+    """The issue's case: Dense(1, "sigmoid") and y of shape (N,) train as with Keras' loss."""
+    x = RNG.normal(size=(256, 4)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=itk.BinaryCrossEntropy(),
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=30, batch_size=64, verbose=0)
+    assert history.history["accuracy"][-1] > 0.95
+    ours = float(itk.BinaryCrossEntropy()(y, model(x)))
+    assert abs(ours - float(keras.losses.BinaryCrossentropy()(y, model(x)))) < 1e-4

@@ -22,7 +22,7 @@ def test_cross_entropy_targets_are_told_apart_by_dtype(backend):
     q4 = np.vstack([q, [[0.3, 0.3, 0.4]]])
     got = to_np(it.cross_entropy(native(backend, q4), native(backend, soft), reduction="none"))
     np.testing.assert_allclose(got, -(soft * np.log(q4)).sum(-1), rtol=1e-12)
-    with pytest.raises(ValueError, match=r"cross_entropy: shapes do not broadcast.*y was read as "
+    with pytest.raises(ValueError, match=r"cross_entropy: y of shape \(4,\) must broadcast.*y was read as "
                                          r"probability targets because it has a floating dtype"):
         it.cross_entropy(native(backend, q4), native(backend, [0.0, 1.0, 2.0, 0.0]))
     with pytest.raises(ValueError, match=r"cross_entropy: y holds class indices, so its shape must "
@@ -101,3 +101,23 @@ def test_binary_cross_entropy_of_infinite_logits_is_inf_not_nan(backend):
     np.testing.assert_array_equal(got[:4], [math.inf, math.inf, 0.0, 0.0])
     assert np.isinf(want[0]) and np.isnan(want[2:4]).all()  # torch: inf, and NaN for the 0s
     np.testing.assert_allclose(got[4:], want[4:], rtol=1e-6)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_cross_entropy_refuses_a_target_of_another_shape_as_torch_does(from_logits):
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as F
+    z = torch.zeros(8, 1)
+    y = torch.ones(8)
+    q = z if from_logits else torch.sigmoid(z)
+    torch_f = F.binary_cross_entropy_with_logits if from_logits else F.binary_cross_entropy
+    with pytest.raises((ValueError, RuntimeError)):
+        torch_f(q, y)
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: y must have y_hat's shape "
+                                         r"\(8, 1\), got \(8,\); drop y_hat's trailing axis"):
+        it.binary_cross_entropy(q, y, from_logits=from_logits)
+    with pytest.raises(ValueError, match="weight of shape"):
+        it.binary_cross_entropy(q, y[:, None], from_logits=from_logits, weight=torch.ones(8, 8))
+    # the right value once the shapes agree: ln 2 for a logit of 0, as torch gives
+    got = it.binary_cross_entropy(q[:, 0], y, from_logits=from_logits)
+    assert torch.allclose(got, torch_f(q[:, 0], y))

@@ -92,3 +92,34 @@ def test_gradients_of_good_rows_are_unchanged():
     p = torch.tensor(P[[0, 3]], requires_grad=True)
     (g,) = torch.autograd.grad(it.entropy(p, base=math.e).sum(), p)
     torch.testing.assert_close(g, -(torch.log(p.detach()) + 1), rtol=1e-12, atol=0)
+
+
+def test_elementwise_measures_give_nan_outside_the_unit_interval(backend):
+    """Issue 29: self_information(1.2) was -0.263 bits and BCE of q = 1.5 against y = 1 was
+    -0.405 (the masked log hid 1 - q < 0); both are NaN now, the good entries keep torch's and
+    the closed form's values."""
+    p = np.array([1.2, 0.5, -0.1, 1.0, 0.0, math.nan])
+    bad = [True, False, True, False, False, True]
+    _rows(to_np(it.self_information(native(backend, p))), bad,
+          -np.log2(np.where(bad, 0.5, p)))
+    q = np.array([1.5, 0.9, -0.5, 0.2, math.nan, 1.0])
+    y = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0])
+    got = to_np(it.binary_cross_entropy(native(backend, q), native(backend, y), reduction="none"))
+    qq = np.where(np.isnan(q) | (q < 0) | (q > 1), 0.5, q)
+    _rows(got, [True, False, True, False, True, False],
+          -(special.xlogy(y, qq) + special.xlogy(1 - y, 1 - qq)))
+    assert math.isnan(float(to_np(it.binary_cross_entropy(native(backend, q),
+                                                             native(backend, y)))))
+
+
+def test_a_nan_away_from_the_target_class_makes_the_row_nan(backend):
+    """Issue 29: cross-entropy and perplexity read one entry of a probability row per label, so a
+    NaN elsewhere in the row was lost; the row is no distribution, so its loss is NaN."""
+    q = np.array([[0.2, math.nan, 0.8], [0.1, 0.2, 0.7], [0.5, 0.5, 0.0]])
+    y = np.array([0, 2, 1])
+    want = -np.log(q[np.arange(3), y])
+    got = to_np(it.cross_entropy(native(backend, q), native(backend, y), reduction="none"))
+    _rows(got, [True, False, False], want)
+    assert math.isnan(float(to_np(it.perplexity(native(backend, q), native(backend, y)))))
+    good = to_np(it.perplexity(native(backend, q[1:]), native(backend, y[1:])))
+    np.testing.assert_allclose(good, np.exp(want[1:].mean()), rtol=1e-12)
