@@ -171,7 +171,10 @@ def _lookup(x: Any, tracing: bool):
     if found is None and not numpy_like:
         if _load_entry_points():
             return _lookup(x, tracing)
-        return _NOT_NUMERIC  # not cached: a framework imported later may claim this type
+        if not hasattr(t, "__array__") or isinstance(x, (str, bytes)):
+            return _NOT_NUMERIC  # not cached: a framework imported later may claim this type
+        # an array-like no backend claims (a pandas Series or DataFrame, an xarray DataArray):
+        # NumPy's, as its __array__ (the value comes back as NumPy's)
     if not tracing:
         _cache[t] = (generation, found)
     return found

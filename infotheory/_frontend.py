@@ -47,6 +47,7 @@ _REDUCTIONS = ("mean", "sum", "none")
 NATS = object()  # the unit of functions without a base argument: natural-log units
 MAX_PLANS = 4096
 _PLANS: Dict[tuple, "Plan"] = {}
+DECLARED: list = []  # every Function made, in order (read by the sweeps over the declarations)
 
 
 def _clear_plans() -> None:
@@ -157,6 +158,7 @@ class Function:
         self.contracts = tuple(i for i in self.inputs if i.agrees_with or i.broadcasts_to)
         self.plan, self.checks, self.nonnegative = plan, checks, nonnegative
         self.unit = NATS if unit is None else unit
+        DECLARED.append(self)
 
     def __repr__(self):
         return f"<infotheory function {self.name}>"

@@ -37,6 +37,8 @@ CALLS = {
     "nll_loss": lambda t: it.nll_loss(t(np.log(P)), t(Y)),
     "perplexity": lambda t: it.perplexity(t(Z), t(Y), from_logits=True),
     "binary_cross_entropy": lambda t: it.binary_cross_entropy(t(Z), t(P), from_logits=True),
+    "binary_cross_entropy_weights": lambda t: it.binary_cross_entropy(
+        t(Q), t(P), pos_weight=t(np.array([1.0, 2.0, 0.5, 1.0])), weight=t(Z[:, :1] ** 2)),
     "binary_entropy": lambda t: it.binary_entropy(t(P)),
     "gaussian_entropy": lambda t: it.gaussian_entropy(t(np.array([0.5, 2.0]))),
     "gaussian_kl_divergence": lambda t: it.gaussian_kl_divergence(
@@ -59,4 +61,53 @@ CALLS = {
     "infonce": lambda t: infonce(t(Z[:, :3])),
     "nwj": lambda t: nwj(t(Z[:, :3])),
     "donsker_varadhan": lambda t: donsker_varadhan(t(Z[:, :3])),
+}
+
+# --- estimators from data (infotheory.estimate) ---------------------------------------------
+N = 48
+XL = RNG.integers(0, 3, N)
+YL = (XL + RNG.integers(0, 2, N)) % 3
+ZL = RNG.integers(0, 2, N)
+XL3 = np.stack([XL, YL, ZL], axis=1)
+COUNTS = RNG.integers(0, 9, (3, 4))
+XC = RNG.normal(size=N)
+YC = XC + 0.5 * RNG.normal(size=N)
+ZC = RNG.normal(size=N)
+XC3 = np.stack([XC, YC, ZC], axis=1)
+ESTIMATES = {
+    "entropy_from_counts": lambda t: it.estimate.entropy_from_counts(t(COUNTS)),
+    "entropy_from_labels": lambda t: it.estimate.entropy_from_labels(t(XL)),
+    "contingency_table": lambda t: it.estimate.contingency_table(t(XL), t(YL)),
+    "mutual_information_from_labels":
+        lambda t: it.estimate.mutual_information_from_labels(t(XL), t(YL)),
+    "normalized_mutual_information":
+        lambda t: it.estimate.normalized_mutual_information(t(XL), t(YL)),
+    "adjusted_mutual_information":
+        lambda t: it.estimate.adjusted_mutual_information(t(XL), t(YL)),
+    "conditional_mutual_information_from_labels":
+        lambda t: it.estimate.conditional_mutual_information_from_labels(t(XL), t(YL), t(ZL)),
+    "total_correlation_from_labels": lambda t: it.estimate.total_correlation_from_labels(t(XL3)),
+    "o_information_from_labels": lambda t: it.estimate.o_information_from_labels(t(XL3)),
+    "transfer_entropy_from_labels":
+        lambda t: it.estimate.transfer_entropy_from_labels(t(XL), t(YL)),
+    "pmi_from_counts": lambda t: it.estimate.pmi_from_counts(t(COUNTS)),
+    "differential_entropy": lambda t: it.estimate.differential_entropy(t(XC3)),
+    "mutual_information_ksg": lambda t: it.estimate.mutual_information_ksg(t(XC), t(YC)),
+    "kl_divergence_knn": lambda t: it.estimate.kl_divergence_knn(t(XC), t(YC)),
+    "conditional_mutual_information_ksg":
+        lambda t: it.estimate.conditional_mutual_information_ksg(t(XC), t(YC), t(ZC)),
+    "transfer_entropy_ksg": lambda t: it.estimate.transfer_entropy_ksg(t(XC), t(YC)),
+    "gaussian_copula": lambda t: it.estimate.gaussian_copula(t(XC)),
+    "mutual_information_gaussian":
+        lambda t: it.estimate.mutual_information_gaussian(t(XC), t(YC)),
+    "o_information_gaussian": lambda t: it.estimate.o_information_gaussian(t(XC3)),
+}
+#: Estimators of two samples that need not have the same number of samples.
+SAMPLES_MAY_DIFFER = {"kl_divergence_knn"}
+#: Public names that are not functions of tensors, each tested where it lives.
+NOT_FUNCTIONS_OF_TENSORS = {
+    "Backend", "available_backends", "backend_of", "import_mxnet", "register_backend",
+    "registered_backends", "unregister_backend",  # dispatch: tests/backends, tests/pipeline
+    "default_base", "set_default_base", "set_validation", "validation",  # settings: pipeline
+    "PermutationResult", "permutation_test",  # a test around an estimator: tests/estimate
 }

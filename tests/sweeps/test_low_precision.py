@@ -8,6 +8,7 @@ import pytest
 import infotheory as it
 from infotheory.testing import dirichlet_with_zeros
 from tests.conftest import BACKENDS, dtype_name, native, require, to_np
+from tests.functions import CALLS
 
 #: The documented tolerance: a few roundings of the result to its own dtype (eps 2**-11, 2**-8);
 #: accumulating in float32 keeps the sum's own error far below that.
@@ -82,3 +83,36 @@ def test_tensorflow_mixed_half_precisions_give_float32():
     out = it.kl_divergence(tf.constant([0.5, 0.5], tf.float16), tf.constant([0.5, 0.5],
                                                                              tf.bfloat16))
     assert out.dtype == tf.float32  # as torch's promotion
+
+
+def _low(backend, dtype):
+    def t(a):
+        a = np.asarray(a)
+        return _t(backend, a, dtype) if a.dtype.kind == "f" else native(backend, a)
+    return t
+
+
+def _rounded(backend, dtype):
+    """The table's inputs rounded to ``dtype`` and back to float64: the reference sees the same
+    numbers, so the comparison measures the accumulation, not the inputs' rounding."""
+    def t(a):
+        a = np.asarray(a)
+        return to_np(_t(backend, a, dtype)) if a.dtype.kind == "f" else a
+    return t
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@pytest.mark.parametrize("backend,dtype", CASES)
+def test_every_function_accumulates_low_precision_in_float32(backend, dtype, name):
+    """Each function of the table on float16/bfloat16 inputs: the input dtype back, finite where
+    float64 is finite, and within a few roundings of the result of float64 on the same rounded
+    inputs (a sum in float16 is off by percents after 100 terms, or overflows)."""
+    ref = to_np(CALLS[name](_rounded(backend, dtype)))
+    out = CALLS[name](_low(backend, dtype))
+    got = to_np(out)
+    if dtype_name(out) not in ("int64", "int32"):
+        assert dtype_name(out) == dtype, (name, dtype_name(out))
+    assert (np.isfinite(got) == np.isfinite(ref)).all(), (got, ref)
+    scale = np.abs(ref).max(initial=1.0)  # a difference of sums rounds against its terms' size
+    np.testing.assert_allclose(got, ref, rtol=LOW_PRECISION_RTOL[dtype],
+                               atol=LOW_PRECISION_RTOL[dtype] * scale)
