@@ -116,7 +116,8 @@ class Call:
         if from_logits:
             _validation.logits(self.fn, name, self.B, x)
         else:
-            _validation.probabilities(self.fn, name, self.B, x, axes)
+            _validation.probabilities(self.fn, name, self.B, x, axes,
+                                      takes_logits="from_logits" in self.o)
 
 
 class Plan:
@@ -388,7 +389,10 @@ def need_ndim(fn: str, name: str, shape, n: int) -> None:
 
 
 # --- conversion --------------------------------------------------------------------------
-def _dtype_kind(fn: str, name: str, B, x) -> str:
+_INTEGRAL_KINDS = ("labels", "target", "categories", "counts")
+
+
+def _dtype_kind(fn: str, name: str, B, x, kind: str = "dist") -> str:
     if isinstance(x, np.ma.MaskedArray):
         raise TypeError(f"{fn}: {name} is a NumPy masked array, whose mask would be ignored; "
                         f"pass np.ma.filled({name}, 0) (masked entries as 0) or "
@@ -396,7 +400,11 @@ def _dtype_kind(fn: str, name: str, B, x) -> str:
     if B.is_native(x):
         return B.dtype_kind(x)
     if isinstance(x, numbers.Number) and not isinstance(x, bool):
+        if kind in _INTEGRAL_KINDS and isinstance(x, numbers.Integral):
+            return "i"  # a class index (or a count) given as a Python int
         return "c" if isinstance(x, complex) else "f"  # a Python number is a value, not counts
+    if kind in _INTEGRAL_KINDS and isinstance(x, (list, tuple)) and len(x) == 0:
+        return "i"  # no labels: NumPy would call an empty list float64
     try:
         return np.asarray(x).dtype.kind
     except ValueError as e:  # ragged nested lists
@@ -468,7 +476,7 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
             out[i], resolved[i] = x, "dist"
             like = like if like is not None else x
             continue
-        dk = _dtype_kind(fn, inp.name, B, x)
+        dk = _dtype_kind(fn, inp.name, B, x, kind)
         if dk == "b" and kind != "categories":
             raise TypeError(f"{fn}: {inp.name} has a boolean dtype; expected real numbers")
         if dk not in "fiu" and kind != "categories":

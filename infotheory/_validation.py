@@ -65,14 +65,18 @@ def _no_nan(fn, name, a):
         raise ValueError(f"{fn}: {name} contains NaN")
 
 
-def probabilities(fn: str, name: str, B, x, axes=None) -> None:
-    """Entries in [0, 1], no NaN, and (when ``axes`` is given) summing to 1 over ``axes``."""
+def probabilities(fn: str, name: str, B, x, axes=None, takes_logits: bool = False) -> None:
+    """Entries in [0, 1], no NaN, and (when ``axes`` is given) summing to 1 over ``axes``.
+    ``takes_logits``: the function has ``from_logits``, which the messages then suggest."""
     a, tol = _host(B, x)
     _no_nan(fn, name, a)
+    logits = f"; if {name} holds logits, pass from_logits=True" if takes_logits else ""
     if a.size and a.min() < 0:
-        raise ValueError(f"{fn}: {name} has negative entries (min {a.min():.6g})")
+        raise ValueError(f"{fn}: {name} has negative entries (min {a.min():.6g}){logits}")
     if a.size and a.max() > 1 + tol:
-        raise ValueError(f"{fn}: {name} has entries greater than 1 (max {a.max():.6g})")
+        raise ValueError(f"{fn}: {name} has entries greater than 1 (max {a.max():.6g}){logits}; "
+                         f"if it holds counts, normalize them or estimate with "
+                         f"infotheory.estimate.entropy_from_counts")
     if axes is not None:
         s = a.sum(axis=tuple(axes))  # an empty distribution sums to 0, not 1
         dev = np.abs(s - 1.0)
@@ -112,8 +116,11 @@ def labels(fn: str, name: str, B, y, n_classes, ignore_index=None) -> None:
     if a.size == 0 or n_classes is None:
         return
     if a.min() < 0 or a.max() >= n_classes:
+        fix = ""
+        if a.min() < 0 and ignore_index is None:  # a padding index, as -100 for torch
+            fix = f"; to leave those samples out, pass ignore_index={a.min()}"
         raise ValueError(f"{fn}: {name} has class indices outside [0, {n_classes}) "
-                         f"(min {a.min()}, max {a.max()})")
+                         f"(min {a.min()}, max {a.max()}){fix}")
 
 
 def marginal(fn: str, name: str, B, given, p_xy, over: str) -> None:
