@@ -40,6 +40,14 @@ def crosscheck(args) -> int:
     if args.list:  # the kit's test ids, for INFOTHEORY_KNOWN_FAILURES patterns
         print("\n".join(conformance.case_ids(backends)))
         return 0
+    out = None
+    if args.json:  # before the run: a path that cannot be written is a usage error
+        try:
+            out = open(args.json, "w")
+        except OSError as e:
+            print(f"infotheory crosscheck: error: --json {args.json}: {e.strerror or e}",
+                  file=sys.stderr)
+            return 2
     results = list(conformance.run(backends, args.dtypes))
     results += list(conformance.run_agreement(backends, args.dtypes))
     rows = [("case", "backend", "dtype", "value", "expected", "deviation", "result")]
@@ -57,8 +65,8 @@ def crosscheck(args) -> int:
     print(f"\n{len(results) - len(failed) - len(unsupported)} passed, {declared}"
           f"{len(failed)} failed (backends: {', '.join(backends)}; dtypes: "
           f"{', '.join(args.dtypes)})")
-    if args.json:
-        with open(args.json, "w") as f:
+    if out is not None:
+        with out as f:
             json.dump({"backends": backends, "results": [r.as_dict() for r in results]}, f,
                       indent=1)
     return 1 if failed else 0

@@ -472,6 +472,8 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
             why = B.refuses(x)
             if why is not None:
                 raise TypeError(f"{fn}: {inp.name} {why}")
+        elif isinstance(x, np.ndarray) and not x.dtype.isnative:  # big-endian: frameworks refuse
+            x = x.astype(x.dtype.newbyteorder("="))
         if kind == "dist" and B.is_float_native(x):  # the common case, kept cheap
             out[i], resolved[i] = x, "dist"
             like = like if like is not None else x
@@ -521,6 +523,11 @@ def convert(fn: str, B, inputs: Sequence[Input], values: Sequence[Any],
     _same_device(fn, B, [(inputs[i].name, out[i]) for i in range(n)
                          if native[i] and resolved[i] in ("dist", "real")])
     for i, kind in deferred:
-        t = B.label_tensor(out[i], like)
+        try:
+            t = B.label_tensor(out[i], like)
+        except (NotImplementedError, RuntimeError) as e:  # torch's meta device: no data to move
+            raise ValueError(f"{fn}: {inputs[i].name} cannot be moved to the device of the "
+                             f"other inputs ({type(e).__name__}: {e}); put the inputs on one "
+                             f"device first") from None
         out[i] = B.to_float64(t) if kind == "counts" else t
     return out, tuple(resolved)

@@ -147,6 +147,9 @@ def _plan_te(c):
     if len(s) not in (1, 2) or tuple(s) != tuple(t):
         raise c.error(f"source and target must be label sequences (time,) or (trials, time) of "
                       f"one shape, got {tuple(s)} and {tuple(t)}")
+    if len(s) == 2 and s[0] == 0:
+        raise c.error(f"source and target hold no trials (shape {tuple(s)}): there is nothing "
+                      f"to estimate from")
     o = c.o
     start = max(o["history"], o["lag"] + o["source_history"] - 1)
     time = s[-1]

@@ -40,6 +40,12 @@ def load_backend(spec: str) -> str:
         cls = getattr(cls, part)
     if not (isinstance(cls, type) and issubclass(cls, it.Backend)):
         raise TypeError(f"{spec} is not an infotheory.Backend subclass")
+    from ..backends._base import REQUIRED
+    missing = [m for m in REQUIRED if getattr(cls, m) is getattr(it.Backend, m)]
+    if missing:
+        raise TypeError(f"{spec} does not implement the required methods "
+                        f"{', '.join(missing)}; name a complete Backend subclass "
+                        f"(infotheory.Backend itself is abstract)")
     registered = it.registered_backends()
     if registered[1:] and type(registered[1]) is cls:
         return registered[1].name
@@ -160,8 +166,22 @@ def _call(case: Case, backend: str, dtype: str, measure: Optional[str] = None,
     return value.reshape(()) if value.shape == (1,) and scalar else value
 
 
+def check_dtypes(dtypes: Iterable[str]) -> List[str]:
+    """The dtypes as a list; ``ValueError`` for one the kit has no tolerance for (it would
+    otherwise run nothing, or everything in a dtype the cases never meant)."""
+    dtypes = [dtypes] if isinstance(dtypes, str) else list(dtypes)
+    unknown = [d for d in dtypes if d not in DTYPE_RTOL]
+    if unknown:
+        raise ValueError(f"infotheory.testing: the conformance cases run in {', '.join(DTYPES)}; "
+                         f"got {', '.join(map(repr, unknown))}")
+    return dtypes
+
+
 def run_case(case: Case, backend: str, dtype: str) -> Result:
-    """Run one case on one backend and dtype; never raises (an exception is a failure)."""
+    """Run one case on one backend and dtype. A failure of the backend (any exception the case
+    raises) is a failed :class:`Result`, never an exception; a dtype the kit does not test is
+    a ``ValueError``."""
+    check_dtypes([dtype])
     expected = np.asarray(case.expected, dtype=np.float64)
     tol = case.atol + DTYPE_RTOL[dtype] * float(np.max(np.abs(expected)))
     try:
@@ -194,7 +214,7 @@ def run(backends: Optional[Iterable[str]] = None, dtypes: Iterable[str] = DTYPES
     """Every case (default :data:`CASES`) on every (installed, by default) backend and dtype
     the case allows."""
     backends = list(backends) if backends is not None else installed_backends()
-    dtypes = list(dtypes)
+    dtypes = check_dtypes(dtypes)
     for case in _cases.CASES if cases is None else cases:
         for backend in backends:
             for dtype in dtypes:
@@ -216,7 +236,7 @@ def run_agreement(backends: Optional[Iterable[str]] = None, dtypes: Iterable[str
     """Each measure on random batches (with exact zeros): every backend and dtype against an
     independent float64 reference (SciPy, closed forms), within :data:`AGREEMENT_TOL`."""
     backends = list(backends) if backends is not None else installed_backends()
-    dtypes = list(dtypes)
+    dtypes = check_dtypes(dtypes)
     for measure, (args, ref) in references(seed).items():
         kwargs = RANDOM_KWARGS.get(measure, {})
         case = Case(f"random {measure}", measure, args, ref, 0.0, kwargs=kwargs)

@@ -38,3 +38,46 @@ def test_a_python_int_and_an_empty_list_are_class_indices():
     assert out.shape == (0,)
     with pytest.raises(TypeError, match="floating dtype"):  # a float is still no class index
         it.nll_loss([0.0, 0.0], 1.5)
+
+
+# --- leaks: each was someone else's exception or a silent no-op ------------------------------
+def test_transfer_entropy_with_no_trials_is_our_error():
+    from infotheory import estimate
+    for f in (estimate.transfer_entropy_from_labels, estimate.transfer_entropy_ksg):
+        with pytest.raises(ValueError, match=rf"^{f.__name__}: source and target hold no trials"):
+            f(np.zeros((0, 10), np.int64), np.zeros((0, 10), np.int64))
+
+
+def test_crosscheck_refuses_an_unwritable_json_path_and_the_abstract_backend(tmp_path, capsys):
+    from infotheory.__main__ import main
+    assert main(["crosscheck", "--backends", "numpy", "--json",
+                 str(tmp_path / "missing" / "out.json")]) == 2
+    assert "error: --json" in capsys.readouterr().err
+    assert main(["crosscheck", "--backend", "infotheory:Backend"]) == 2
+    assert "infotheory.Backend itself is abstract" in capsys.readouterr().err
+
+
+def test_the_kit_refuses_a_dtype_it_does_not_test():
+    from infotheory import testing
+    with pytest.raises(ValueError, match="float16"):
+        list(testing.run(["numpy"], dtypes=["float16"]))
+    with pytest.raises(ValueError, match="int32"):
+        testing.run_case(testing.CASES[0], "numpy", "int32")
+    with pytest.raises(ValueError, match="float16"):
+        list(testing.run_agreement(["numpy"], dtypes="float16"))
+    assert all(r.passed for r in testing.run(["numpy"], dtypes=["float64"],
+                                             cases=testing.CASES[:3]))
+
+
+def test_torch_meta_labels_and_big_endian_arrays():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match=r"^cross_entropy: y cannot be moved to the device"):
+        it.cross_entropy(torch.zeros(2, 3), torch.zeros(2, dtype=torch.long, device="meta"),
+                         from_logits=True)
+    q = np.array([0.5, 0.25, 0.25], dtype=">f8")
+    got = it.kl_divergence(torch.tensor([0.25, 0.25, 0.5], dtype=torch.float64), q)
+    assert isinstance(got, torch.Tensor)
+    assert float(got) == pytest.approx(0.25 * -1 + 0.5 * 1)  # bits
+    labels = np.array([0, 2], dtype=">i8")
+    got = it.cross_entropy(torch.zeros(2, 3), labels, from_logits=True)
+    assert float(got) == pytest.approx(math.log(3))
