@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import numbers
 import threading
+import weakref
 import warnings
 from importlib import metadata
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -25,10 +26,12 @@ from .backends import BUILTIN as _BUILTIN  # (module, class) pairs; they import 
 _lock = threading.RLock()
 _backends: List[Backend] = []  # framework backends, first match wins
 _numpy: Optional[Backend] = None
-# type -> (registry generation, framework backend or None for "NumPy-like"). An entry of an
+# id(type) -> (registry generation, framework backend or None for "NumPy-like"). An entry of an
 # older generation is stale: lookups read and write it without a lock (the call path takes none,
 # which torch.compile needs) and still never answer with a backend unregistered before they began.
-_cache: Dict[type, Tuple[int, Optional[Backend]]] = {}
+# Keyed by the type's id, with the entry dropped when the type dies: a tensor subclass made on
+# the fly (one per call, as some tracing wrappers do) is not kept alive by the cache.
+_cache: Dict[int, Tuple[int, Optional[Backend]]] = {}
 _entry_points_loaded = False
 _generation = 0  # bumped under the lock by every registry change; stale lookups are not cached
 _NOT_NUMERIC = object()
@@ -160,7 +163,7 @@ def _lookup(x: Any, tracing: bool):
     compiler traces (``compiler_tracing()``), the cache is neither read nor written."""
     t = type(x)
     generation = _generation  # read before the registry: a later change makes this entry stale
-    entry = None if tracing else _cache.get(t)
+    entry = None if tracing else _cache.get(id(t))
     if entry is not None and entry[0] == generation:
         return entry[1]
     numpy_like = _is_numpy_like(x)
@@ -176,8 +179,18 @@ def _lookup(x: Any, tracing: bool):
         # an array-like no backend claims (a pandas Series or DataFrame, an xarray DataArray):
         # NumPy's, as its __array__ (the value comes back as NumPy's)
     if not tracing:
-        _cache[t] = (generation, found)
+        _remember(t, (generation, found))
     return found
+
+
+def _remember(t: type, entry) -> None:
+    key = id(t)
+    if key not in _cache:
+        try:
+            weakref.finalize(t, _cache.pop, key, None)
+        except TypeError:  # a type that takes no weak reference: not cached
+            return
+    _cache[key] = entry
 
 
 def compiler_tracing() -> bool:
@@ -216,7 +229,7 @@ def claimed(x: Any) -> bool:
 def cached(x: Any) -> Optional[Backend]:
     """The backend of ``x``'s type if the type cache knows it for the current registry, else
     None (no lookup: the call path's fast guess, confirmed by a plan made with :func:`find`)."""
-    entry = _cache.get(type(x))
+    entry = _cache.get(id(type(x)))
     if entry is None or entry[0] != _generation:
         return None
     return _numpy if entry[1] is None else entry[1]
@@ -230,7 +243,7 @@ def find(tensors, fn: str, names, tracing: bool) -> Backend:
     for i, x in enumerate(tensors):
         if x is None:
             continue
-        entry = None if tracing else _cache.get(type(x))
+        entry = None if tracing else _cache.get(id(type(x)))
         b = entry[1] if entry is not None and entry[0] == generation else _lookup(x, tracing)
         if b is None:
             continue

@@ -60,8 +60,8 @@ def test_python_values_go_to_numpy():
 def test_lookups_are_cached_per_type():
     torch = require("torch")
     it.backend_of(torch.ones(1))
-    assert _dispatch._cache[torch.Tensor][1].name == "torch"
-    assert _dispatch._cache[np.ndarray][1] is None  # NumPy-like: joins a framework or goes to NumPy
+    assert _dispatch._cache[id(torch.Tensor)][1].name == "torch"
+    assert _dispatch._cache[id(np.ndarray)][1] is None  # NumPy-like: joins a framework or goes to NumPy
 
 
 def test_register_a_toy_backend_at_run_time():
@@ -259,3 +259,25 @@ def test_a_plugin_claiming_everything_does_not_take_numpy_arrays():
         assert it.backend_of(np.ones(3)).name == "numpy"  # BoxBackend claims only Box
     finally:
         it.unregister_backend(first)
+
+
+def test_the_type_cache_does_not_keep_made_up_tensor_types_alive():
+    """Issue 29: one entry per dynamically made subclass kept every such class alive. (The plan
+    memo holds the types of its signatures too, bounded by MAX_PLANS; it is cleared here.)"""
+    import gc
+    import weakref
+
+    from infotheory import _frontend
+
+    before = len(_dispatch._cache)
+    refs = []
+    for _ in range(50):
+        cls = type("Made", (np.ndarray,), {})
+        x = np.array([0.5, 0.5]).view(cls)
+        assert float(it.entropy(x)) == 1.0
+        refs.append(weakref.ref(cls))
+        del cls, x
+    _frontend._PLANS.clear()
+    gc.collect()
+    assert all(r() is None for r in refs)
+    assert len(_dispatch._cache) <= before + 1
