@@ -69,13 +69,21 @@ def _init() -> None:
 def register_backend(backend: Backend, *, first: bool = False) -> Backend:
     """Add a backend (an instance of :class:`infotheory.Backend`) for some tensor type.
 
-    It is asked after the built-in backends, or before them with ``first=True``. NumPy arrays,
-    Python numbers and lists stay with NumPy unless a backend registered with ``first=True``
-    claims them. Returns it: ``register_backend(MyBackend())``.
+    It is asked after the built-in backends and those of the ``infotheory.backends`` entry
+    points (JAX and Dask among them: they are loaded first, so a backend whose ``is_native``
+    claims too much does not take their tensors), or before all of them with ``first=True``.
+    NumPy arrays, Python numbers and lists stay with NumPy unless a backend registered with
+    ``first=True`` claims them. Returns it: ``register_backend(MyBackend())``.
     """
     if not isinstance(backend, Backend):
         raise TypeError(f"register_backend: expected an infotheory.Backend instance, got "
                         f"{type(backend).__name__}")
+    if not first:
+        _load_entry_points()
+    return _register(backend, first)
+
+
+def _register(backend: Backend, first: bool) -> Backend:
     with _lock:
         if first:
             _backends.insert(0, backend)
@@ -125,7 +133,7 @@ def _load_entry_points() -> bool:
                                   f"failed to load and is skipped: {type(e).__name__}: {e}",
                                   RuntimeWarning, stacklevel=3)
                     continue
-                register_backend(backend)
+                _register(backend, False)
                 added.append(backend)
         except KeyboardInterrupt:
             for b in added:

@@ -281,3 +281,23 @@ def test_the_type_cache_does_not_keep_made_up_tensor_types_alive():
     gc.collect()
     assert all(r() is None for r in refs)
     assert len(_dispatch._cache) <= before + 1
+
+
+@pytest.mark.slow  # a subprocess (a fresh registry, entry points not yet read)
+def test_a_plug_in_that_claims_everything_does_not_take_dask_or_numpy():
+    """Issue 29: registered before the entry points were read, such a plug-in was asked before
+    the Dask backend (an entry point) and took Dask arrays."""
+    require("dask")
+    out = _run("""
+        import numpy as np, dask.array as da, infotheory as it
+        from tests.toy_backend import Box, BoxBackend
+        class Greedy(BoxBackend):
+            name = "greedy"
+            def is_native(self, x):
+                return True
+        it.register_backend(Greedy())
+        x = da.from_array(np.array([[0.5, 0.5], [0.25, 0.75]]), chunks=1)
+        print(type(it.entropy(x)).__module__.split(".")[0], it.backend_of(x).name,
+              float(it.entropy(np.array([0.5, 0.5]))), float(it.entropy(Box([0.5, 0.5])).data))
+    """)
+    assert out == "dask dask 1.0 1.0"
