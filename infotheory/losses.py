@@ -249,6 +249,9 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     integer class indices of shape ``y_hat.shape[:-1]``; tokens equal to ``ignore_index`` are
     left out. What torchmetrics' ``Perplexity`` computes; the book's exercise. A 0-d tensor.
 
+    A probability row with an entry below 0, above 1 or NaN (anywhere in the row) gives NaN, as
+    for :func:`cross_entropy`.
+
     >>> round(float(perplexity([[0.5, 0.5], [0.25, 0.75]], [0, 1])), 4)
     1.633
     """
@@ -298,6 +301,8 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
     prediction calls it impossible (torch clamps each log at -100; Keras clips q). A prediction
     outside [0, 1] or NaN gives NaN for that element (logits passed without
     ``from_logits=True``).
+
+    Nats by default (``base``), as every framework's loss.
 
     >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
     0.1643

@@ -83,6 +83,9 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_lo
 
     Returns: shape of ``p`` without ``axis``; 0 log 0 = 0; never below 0 for a distribution.
 
+    A row (over the distribution's axes) with an entry below 0, above 1 or NaN gives NaN for
+    that row; ``validate=True`` raises instead.
+
     >>> round(float(entropy([0.1, 0.5, 0.1, 0.3])), 4)
     1.6855
     """
@@ -96,6 +99,9 @@ def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: Optional[float] 
 
     ``p_xy[..., x, y]`` is reduced over ``axis`` (the last two axes by default); leading axes are
     a batch. Returns shape ``p_xy.shape[:-2]`` by default.
+
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
 
     >>> round(float(joint_entropy([[0.1, 0.5], [0.1, 0.3]])), 4)
     1.6855
@@ -178,6 +184,9 @@ def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: Opt
 
     Returns: shape ``p_xy.shape[:-2]`` (broadcast with ``p_x``'s leading axes); never below 0.
 
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
+
     >>> round(float(conditional_entropy([[0.1, 0.4], [0.2, 0.3]], [0.5, 0.5])), 4)
     0.8464
     """
@@ -214,6 +223,9 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     ``p_x`` runs along the x axis (-2) and a 1-D ``p_y`` along the y axis (-1); marginals with
     more dimensions broadcast as given. Returns shape ``p_xy.shape[:-2]``; never below 0.
 
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
+
     >>> round(float(mutual_information([[0.1, 0.5], [0.1, 0.3]])), 4)
     0.0074
     >>> round(float(mutual_information([[0.5, 0.0], [0.0, 0.5]])), 4)
@@ -239,6 +251,9 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
 
     Marginals as in :func:`mutual_information`. Returns the broadcast shape of the inputs;
     exactly -inf where ``p_xy == 0``.
+
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
 
     >>> pointwise_mutual_information([[0.5, 0.0], [0.0, 0.5]]).tolist()
     [[1.0, -inf], [-inf, 1.0]]
@@ -348,6 +363,9 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float
     as Keras' ``from_logits`` and torch's ``F.kl_div(log_softmax(z), p)``). Returns the broadcast
     shape without ``axis``; never below 0.
 
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
+
     >>> float(kl_divergence([0.5, 0.5], [0.5, 0.5]))
     0.0
     >>> float(kl_divergence([1.0, 0.0], [0.5, 0.5]))
@@ -391,6 +409,9 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Op
     both logits, ``"q"``: only ``q``). Returns the broadcast shape without ``axis``; never
     below 0.
 
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
+
     >>> float(jensen_shannon_divergence([1.0, 0.0], [0.0, 1.0]))
     1.0
     """
@@ -418,6 +439,8 @@ _JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jen
 def binary_entropy(p: Tensor, *, base: Optional[float] = None) -> Tensor:
     """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
 
+    NaN for p outside [0, 1] or NaN.
+
     >>> float(binary_entropy(0.5))
     1.0
     """
@@ -440,6 +463,8 @@ def gaussian_entropy(scale: Tensor, *, base: Optional[float] = None) -> Tensor:
 
     ``scale`` is the standard deviation sigma > 0 (any shape; a VAE sums over its latent axis).
     Bits by default; it is negative for sigma < 1 / sqrt(2 pi e), as differential entropy can be.
+
+    A negative or NaN scale gives NaN; a scale of 0 gives -inf.
 
     >>> round(float(gaussian_entropy(1.0, base=math.e)), 4)
     1.4189
@@ -469,6 +494,8 @@ def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_
     ``log(s_q / s_p) + (s_p^2 + (m_p - m_q)^2) / (2 s_q^2) - 1/2``; never below 0.
 
     A VAE's KL term is ``gaussian_kl_divergence(mu, sigma, 0.0, 1.0, base=math.e).sum(-1)``.
+
+    Bits by default (``base``). A negative or NaN scale gives NaN.
 
     >>> float(gaussian_kl_divergence(0.0, 1.0, 1.0, 1.0, base=math.e))
     0.5

@@ -39,6 +39,8 @@ def infonce(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     variance, biased low when the MI exceeds ``log N``. It is ``log N - cross_entropy`` of
     the rows as logits against the diagonal as labels.
 
+    Bits by default (``base``). A NaN score makes the bound NaN.
+
     >>> import numpy as np
     >>> round(float(infonce(np.eye(4) * 5.0)), 4)
     1.9711
@@ -68,6 +70,8 @@ def nwj(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     ``I_NWJ = mean_i scores_ii - e^-1 mean_{i != j} exp(scores_ij)``. Unbiased for a fixed
     critic, high variance; tight at ``scores = 1 + log(p(x,y) / (p(x) p(y)))``.
 
+    Bits by default (``base``). A NaN score makes the bound NaN.
+
     >>> import numpy as np
     >>> round(float(nwj(np.ones((3, 3)))), 4)
     0.0
@@ -85,6 +89,8 @@ def donsker_varadhan(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     ``I_DV = mean_i scores_ii - log mean_{i != j} exp(scores_ij)``, the log-mean-exp computed
     with logsumexp (finite for scores of any size). Tight at
     ``scores = log(p(x,y) / (p(x) p(y))) + c``.
+
+    Bits by default (``base``). A NaN score makes the bound NaN.
 
     >>> import numpy as np
     >>> round(float(donsker_varadhan(np.eye(2) * 2.0)), 4)

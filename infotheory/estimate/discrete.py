@@ -127,6 +127,9 @@ def entropy_from_labels(x: Tensor, *, base: Optional[float] = None, method: str 
     ``"james_stein"`` reads) are the observed symbols, or ``n_classes`` of them when given
     (symbols that never occurred count 0). A 0-d float64 tensor.
 
+    Bits by default (``base``). Labels are integers or categories, so they hold no NaN;
+    floating labels are refused (``TypeError``).
+
     >>> round(float(entropy_from_labels([1, 1, 2, 3])), 4)
     1.5
     """
@@ -176,6 +179,9 @@ def contingency_table(x: Tensor, y: Tensor) -> Tensor:
     counts the samples with the i-th distinct value of ``x`` and the j-th of ``y`` (both in
     sorted order), as scikit-learn's ``contingency_matrix``. An int64 tensor.
 
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
+
     >>> contingency_table([0, 0, 5, 5], [1, 2, 2, 2]).tolist()
     [[1, 1], [0, 2]]
     """
@@ -202,6 +208,9 @@ def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: Optional[float
     ``(m_x + m_y - m_xy - 1) / (2 N)`` nats (``m`` the nonzero cells); it can be below 0.
     Counting is O(N) when the labels span a range of about N values or less. A 0-d float64
     tensor.
+
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
 
     >>> round(float(mutual_information_from_labels([0, 0, 1, 1], [5, 5, 7, 7])), 4)
     1.0
@@ -268,6 +277,9 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
     raise ``ValueError`` (scikit-learn returns 1.0 for them; there is nothing to estimate from).
     A 0-d float64 tensor.
 
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
+
     >>> round(float(normalized_mutual_information([0, 0, 1, 1], [1, 1, 0, 0])), 4)
     1.0
     """
@@ -287,6 +299,9 @@ def adjusted_mutual_information(x: Tensor, y: Tensor, *,
     vectors hold a single value and 0 when one does. The numerator and the denominator are kept
     at least machine epsilon away from 0, as scikit-learn does. Empty vectors raise
     ``ValueError`` (scikit-learn returns 1.0). A 0-d float64 tensor.
+
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
 
     >>> round(float(adjusted_mutual_information([0, 0, 1, 1], [0, 0, 1, 1])), 4)
     1.0
@@ -388,6 +403,8 @@ def pmi_from_counts(counts: Tensor, *, base: Optional[float] = None, positive: b
     Goldberg & Dagan 2015 recommend 0.75). -inf where ``n_wc = 0``; with ``positive=True``
     the PPMI ``max(PMI, 0)`` (0 there). ``counts`` of shape (..., W, C), batched over the
     leading axes; the result has its shape.
+
+    Bits by default (``base``). A NaN count makes every cell NaN (the totals carry it).
 
     >>> pmi_from_counts([[2, 0], [0, 2]]).tolist()
     [[1.0, -inf], [-inf, 1.0]]

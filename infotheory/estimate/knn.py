@@ -124,6 +124,8 @@ def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None)
     invariant, by nature: ``H(c X) = H(X) + d log c`` (the estimate shifts exactly so, at any
     scale from 1e-160 to 1e160).
 
+    NaN or infinite samples raise ``ValueError``.
+
     >>> import numpy as np
     >>> x = np.random.default_rng(0).normal(size=20000)
     >>> round(float(differential_entropy(x)), 1)  # N(0, 1): 1/2 log2(2 pi e) = 2.05 bits
@@ -217,6 +219,8 @@ def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float]
     ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
     from ``x_i`` to its k-th nearest neighbour among the other ``x``, ``nu_k(i)`` to its k-th
     nearest ``y``.
+
+    NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)

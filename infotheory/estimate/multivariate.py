@@ -15,7 +15,7 @@ from .. import _kernels as K
 from .._frontend import Function, Input, check_flag, public
 from ._common import array_like, check_k, check_method, on_table, same_rows
 from .discrete import _FLOAT_LABELS, MI_METHODS
-from .knn import _column_std as column_std, cmi_ksg
+from .knn import _column_std as column_std, _scale, cmi_ksg
 
 Tensor = object
 
@@ -78,6 +78,9 @@ def conditional_mutual_information_from_labels(x: Tensor, y: Tensor, z: Tensor, 
     several columns (n, m), conditioned on jointly. ``method``: ``"plugin"`` (>= 0) or
     ``"miller_madow"``. A 0-d float64 tensor of the labels' framework.
 
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
+
     >>> x = [0, 0, 1, 1, 0, 0, 1, 1]; y = [0, 1, 0, 1, 0, 1, 0, 1]
     >>> z = [a ^ b for a, b in zip(x, y)]          # XOR: x, y independent, not given z
     >>> float(conditional_mutual_information_from_labels(x, y, z))
@@ -128,6 +131,9 @@ def transfer_entropy_from_labels(source: Tensor, target: Tensor, *, history: int
         method: ``"plugin"`` (>= 0) or ``"miller_madow"``.
 
     Returns: a 0-d float64 tensor of the inputs' framework.
+
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
 
     >>> s = [0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1]
     >>> y = [0] + s[:-1]                      # the target copies the source one step later
@@ -230,6 +236,9 @@ def total_correlation_from_labels(x: Tensor, *, base: Optional[float] = None,
     """Total correlation ``sum_i H(X_i) - H(X_1, ..., X_m)`` of label columns ``x`` (n, m),
     from their contingency table, in bits by default (>= 0 with ``method="plugin"``).
 
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
+
     >>> round(float(total_correlation_from_labels([[0, 0, 0], [1, 1, 1]] * 4)), 12)  # copies
     2.0
     """
@@ -243,6 +252,9 @@ def o_information_from_labels(x: Tensor, *, base: Optional[float] = None,
     """O-information ``TC - DTC = (m - 2) H(X) + sum_i [H(X_i) - H(X_rest)]`` of label
     columns ``x`` (n, m): > 0 when redundancy dominates, < 0 when synergy does. Bits by
     default.
+
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
 
     >>> xor = [[a, b, a ^ b] for a in (0, 1) for b in (0, 1)]
     >>> round(float(o_information_from_labels(xor)), 12)
@@ -266,6 +278,8 @@ def transfer_entropy_ksg(source: Tensor, target: Tensor, *, history: int = 1,
     ``source``, ``target``: (time,) or (trials, time), one shape, pooled over trials.
     ``standardize=True`` divides each series by its standard deviation (over all its values)
     first, so the target's present and past share one scale; ``False`` keeps the raw units.
+
+    NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -299,6 +313,7 @@ def _plan_te_ksg(c):
 
 
 def _te_ksg(B, source, target, start, history, source_history, lag, k, standardize, n):
+    _scale(B, "transfer_entropy_ksg", ("source", source), ("target", target))  # NaN: named
     if standardize:  # each series by its own deviation: the target's present and past columns
         # on one scale, so that a distance the two share is the same number in both (a tie
         # the "strictly closer" counts then break alike on every backend)

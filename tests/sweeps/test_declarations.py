@@ -287,3 +287,19 @@ def test_every_function_of_the_table_names_itself_in_its_errors():
     for name in ENTRIES:
         for r in record(name):
             assert r.f.name in _public(), (name, r.f.name)
+
+
+# --- docstrings --------------------------------------------------------------------------------
+def test_every_docstring_states_its_default_unit_and_its_nan_rule():
+    import re
+    missing = []
+    for name in sorted(ENTRIES):
+        for r in record(name):
+            public = getattr(it, r.f.name, None) or getattr(estimate, r.f.name)
+            doc = public.__doc__ or ""
+            unit = None if r.f.unit is NATS else ("bits" if r.f.unit == 2 else "nats")
+            if unit is not None and not re.search(unit, doc, re.I):
+                missing.append(f"{r.f.name}: no unit ({unit})")
+            if "NaN" not in doc:
+                missing.append(f"{r.f.name}: no NaN rule")
+    assert not missing, sorted(set(missing))
