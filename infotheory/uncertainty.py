@@ -17,6 +17,7 @@ Units follow ``base`` (default: the default unit, bits unless chosen otherwise).
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any, Optional
 
 from . import _kernels as K
@@ -98,7 +99,7 @@ def _plan(c):
     check_flag(fn, "from_logits", o["from_logits"])
     shape = c.shape("p")
     for name in ("sample_axis", "axis"):
-        if isinstance(o[name], bool) or not isinstance(o[name], int):
+        if isinstance(o[name], bool) or not isinstance(o[name], numbers.Integral):
             raise TypeError(f"{fn}: {name} must be an int, got {o[name]!r}")
     if len(shape) < 2:
         raise ValueError(f"{fn}: p needs a sample axis and a class axis, got shape {shape}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Optional
 
 import numpy as np
@@ -27,7 +28,7 @@ def check_method(fn: str, method, methods) -> str:
 
 
 def check_k(fn: str, k, name: str = "k") -> int:
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ValueError(f"{fn}: {name} must be a positive int, got {k!r}")
     return k
 

@@ -8,6 +8,7 @@ so these run eagerly (not inside ``tf.function``); nothing here is differentiabl
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Optional
 
 import numpy as np
@@ -135,8 +136,8 @@ def entropy_from_labels(x: Tensor, *, base: Optional[float] = None, method: str 
     """
     fn = "entropy_from_labels"
     check_method(fn, method, ENTROPY_METHODS)
-    if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, int)
-                                  or n_classes < 1):
+    if n_classes is not None and (isinstance(n_classes, bool)
+                                  or not isinstance(n_classes, numbers.Integral) or n_classes < 1):
         raise ValueError(f"{fn}: n_classes must be a positive int or None, got {n_classes!r}")
     if n_classes is not None and n_classes > MAX_TABLE_CELLS:
         raise ValueError(f"{fn}: n_classes={n_classes} is more than the {MAX_TABLE_CELLS} bins "

@@ -81,3 +81,18 @@ def test_torch_meta_labels_and_big_endian_arrays():
     labels = np.array([0, 2], dtype=">i8")
     got = it.cross_entropy(torch.zeros(2, 3), labels, from_logits=True)
     assert float(got) == pytest.approx(math.log(3))
+
+
+def test_numpy_integers_are_ints():
+    """``np.int64(2)`` was refused with "must be a positive int, got 2"."""
+    from infotheory import estimate
+    x = np.random.default_rng(0).normal(size=50)
+    y = x + np.random.default_rng(1).normal(size=50)
+    assert float(estimate.mutual_information_ksg(x, y, k=np.int64(2))) == pytest.approx(
+        float(estimate.mutual_information_ksg(x, y, k=2)), rel=1e-15)
+    assert float(estimate.entropy_from_labels([1, 2], n_classes=np.int32(4))) == 1.0
+    np.testing.assert_array_equal(it.entropy(np.full((2, 2), 0.5), axis=np.int64(0)), [1, 1])
+    assert it.bald(np.full((3, 2, 4), 0.25), sample_axis=np.int64(0)).tolist() == [0, 0]
+    with pytest.raises(ValueError, match="k must be a positive int, got np.int64"
+                       if np.__version__ >= "2" else "k must be a positive int"):
+        estimate.mutual_information_ksg(x, y, k=np.int64(0))
