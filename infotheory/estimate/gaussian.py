@@ -8,9 +8,12 @@ estimate of Ince et al. (2017, eq. 13, their ``ent_g(..., biascorrect=True)``, a
 frites use it): ``H - k (log 2 - log(n - 1)) / 2 - sum_{i=1..k} psi((n - i) / 2) / 2``.
 The determinant comes from a Cholesky factorization written over the backend's elementwise
 operations (the ``k x k`` loop in Python, every step batched): it is meant for small ``k``.
+Mutual information and O-information do not depend on the variables' scales, so they are
+computed from the correlation matrix (each variable centred and scaled first, as the k-NN
+estimators do): samples in units of 1e-200 or 1e200 give the same value as in units of 1.
 A singular covariance (a constant or duplicated variable) gives an entropy of -inf (NaN where
-two infinities meet). Results are in bits by default, of the samples' floating dtype (float64
-for integers).
+two infinities meet); a NaN sample gives NaN. Results are in bits by default, of the samples'
+floating dtype (float64 for integers).
 
 Gaussian copula: :func:`gaussian_copula` replaces each variable by the standard-normal quantile
 of its rank, ``Phi^-1(rank / (n + 1))``; the mutual information of the copula-normalized
@@ -65,14 +68,28 @@ def _columns(B, x) -> List:
     return [x[..., j] for j in range(B.shape(x)[-1])]
 
 
+def _standardized(B, x, n: int, axis: int):
+    """``x`` centred and divided by its norm along the sample ``axis`` (each variable's sum of
+    squares 1), computed on ``x`` brought to magnitudes of at most 1 first, as the k-NN
+    estimators scale (:func:`~infotheory.estimate.knn._column_std`): no square overflows at
+    1e200 or vanishes at 1e-200. A constant variable becomes 0. Mutual information and
+    O-information do not depend on the variables' scales, so they are computed from these."""
+    top = B.amax(abs(x), (axis,), keepdims=True)
+    u = x / B.where(top > 0, top, 1.0)
+    u = u - B.sum(u, (axis,), keepdims=True) / n
+    norm = B.sum(u * u, (axis,), keepdims=True) ** 0.5
+    return u / B.where(norm > 0, norm, 1.0)
+
+
 def _covariance(B, cols, n: int):
-    """The sample covariance (divided by ``n - 1``) as a k x k list of (...) tensors."""
-    centred = [c - B.sum(c, (-1,), keepdims=True) / n for c in cols]
+    """The samples' correlation matrix (each variable standardized: :func:`_standardized`) as a
+    k x k list of (...) tensors: the covariance up to each variable's scale."""
+    z = [_standardized(B, c, n, -1) for c in cols]
     k = len(cols)
     cov = [[None] * k for _ in range(k)]
     for i in range(k):
         for j in range(i + 1):
-            cov[i][j] = cov[j][i] = B.sum(centred[i] * centred[j], (-1,)) / (n - 1.0)
+            cov[i][j] = cov[j][i] = B.sum(z[i] * z[j], (-1,))
     return cov
 
 
@@ -85,7 +102,7 @@ def _half_logdet(B, cov, idx):
         d = cov[j][j]
         for b in range(a):
             d = d - L[a, b] * L[a, b]
-        diag = B.where(d > 0, d, 0.0) ** 0.5
+        diag = B.where(d < 0, 0.0, d) ** 0.5  # (rounding below 0: 0; NaN stays NaN)
         for a2 in range(a + 1, len(idx)):
             off = cov[idx[a2]][j]
             for b in range(a):
@@ -121,7 +138,8 @@ def gaussian_copula(x: Tensor) -> Tensor:
     standard-normal quantile of its rank, ``Phi^-1(rank / (n + 1))`` (ranks 1..n along the
     sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
     unitless, of ``x``'s shape, and keeps each variable's order; its marginals are standard
-    normal whatever the data's were.
+    normal whatever the data's were. A variable with a NaN sample is NaN throughout (as
+    SciPy's ``rankdata`` propagates NaN).
 
     ``x``: (n,) one variable, or (..., n, k): ``k`` variables, batched over leading axes.
 
@@ -140,7 +158,10 @@ def _plan_copula(c):
 
 def _copula(B, x, q):
     q = B.float_tensor(q, like=x)
-    cols = [B.take(q, B.argsort(B.argsort(col))) for col in _columns(B, x)]
+    cols = []
+    for col in _columns(B, x):
+        nan = B.sum(B.where(col != col, 1.0, 0.0 * col), (-1,), keepdims=True) > 0
+        cols.append(B.where(nan, math.nan, B.take(q, B.argsort(B.argsort(col)))))
     if len(B.shape(x)) == 1:
         return cols[0]
     return B.concat([B.expand_dims(col, -1) for col in cols], axis=-1)
@@ -162,6 +183,9 @@ def mutual_information_gaussian(x: Tensor, y: Tensor, *, base: Optional[float] =
 
     ``x``: (..., n, dx), ``y``: (..., n, dy) (or 1-D vectors); the leading axes, one shape for
     both, are a batch: the result has their shape. Bits by default.
+
+    Standardized first, so the value does not depend on the data's scale. A NaN sample makes
+    the value NaN.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -215,6 +239,9 @@ def o_information_gaussian(x: Tensor, *, multiplets=None, base: Optional[float] 
             entries, batched, so the samples are not copied per multiplet.
 
     Bits by default.
+
+    Standardized first, so the value does not depend on the data's scale. A NaN sample makes
+    the value NaN.
 
     >>> import numpy as np, itertools
     >>> rng = np.random.default_rng(0)
@@ -285,17 +312,17 @@ _COV_BLOCK = 1 << 22  # products computed at once for a covariance matrix
 
 
 def _multiplet_covariances(B, x, n, multiplets):
-    """The k x k covariance of each multiplet, a list of lists of (M,) tensors, gathered from
-    the (N, N) covariance of all the variables (computed once, in blocks of rows)."""
+    """The k x k correlation matrix of each multiplet, a list of lists of (M,) tensors,
+    gathered from the (N, N) one of all the variables (computed once, in blocks of rows)."""
     N = B.shape(x)[1]
-    xc = x - B.sum(x, (0,), keepdims=True) / n
+    xc = _standardized(B, x, n, 0)
     rows = max(1, _COV_BLOCK // (N * N))
     cov = None
     for start in range(0, n, rows):
         block = xc[start:start + rows]
         part = B.sum(B.expand_dims(block, 2) * B.expand_dims(block, 1), (0,))
         cov = part if cov is None else cov + part
-    flat = B.reshape(cov / (n - 1.0), (N * N,))
+    flat = B.reshape(cov, (N * N,))
     k = multiplets.shape[1]
     out = [[None] * k for _ in range(k)]
     for a in range(k):

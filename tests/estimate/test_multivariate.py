@@ -1,8 +1,8 @@
 """infotheory.estimate beyond pairs (conditional MI, transfer entropy, total correlation,
-O-information from labels and samples, the Gaussian-copula estimators, permutation tests) on
-every backend, against independent references: pyitlib, dit, infomeasure, ennemi, hoi where
-they install, plain transcriptions of the published formulas (gcmi's ``ent_g``) and closed
-forms."""
+O-information from labels and samples, the Gaussian-copula estimators) on every backend,
+against independent references: pyitlib, dit, infomeasure, ennemi, hoi where they install,
+plain transcriptions of the published formulas (gcmi's ``ent_g``) and closed forms. (The
+permutation tests are in test_permutation.py.)"""
 import itertools
 import math
 
@@ -364,75 +364,3 @@ def test_o_information_gaussian_matches_hoi():
     triplets = np.array(list(itertools.combinations(range(5), 3)))
     got = E.o_information_gaussian(E.gaussian_copula(d), multiplets=triplets)
     np.testing.assert_allclose(got, want, atol=2e-4, rtol=1e-4)  # hoi computes in float32
-
-
-# --- permutation tests ----------------------------------------------------------------------
-def test_permutation_test_p_value_and_units(backend):
-    if backend == "dask":
-        with pytest.raises(NotImplementedError, match="compute"):
-            E.permutation_test(E.mutual_information_from_labels, *labels(backend, X, Y))
-        return
-    r = E.permutation_test(E.mutual_information_from_labels, *labels(backend, X, Y),
-                           n_permutations=99, seed=0)
-    assert is_native(backend, r.value) and is_native(backend, r.null)
-    assert to_np(r.null).shape == (99,)
-    assert value(r.pvalue) == pytest.approx(1 / 100)  # strongly dependent: nothing reaches it
-    assert value(r.value) == pytest.approx(value(E.mutual_information_from_labels(
-        *labels(backend, X, Y))))
-    nats = E.permutation_test(E.mutual_information_from_labels, *labels(backend, X, Y),
-                              n_permutations=99, seed=0, base=math.e)
-    np.testing.assert_allclose(to_np(nats.null), to_np(r.null) * math.log(2), rtol=1e-12)
-
-
-def test_permutation_null_is_the_shuffled_estimate():
-    """The batched null tables are drawn from the distribution of shuffled data: the null of
-    independent labels agrees with a loop of shuffles (two-sample KS), and with the exact
-    p-value on a small case by enumerating every permutation."""
-    rng = np.random.default_rng(8)
-    x, y = rng.integers(0, 3, 500), rng.integers(0, 4, 500)
-    r = E.permutation_test(E.mutual_information_from_labels, x, y, n_permutations=2000,
-                           seed=1)
-    loop = [float(E.mutual_information_from_labels(rng.permutation(x), y)) for _ in range(2000)]
-    assert stats.ks_2samp(r.null, loop).pvalue > 1e-3
-    # exact: every distinct arrangement of 8 labels
-    x8, y8 = np.array([0, 0, 0, 1, 1, 1, 1, 0]), np.array([0, 0, 1, 1, 1, 1, 0, 0])
-    observed = float(E.mutual_information_from_labels(x8, y8))
-    perms = list(itertools.permutations(range(8)))
-    null = np.array([float(E.mutual_information_from_labels(x8[list(p)], y8)) for p in perms])
-    exact = (null >= observed - 1e-12).mean()
-    r = E.permutation_test(E.mutual_information_from_labels, x8, y8, n_permutations=20000,
-                           seed=2)
-    assert float(r.pvalue) == pytest.approx(exact, abs=0.015)
-
-
-def test_permutation_test_of_cmi_and_of_any_estimator():
-    r = E.permutation_test(E.conditional_mutual_information_from_labels, X, Y,
-                           np.stack([Z, W], 1), n_permutations=50, seed=0,
-                           method="miller_madow")
-    assert float(r.pvalue) == pytest.approx(1 / 51)
-    assert float(r.value) == pytest.approx(float(
-        E.conditional_mutual_information_from_labels(X, Y, np.stack([Z, W], 1),
-                                                     method="miller_madow")))
-    # a looped estimator: one call per shuffle, same seed, same null
-    calls = []
-
-    def mine(a, b):
-        calls.append(1)
-        return E.mutual_information_ksg(a, b)
-    a = np.random.default_rng(0).normal(size=200)
-    r1 = E.permutation_test(mine, a, a + np.random.default_rng(1).normal(size=200),
-                            n_permutations=30, seed=4)
-    assert len(calls) == 31 and r1.null.shape == (30,)
-    assert float(r1.pvalue) == pytest.approx(1 / 31)
-    r2 = E.permutation_test(mine, a, a + np.random.default_rng(1).normal(size=200),
-                            n_permutations=30, seed=4)
-    np.testing.assert_array_equal(r1.null, r2.null)
-
-
-def test_permutation_test_errors():
-    with pytest.raises(TypeError, match="estimator must be a function"):
-        E.permutation_test("mi", X, Y)
-    with pytest.raises(ValueError, match="n_permutations must be a positive int"):
-        E.permutation_test(E.mutual_information_from_labels, X, Y, n_permutations=0)
-    with pytest.raises(TypeError, match="seed"):
-        E.permutation_test(E.mutual_information_from_labels, X, Y, seed=1.5)
