@@ -97,6 +97,13 @@ def torch_cases(quick):
     pair("torch kl vs distributions.kl_divergence (256, 1000)", big,
          lambda z, w, y: torch.distributions.kl_divergence(Cat(logits=z), Cat(logits=w)).mean(),
          lambda z, w, y: it.kl_divergence(z, w, from_logits=True, base=E).mean(), 1.1)
+    targets = torch.rand(*big)  # binary cross-entropy's probability targets
+    pair("torch binary_cross_entropy from logits (256, 1000)", big,
+         lambda z, w, y: F.binary_cross_entropy_with_logits(z, targets),
+         lambda z, w, y: it.binary_cross_entropy(z, targets, from_logits=True), 1.1)
+    pair("torch binary_cross_entropy on probabilities (256, 1000)", big,
+         lambda z, w, y: F.binary_cross_entropy(z.sigmoid(), targets),
+         lambda z, w, y: it.binary_cross_entropy(z.sigmoid(), targets), 1.1)
     pair("torch jsd from logits (256, 1000)", big, jsd,
          lambda z, w, y: it.jensen_shannon_divergence(z, w, from_logits=True, base=E).mean(), 1.1)
     if not quick:
