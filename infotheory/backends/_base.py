@@ -14,9 +14,9 @@ What a backend implements, by role:
   ``exp``, ``where``, ``sum``, ``amax``, ``take_last``, ``expand_dims``, ``take``, ``mean``);
 - **for** :mod:`infotheory.estimate` (:data:`ESTIMATOR`, 15 methods): counting, sorting and
   neighbour-search primitives; a backend without them runs everything else;
-- **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``softplus``,
-  ``maximum``, ``nonnegative``, ``outside_unit``, ``finalize``, ``amin``, ``item``,
-  ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``,
+- **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``expm1``, ``log1p``,
+  ``softplus``, ``maximum``, ``nonnegative``, ``outside_unit``, ``finalize``, ``amin``,
+  ``item``, ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``,
   ``is_float_native``, ``signature``, ``finish``, ``scope``, and for compilers ``compiling``
   with ``guards_python``;
 - **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 from typing import Any, FrozenSet, Mapping, Optional, Sequence, Tuple
 
 Axes = Optional[Tuple[int, ...]]  # normalized, non-negative axes; None means all
@@ -227,6 +228,23 @@ class Backend:
         m = self.amax(x, axis, keepdims=True)
         m = self.where(m > -math.inf, m, 0.0)
         return self.log(self.sum(self.exp(x - m), axis)) + self.sum(m, axis)
+
+    def expm1(self, x):
+        """``exp(x) - 1`` to a few ulps near 0, where ``exp(x) - 1`` cancels (Kahan's
+        ``(u - 1) x / log u`` with ``u = exp(x)``; a framework's own op replaces it)."""
+        u = self.exp(x)
+        v = u - 1.0
+        plain = (v == 0.0) | (v == -1.0) | (u == math.inf)  # (NaN goes through v x / log u)
+        return self.where(v == 0.0, x, self.where(plain, v, v * (x / self.log(
+            self.where(plain, 2.0, u)))))
+
+    def log1p(self, x):
+        """``log(1 + x)`` to a few ulps near 0, where ``1 + x`` rounds ``x`` away (Goldberg's
+        ``log(u) x / (u - 1)`` with ``u = 1 + x``; a framework's own op replaces it)."""
+        u = 1.0 + x
+        v = u - 1.0
+        return self.where(v == 0.0, x, self.log(u) * (x / self.where(
+            (v == 0.0) | (u == math.inf), 1.0, v)))
 
     def maximum(self, x, value: float):
         """``max(x, value)`` elementwise for a Python number ``value`` (gradient 0 where
@@ -428,8 +446,9 @@ def normalize_axes(axis, ndim: int) -> Tuple[int, ...]:
     items: Sequence = axis if isinstance(axis, (tuple, list)) else (axis,)
     out = []
     for a in items:
-        if isinstance(a, bool) or not isinstance(a, int):
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral):
             raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
+        a = int(a)  # a NumPy integer too
         if not -ndim <= a < ndim:
             raise ValueError(f"axis {a} is out of range for an input with {ndim} dimension(s)")
         out.append(a % ndim)

@@ -42,6 +42,7 @@ def _quiet(fn):
 
 
 _log, _exp = _quiet(np.log), _quiet(np.exp)
+_expm1, _log1p = _quiet(np.expm1), _quiet(np.log1p)
 
 
 class DaskBackend(NumpyDtypes, Backend):
@@ -103,6 +104,12 @@ class DaskBackend(NumpyDtypes, Backend):
 
     def exp(self, x):
         return x.map_blocks(_exp, dtype=x.dtype)
+
+    def expm1(self, x):
+        return x.map_blocks(_expm1, dtype=x.dtype)
+
+    def log1p(self, x):
+        return x.map_blocks(_log1p, dtype=x.dtype)
 
     def where(self, cond, a, b):
         return _da().where(cond, a, b)

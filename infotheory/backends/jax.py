@@ -100,6 +100,12 @@ class JaxBackend(NumpyDtypes, Backend):
     def exp(self, x):
         return _jnp().exp(x)
 
+    def expm1(self, x):
+        return _jnp().expm1(x)
+
+    def log1p(self, x):
+        return _jnp().log1p(x)
+
     def where(self, cond, a, b):
         return _jnp().where(cond, a, b)
 

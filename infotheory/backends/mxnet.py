@@ -153,6 +153,12 @@ class MXNetBackend(Backend):
     def exp(self, x):
         return _mx().np.exp(x)
 
+    def expm1(self, x):
+        return _mx().np.expm1(x)
+
+    def log1p(self, x):
+        return _mx().np.log1p(x)
+
     def where(self, cond, a, b):
         # mx.np.where with a Python scalar branch drops the gradient of the tensor branch
         # (MXNet 1.9.1), so scalars become tensors first.

@@ -120,6 +120,14 @@ class NumpyBackend(Backend):
         with np.errstate(over="ignore"):
             return np.exp(x)
 
+    def expm1(self, x):
+        with np.errstate(over="ignore"):
+            return np.expm1(x)
+
+    def log1p(self, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(x)
+
     def where(self, cond, a, b):
         return np.where(cond, a, b)
 

@@ -111,6 +111,12 @@ class TensorflowBackend(Backend):
     def exp(self, x):
         return _tf().math.exp(x)
 
+    def expm1(self, x):
+        return _tf().math.expm1(x)
+
+    def log1p(self, x):
+        return _tf().math.log1p(x)
+
     def where(self, cond, a, b):
         tf = _tf()
         dtype = (a if self.is_native(a) else b).dtype

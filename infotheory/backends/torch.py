@@ -156,6 +156,12 @@ class TorchBackend(Backend):
     def exp(self, x):
         return _torch().exp(x)
 
+    def expm1(self, x):
+        return _torch().expm1(x)
+
+    def log1p(self, x):
+        return _torch().log1p(x)
+
     def where(self, cond, a, b):
         return _torch().where(cond, a, b)
 

@@ -1,8 +1,15 @@
 """Gaussian and Gaussian-copula estimators (Ince et al. 2017), batched over leading axes.
 
-Samples are ``(..., n, k)``: ``n`` samples of ``k`` variables on the last two axes, any leading
-axes a batch (thousands of multiplets go in one call), or a 1-D vector of ``n`` samples of one
-variable. The entropy of a Gaussian with the samples' covariance ``C`` (divided by ``n - 1``) is
+Layout. Samples are ``(..., n, k)`` by default: ``n`` samples of ``k`` variables on the last
+two axes, any leading axes a batch (thousands of multiplets go in one call), or a 1-D vector
+of ``n`` samples of one variable. ``sample_axis=a`` puts the samples on axis ``a`` instead:
+the variables stay on the last axis, unless ``a`` is the last axis, where each series along it
+is one variable (an MNE ``(trials, channels, times)`` array with ``sample_axis=-1`` is
+``trials x channels`` series of ``times`` samples); every other axis is a batch. A sample axis
+other than the last two is brought next to the variables by one gather (an index of the
+array's size, made on the host from its static shape: no value is read).
+
+The entropy of a Gaussian with the samples' covariance ``C`` (divided by ``n - 1``) is
 ``H = 1/2 log det(2 pi e C)``; with ``bias_correction=True`` (default) it is the unbiased
 estimate of Ince et al. (2017, eq. 13, their ``ent_g(..., biascorrect=True)``, as hoi and
 frites use it): ``H - k (log 2 - log(n - 1)) / 2 - sum_{i=1..k} psi((n - i) / 2) / 2``.
@@ -21,12 +28,14 @@ variables is a lower bound on the true one, exact for Gaussian copulas (Ince et 
 """
 from __future__ import annotations
 
+import functools
 import math
-from typing import List, Optional
+import numbers
+from typing import List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
-from .._frontend import Function, Input, check_flag, public
+from .._frontend import Function, Input, broadcast, check_flag, public
 from .knn import psi
 
 Tensor = object
@@ -44,28 +53,101 @@ def _normal_quantiles(n: int) -> np.ndarray:
     return ndtri(u)
 
 
-def _shape(c, name: str):
-    """(batch, n, k) of samples ``name``: (n,) is one variable; (..., n, k) otherwise."""
+_COLUMNS = 16  # up to this many variables are ranked column by column (no gather)
+
+
+class _Layout(NamedTuple):
+    """Where the samples of one input are (a plan's, from its static shape): ``s`` the sample
+    axis (>= 0), ``n`` samples of ``k`` variables (the last axis, or 1 where ``s`` is the last
+    axis), ``batch`` the shape without the sample and variable axes."""
+    shape: Tuple[Optional[int], ...]
+    s: int
+    n: int
+    k: int
+    batch: Tuple[Optional[int], ...]
+
+
+def _sample_axis_option(c):
+    """The ``sample_axis`` option: None or an int (a NumPy integer too; not a bool)."""
+    a = c.o["sample_axis"]
+    if a is None:
+        return None
+    if isinstance(a, bool) or not isinstance(a, numbers.Integral):
+        raise c.error(f"sample_axis must be an int or None, got {a!r}", TypeError)
+    return int(a)
+
+
+def _layout(c, name: str, sample_axis: Optional[int]) -> _Layout:
+    """The free checks of the samples ``name`` and their layout: samples on ``sample_axis``
+    (None: -2, or the only axis of a vector), variables on the last axis unless the samples
+    are there."""
     if c.B.lazy:
         raise c.error(f"{name} is a lazy {c.B.name} array: the Gaussian estimators rank or "
                       f"factor all the samples at once; compute them into memory first (for "
                       f"Dask: {name}.compute())", NotImplementedError)
     shape = tuple(c.shape(name))
-    if len(shape) == 0:
+    nd = len(shape)
+    if nd == 0:
         raise c.error(f"{name} must hold samples, (n,) or (..., n, k), got a scalar")
-    if None in shape[-2:]:
-        raise c.error(f"{name} needs known sample and variable sizes, got {shape}")
-    n, k = (shape[0], 1) if len(shape) == 1 else shape[-2:]
+    if sample_axis is None:
+        s = max(nd - 2, 0)
+    elif -nd <= sample_axis < nd:
+        s = sample_axis % nd
+    else:
+        fix = (f"; a 1-D {name} is n samples of one variable: give it as {name}[:, None], or "
+               f"use sample_axis=0 or -1" if nd == 1 else "")
+        raise c.error(f"sample_axis {sample_axis} is out of range for {name} of shape {shape} "
+                      f"({nd} dimension(s)){fix}")
+    last = s == nd - 1
+    n, k = shape[s], 1 if last else shape[-1]
+    if n is None or k is None:
+        raise c.error(f"{name} needs known sample and variable sizes, got shape {shape} with "
+                      f"the samples on axis {s}")
     if k == 0:
-        raise c.error(f"{name} has no variables (shape {shape}, k = 0)")
-    return shape[:-2], n, k
+        raise c.error(f"{name} has no variables (shape {shape}, k = 0 on its last axis)")
+    if not last and s != nd - 2 and None in shape:
+        raise c.error(f"{name} of shape {shape} has its samples on axis {s}; bringing them "
+                      f"next to the variables needs every size known: move them to axis -2 "
+                      f"first")
+    batch = tuple(d for i, d in enumerate(shape) if i != s and (last or i != nd - 1))
+    return _Layout(shape, s, n, k, batch)
 
 
-def _columns(B, x) -> List:
-    """The variables of (..., n, k) samples, each (..., n); a 1-D vector is one."""
-    if len(B.shape(x)) == 1:
+_CACHED_INDEX = 1 << 18  # gather indices up to this size are kept (8 of them, 2 MiB each)
+
+
+def _move_index(shape: tuple, src: int, dst: int) -> np.ndarray:
+    """Flat positions of an array of ``shape`` with axis ``src`` moved to ``dst`` (int64, C
+    order); the small ones cached, never modified."""
+    if math.prod(shape) <= _CACHED_INDEX:
+        return _cached_move_index(shape, src, dst)
+    return _index_moved(shape, src, dst)
+
+
+def _index_moved(shape: tuple, src: int, dst: int) -> np.ndarray:
+    flat = np.arange(math.prod(shape), dtype=np.int64).reshape(shape)
+    return np.ascontiguousarray(np.moveaxis(flat, src, dst))
+
+
+_cached_move_index = functools.lru_cache(maxsize=8)(_index_moved)
+
+
+def _moved(B, x, shape: tuple, src: int, dst: int):
+    """``x`` of the static ``shape`` with axis ``src`` moved to ``dst``: a gather of its flat
+    entries (the backends share no transpose; the index comes from the shape, no value is
+    read)."""
+    return B.take(B.reshape(x, (-1,)), B.label_tensor(_move_index(shape, src, dst), x))
+
+
+def _columns(B, x, lay: _Layout) -> List:
+    """The variables of samples laid out as ``lay`` says, each (..., n) with the samples on
+    its last axis and the batch axes before them, in order."""
+    nd = len(lay.shape)
+    if lay.s == nd - 1:
         return [x]
-    return [x[..., j] for j in range(B.shape(x)[-1])]
+    if lay.s != nd - 2:
+        x = _moved(B, x, lay.shape, lay.s, nd - 2)
+    return [x[..., j] for j in range(lay.k)]
 
 
 def _standardized(B, x, n: int, axis: int):
@@ -127,44 +209,79 @@ def _entropy(B, cov, idx, n: int, bias_correction: bool):
 def _need_samples(c, name: str, n: int, k: int, bias_correction: bool):
     least = k + 2 if bias_correction else 2
     if n < least:
+        hint = ""
+        if c.o["sample_axis"] is not None and k > 2:
+            hint = (" (the variables are on the last axis; for one variable per series, add "
+                    "a trailing axis: x[..., None])")
         raise c.error(f"{name} has {n} samples of {k} variables; the estimate needs at least "
-                      f"{least}")
+                      f"{least}{hint}")
 
 
 # --- the copula ----------------------------------------------------------------------------
 @public
-def gaussian_copula(x: Tensor) -> Tensor:
-    """Gaussian-copula normalization: each variable of the samples ``x`` replaced by the
-    standard-normal quantile of its rank, ``Phi^-1(rank / (n + 1))`` (ranks 1..n along the
+def gaussian_copula(x: Tensor, *, sample_axis: Optional[int] = None) -> Tensor:
+    """Gaussian-copula normalization: each series of samples in ``x`` replaced by the
+    standard-normal quantiles of its ranks, ``Phi^-1(rank / (n + 1))`` (ranks 1..n along the
     sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
-    unitless, of ``x``'s shape, and keeps each variable's order; its marginals are standard
-    normal whatever the data's were. A variable with a NaN sample is NaN throughout (as
-    SciPy's ``rankdata`` propagates NaN).
+    unitless, of ``x``'s shape, and keeps each series' order; its marginals are standard
+    normal whatever the data's were.
 
-    ``x``: (n,) one variable, or (..., n, k): ``k`` variables, batched over leading axes.
+    Args:
+        x: samples: (n,) one variable, or (..., n, k): ``k`` variables batched over the
+            leading axes; with ``sample_axis``, any shape with the samples on that axis.
+        sample_axis: the axis of the ``n`` samples; None (default): -2, the rows of
+            (..., n, k), or the only axis of a vector. Every series along it is ranked on its
+            own (SciPy's ``rankdata(x, axis=sample_axis)``).
+
+    NaN rule: a series with a NaN sample is NaN throughout (as SciPy's ``rankdata``
+    propagates NaN); the other series are ranked as usual.
 
     >>> gaussian_copula([10.0, -3.0, 7.0]).round(4).tolist()
     [0.6745, -0.6745, 0.0]
+
+    An MNE-like (trials, channels, times) array, each (trial, channel) series ranked over
+    time (the default would rank over channels, the next-to-last axis):
+
+    >>> import numpy as np
+    >>> epochs = np.random.default_rng(0).normal(size=(20, 3, 500))
+    >>> c = gaussian_copula(epochs, sample_axis=-1)
+    >>> c.shape, np.allclose(np.sort(c[4, 1]), np.sort(c[0, 2]))  # the same quantiles
+    ((20, 3, 500), True)
     """
-    return _GAUSSIAN_COPULA(x)
+    return _GAUSSIAN_COPULA(x, sample_axis=sample_axis)
 
 
 def _plan_copula(c):
-    _, n, _ = _shape(c, "x")
-    if n < 1:
+    lay = _layout(c, "x", _sample_axis_option(c))
+    if lay.n < 1:
         raise c.error("x has no samples")
-    return {"q": _normal_quantiles(n)}
+    nd = len(lay.shape)
+    if lay.s == nd - 1:
+        mode = "last"
+    elif lay.s == nd - 2 and (lay.k <= _COLUMNS or None in lay.shape):
+        mode = "columns"
+    else:
+        mode = "move"
+    return {"q": _normal_quantiles(lay.n), "shape": lay.shape, "s": lay.s, "mode": mode}
 
 
-def _copula(B, x, q):
+def _ranked(B, x, q):
+    """The quantiles ``q`` of the ranks along the last axis of ``x``; NaN for a series with a
+    NaN."""
+    nan = B.sum(B.where(x != x, 1.0, 0.0 * x), (len(B.shape(x)) - 1,), keepdims=True) > 0
+    return B.where(nan, math.nan, B.take(q, B.argsort(B.argsort(x))))
+
+
+def _copula(B, x, q, shape, s, mode):
     q = B.float_tensor(q, like=x)
-    cols = []
-    for col in _columns(B, x):
-        nan = B.sum(B.where(col != col, 1.0, 0.0 * col), (-1,), keepdims=True) > 0
-        cols.append(B.where(nan, math.nan, B.take(q, B.argsort(B.argsort(col)))))
-    if len(B.shape(x)) == 1:
-        return cols[0]
-    return B.concat([B.expand_dims(col, -1) for col in cols], axis=-1)
+    if mode == "last":
+        return _ranked(B, x, q)
+    if mode == "columns":
+        return B.concat([B.expand_dims(_ranked(B, x[..., j], q), -1)
+                         for j in range(shape[-1])], axis=-1)
+    last = len(shape) - 1  # the samples to the last axis, ranked there, and back
+    moved = shape[:s] + shape[s + 1:] + (shape[s],)
+    return _moved(B, _ranked(B, _moved(B, x, shape, s, last), q), moved, last, s)
 
 
 _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
@@ -173,47 +290,84 @@ _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
 
 # --- mutual information -------------------------------------------------------------------
 @public
-def mutual_information_gaussian(x: Tensor, y: Tensor, *, base: Optional[float] = None,
+def mutual_information_gaussian(x: Tensor, y: Tensor, *, sample_axis: Optional[int] = None,
+                                base: Optional[float] = None,
                                 bias_correction: bool = True) -> Tensor:
     """Mutual information of samples under a Gaussian model, ``I = H(X) + H(Y) - H(X, Y)``
-    with each entropy that of a Gaussian with the samples' covariance (``-1/2 log(1 - rho^2)``
-    for two variables of correlation ``rho``), bias-corrected as Ince et al. (2017) do (gcmi's
+    with each entropy that of a Gaussian with the samples' covariance:
+    ``I = 1/2 log(det C_x det C_y / det C_xy)`` (``-1/2 log(1 - rho^2)`` for two variables
+    of correlation ``rho``), bias-corrected as Ince et al. (2017) do (gcmi's
     ``mi_gg(..., biascorrect=True)``). For the Gaussian-copula MI of any continuous data, pass
     :func:`gaussian_copula` of each (gcmi's ``gcmi_cc``).
 
-    ``x``: (..., n, dx), ``y``: (..., n, dy) (or 1-D vectors); the leading axes, one shape for
-    both, are a batch: the result has their shape. Bits by default.
+    Args:
+        x: samples (..., n, dx), or a 1-D vector of ``n`` samples of one variable.
+        y: samples (..., n, dy) (or a vector), paired with ``x``'s: the same ``n``.
+        sample_axis: the axis of the samples in ``x`` and in ``y`` (an axis of each); None
+            (default): -2, or a vector's only axis. The variables are on the last axis, unless
+            the samples are there: then each series is one variable (``x`` (..., n)). For one
+            variable per series on another axis, add a trailing axis (``x[..., None]``).
+        base: the unit's base; None: bits (or the default set by ``set_default_base``).
+        bias_correction: Ince et al.'s (2017, eq. 13) unbiased Gaussian entropies.
+
+    Shapes: each input's batch shape is its shape without the sample and variable axes
+    (``(...)`` above); ``x``'s and ``y``'s batch shapes broadcast against each other (NumPy's
+    rules), so one stimulus ``y`` of shape (n,) or (n, 1) serves every channel and time of
+    ``x`` (channels, times, n, 1). The result has the broadcast batch shape (a 0-d value for
+    none). Bits by default.
 
     Standardized first, so the value does not depend on the data's scale. A NaN sample makes
-    the value NaN.
+    the value NaN (of that batch entry, and of every entry it broadcasts to).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=10000); y = 0.8 * x + 0.6 * rng.normal(size=10000)
     >>> round(float(mutual_information_gaussian(x, y)), 1)  # -1/2 log2(1 - 0.64) = 0.74 bits
     0.7
+
+    MNE-like epochs (trials, channels, times): the MI of channels 0 and 1 over time in each
+    trial, and the MI of a per-trial stimulus with every channel at every time (over trials):
+
+    >>> epochs = rng.normal(size=(200, 3, 50))
+    >>> epochs[:, 1] += epochs[:, 0]  # rho^2 = 1/2: 0.5 bits
+    >>> stim = rng.normal(size=200)
+    >>> epochs[:, 2, 25:] += stim[:, None]  # channel 2 carries it from time 25 on
+    >>> c = gaussian_copula(epochs, sample_axis=-1)
+    >>> mi = mutual_information_gaussian(c[:, 0], c[:, 1], sample_axis=-1)  # (trials,)
+    >>> mi.shape, round(float(mi.mean()), 1)
+    ((200,), 0.5)
+    >>> c = gaussian_copula(epochs, sample_axis=0)  # over trials now
+    >>> mi = mutual_information_gaussian(c[..., None], gaussian_copula(stim), sample_axis=0)
+    >>> mi.shape, bool(mi[2, 25:].min() > 0.2 > mi[:2].max())
+    ((3, 50), True)
     """
-    return _MI_GAUSSIAN(x, y, base=base, bias_correction=bias_correction)
+    return _MI_GAUSSIAN(x, y, base=base, bias_correction=bias_correction,
+                        sample_axis=sample_axis)
 
 
 def _plan_mi_gaussian(c):
     check_flag(c.fn, "bias_correction", c.o["bias_correction"])
-    bx, n, kx = _shape(c, "x")
-    by, m, ky = _shape(c, "y")
-    if n != m or bx != by:
-        raise c.error(f"x and y must hold the same samples over the same batch, got shapes "
-                      f"{tuple(c.shape('x'))} and {tuple(c.shape('y'))}")
-    _need_samples(c, "x", n, kx + ky, c.o["bias_correction"])
-    return {"n": n, "bias_correction": c.o["bias_correction"]}
+    axis = _sample_axis_option(c)
+    lx, ly = _layout(c, "x", axis), _layout(c, "y", axis)
+    if lx.n != ly.n:
+        raise c.error(f"x and y must hold the same samples: x has {lx.n} (shape {lx.shape}, "
+                      f"axis {lx.s}), y {ly.n} (shape {ly.shape}, axis {ly.s})")
+    try:
+        broadcast(c.fn, x=lx.batch, y=ly.batch)
+    except ValueError:
+        raise c.error(f"the batch shapes of x {lx.batch} and y {ly.batch} (their shapes "
+                      f"{lx.shape} and {ly.shape} without the sample and variable axes) do "
+                      f"not broadcast") from None
+    _need_samples(c, "x", lx.n, lx.k + ly.k, c.o["bias_correction"])
+    return {"n": lx.n, "bias_correction": c.o["bias_correction"], "lx": lx, "ly": ly}
 
 
-def _mi_gaussian(B, x, y, n, bias_correction):
-    cols = _columns(B, x) + _columns(B, y)
-    kx = len(cols) - len(_columns(B, y))
+def _mi_gaussian(B, x, y, n, bias_correction, lx, ly):
+    cols = _columns(B, x, lx) + _columns(B, y, ly)  # (..., n) each, broadcasting over (...)
     cov = _covariance(B, cols, n)
     h = lambda idx: _entropy(B, cov, idx, n, bias_correction)  # noqa: E731
     every = list(range(len(cols)))
-    return h(every[:kx]) + h(every[kx:]) - h(every)
+    return h(every[:lx.k]) + h(every[lx.k:]) - h(every)
 
 
 _MI_GAUSSIAN = Function("mutual_information_gaussian", [Input("x", "real"), Input("y", "real")],
@@ -222,21 +376,27 @@ _MI_GAUSSIAN = Function("mutual_information_gaussian", [Input("x", "real"), Inpu
 
 # --- O-information ------------------------------------------------------------------------
 @public
-def o_information_gaussian(x: Tensor, *, multiplets=None, base: Optional[float] = None,
-                           bias_correction: bool = True) -> Tensor:
+def o_information_gaussian(x: Tensor, *, sample_axis: Optional[int] = None, multiplets=None,
+                           base: Optional[float] = None, bias_correction: bool = True) -> Tensor:
     """O-information of ``k`` variables under a Gaussian model (Rosas et al. 2019),
     ``Omega = (k - 2) H(X) + sum_i [H(X_i) - H(X_-i)]`` (``X_-i`` all but the i-th), each
-    entropy a bias-corrected Gaussian entropy (as hoi's ``Oinfo`` with ``method="gc"``, which
-    copula-normalizes first: pass :func:`gaussian_copula` of the data for that). > 0 when
-    redundancy dominates, < 0 when synergy does; 0 for two variables.
+    entropy ``1/2 log det(2 pi e C)`` of the samples' covariance ``C``, bias-corrected (as
+    hoi's ``Oinfo`` with ``method="gc"``, which copula-normalizes first: pass
+    :func:`gaussian_copula` of the data for that). > 0 when redundancy dominates, < 0 when
+    synergy does; 0 for two variables.
 
     Args:
-        x: samples (..., n, k), ``k >= 2``, batched over the leading axes: the result has their
-            shape. With ``multiplets``, one data set (n, N) of ``N`` variables.
+        x: samples (..., n, k), ``k >= 2`` variables on the last axis, batched over the other
+            axes: the result has the batch shape (``x``'s shape without the sample and
+            variable axes). With ``multiplets``, one data set (n, N) of ``N`` variables.
+        sample_axis: the axis of the ``n`` samples; None (default): -2. Not the last axis,
+            which holds the variables.
         multiplets: ``None``, or integer indices (M, k) of the variables of each multiplet
             (each row distinct): the result is (M,), the O-information of each. The covariance
             of the ``N`` variables is computed once and each multiplet's entropies come from its
             entries, batched, so the samples are not copied per multiplet.
+        base: the unit's base; None: bits (or the default set by ``set_default_base``).
+        bias_correction: Ince et al.'s (2017, eq. 13) unbiased Gaussian entropies.
 
     Bits by default.
 
@@ -251,10 +411,20 @@ def o_information_gaussian(x: Tensor, *, multiplets=None, base: Optional[float] 
     >>> triplets = np.array(list(itertools.combinations(range(3), 3)))
     >>> np.allclose(o_information_gaussian(x, multiplets=triplets), o_information_gaussian(x))
     True
+
+    MNE-like epochs (trials, channels, times): the O-information of the channels at each time
+    point, over trials (the samples on axis 0; the variables, channels, moved to the last axis):
+
+    >>> epochs = rng.normal(size=(300, 3, 40)) + rng.normal(size=(300, 1, 40))  # shared: redundant
+    >>> x = np.moveaxis(epochs, 1, -1)  # (trials, times, channels)
+    >>> o = o_information_gaussian(gaussian_copula(x, sample_axis=0), sample_axis=0)
+    >>> o.shape, bool(o.min() > 0)
+    ((40,), True)
     """
     if multiplets is not None:
         multiplets = _check_multiplets(multiplets)
-    return _O_GAUSSIAN(x, base=base, bias_correction=bias_correction, multiplets=multiplets)
+    return _O_GAUSSIAN(x, base=base, bias_correction=bias_correction, multiplets=multiplets,
+                       sample_axis=sample_axis)
 
 
 def _check_multiplets(m) -> np.ndarray:
@@ -275,26 +445,29 @@ def _check_multiplets(m) -> np.ndarray:
 def _plan_o_gaussian(c):
     o = c.o
     check_flag(c.fn, "bias_correction", o["bias_correction"])
-    _, n, k = _shape(c, "x")
+    lay = _layout(c, "x", _sample_axis_option(c))
+    nd, n, k = len(lay.shape), lay.n, lay.k
     m = o["multiplets"]
     if m is not None:
-        if len(c.shape("x")) != 2:
-            raise c.error(f"with multiplets, x must be one data set (n, N), got shape "
-                          f"{tuple(c.shape('x'))}")
+        if nd != 2 or lay.s != 0:
+            raise c.error(f"with multiplets, x must be one data set (n, N) with the samples on "
+                          f"axis 0, got shape {lay.shape} with the samples on axis {lay.s}")
         if m.min() < 0 or m.max() >= k:
             raise c.error(f"multiplets index variables 0..{k - 1} of x, got "
                           f"{m.min()}..{m.max()}")
         k = m.shape[1]
-    elif len(c.shape("x")) < 2 or k < 2:
+    elif nd < 2 or k < 2:
+        where = (" (the variables are on the last axis, which sample_axis names here)"
+                 if nd >= 2 and lay.s == nd - 1 else "")
         raise c.error(f"x must hold samples of at least two variables, (..., n, k >= 2), got "
-                      f"shape {tuple(c.shape('x'))}")
+                      f"shape {lay.shape}{where}")
     _need_samples(c, "x", n, k, o["bias_correction"])
-    return {"n": n, "bias_correction": o["bias_correction"], "multiplets": m}
+    return {"n": n, "bias_correction": o["bias_correction"], "multiplets": m, "lay": lay}
 
 
-def _o_gaussian(B, x, n, bias_correction, multiplets):
+def _o_gaussian(B, x, n, bias_correction, multiplets, lay):
     if multiplets is None:
-        cols = _columns(B, x)
+        cols = _columns(B, x, lay)
         k = len(cols)
         cov = _covariance(B, cols, n)
     else:

@@ -167,6 +167,10 @@ def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
                          f"is nothing to shuffle; test an estimator of mutual information, "
                          f"conditional MI, transfer entropy, total correlation or O-information")
     args, kwargs, names = _positional(fn, name, estimator, args, kwargs)
+    if kwargs.get("sample_axis") is not None:  # the null shuffles the declared sample axis
+        raise ValueError(f"{fn}: sample_axis={kwargs['sample_axis']!r} is not supported; move "
+                         f"the samples to the estimator's default axis first (np.moveaxis, "
+                         f"torch.movedim)")
     if not args:
         raise TypeError(f"{fn}: {name} needs the samples as its first argument")
     count = len(spec.names) or len(args)  # a function of yours: its data among the positionals

@@ -410,3 +410,12 @@ def test_errors_of_the_estimator_and_the_data():
         E.permutation_test(mine)
     with pytest.raises(ValueError, match="permutation_test: a has 1 samples on axis 0"):
         E.permutation_test(lambda a, b: 0.0, [1.0], [2.0])
+
+
+def test_a_sample_axis_is_refused_not_ignored():
+    """The null shuffles the declared sample axis; a sample_axis elsewhere was passed through
+    and gave p = 0.1 for a strong effect (the wrong axis shuffled)."""
+    x = np.random.default_rng(0).normal(size=(100, 3, 5, 1))
+    with pytest.raises(ValueError, match=r"^permutation_test: sample_axis=0 is not supported"):
+        E.permutation_test(E.mutual_information_gaussian, x, x, sample_axis=0,
+                                  n_permutations=9)
