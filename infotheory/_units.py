@@ -14,11 +14,13 @@ import contextlib
 import contextvars
 import math
 import numbers
-import threading
 from typing import Iterator, Optional
 
-#: The process-wide default (None: the book's) and the number of ``default_base`` blocks open
-#: in any thread or task. When both are unset (the common case) the call path reads no more.
+#: The process-wide default (None: the book's) and whether a ``default_base`` block was ever
+#: opened. When both are unset (the common case) the call path reads no more. The second stays
+#: set once a block opened: a context copied inside a block (a task created there,
+#: ``contextvars.copy_context()``) keeps the block's base after the block exits, as
+#: ``decimal.localcontext`` does, so the context variable must be read from then on.
 switch = {"base": None, "scopes": 0}
 _UNSET = object()
 #: The innermost ``default_base`` block's base in the caller's context: a context variable,
@@ -26,7 +28,6 @@ _UNSET = object()
 #: the tasks of one thread, and a block's exit in one task restored another task's base).
 _BLOCK: contextvars.ContextVar = contextvars.ContextVar("infotheory_default_base",
                                                         default=_UNSET)
-_lock = threading.Lock()
 
 
 def _checked(fn: str, base):
@@ -55,14 +56,11 @@ def default_base(base: Optional[float]) -> Iterator[None]:
     ``decimal.localcontext``)."""
     value = _checked("default_base", base)
     token = _BLOCK.set(value)
-    with _lock:
-        switch["scopes"] += 1
+    switch["scopes"] = 1
     try:
         yield
     finally:
         _BLOCK.reset(token)
-        with _lock:
-            switch["scopes"] -= 1
 
 
 def resolve(book_default):

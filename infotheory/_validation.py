@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import threading
 from typing import Iterator, Optional
 
 import numpy as np
@@ -16,10 +15,9 @@ import numpy as np
 #: context variable, so that each thread and each asyncio task sees only its own blocks.
 _BLOCK: "contextvars.ContextVar[Optional[bool]]" = contextvars.ContextVar(
     "infotheory_validation", default=None)
-_lock = threading.Lock()
-#: The global switch and the number of ``validation()`` blocks open in any thread or task: when
-#: both are off (the common case) no call validates unless asked, and the call path reads no
-#: more.
+#: The global switch and whether a ``validation()`` block was ever opened: when both are off
+#: (the common case) no call validates unless asked, and the call path reads no more. The
+#: second stays set: a context copied inside a block keeps the block's setting after it exits.
 switch = {"enabled": False, "scopes": 0}
 
 # How far sums may be from 1 (and entries above 1) per dtype size in bytes.
@@ -36,14 +34,11 @@ def validation(enabled: bool = True) -> Iterator[None]:
     """Context manager: value checks on (or off) for calls in the caller's context (its thread,
     its asyncio task), inside the block."""
     token = _BLOCK.set(bool(enabled))
-    with _lock:
-        switch["scopes"] += 1
+    switch["scopes"] = 1
     try:
         yield
     finally:
         _BLOCK.reset(token)
-        with _lock:
-            switch["scopes"] -= 1
 
 
 def active(validate: bool) -> bool:
@@ -74,9 +69,10 @@ def probabilities(fn: str, name: str, B, x, axes=None, takes_logits: bool = Fals
     if a.size and a.min() < 0:
         raise ValueError(f"{fn}: {name} has negative entries (min {a.min():.6g}){logits}")
     if a.size and a.max() > 1 + tol:
-        raise ValueError(f"{fn}: {name} has entries greater than 1 (max {a.max():.6g}){logits}; "
-                         f"if it holds counts, normalize them or estimate with "
-                         f"infotheory.estimate.entropy_from_counts")
+        counts = f"; if {name} holds counts, divide them by their total{_FROM_DATA.get(fn, '')}" \
+            if name.startswith("p") else ""
+        raise ValueError(f"{fn}: {name} has entries greater than 1 (max {a.max():.6g}){logits}"
+                         f"{counts}")
     if axes is not None:
         s = a.sum(axis=tuple(axes))  # an empty distribution sums to 0, not 1
         dev = np.abs(s - 1.0)
@@ -84,6 +80,17 @@ def probabilities(fn: str, name: str, B, x, axes=None, takes_logits: bool = Fals
             raise ValueError(
                 f"{fn}: {name} does not sum to 1 over axis {axes if len(axes) > 1 else axes[0]} "
                 f"(sums range from {np.min(s):.6g} to {np.max(s):.6g}; tolerance {tol:g})")
+
+
+#: The estimator from data that a measure given counts may have meant.
+_FROM_DATA = {
+    "entropy": " or estimate with infotheory.estimate.entropy_from_counts",
+    "joint_entropy": " or estimate with infotheory.estimate.entropy_from_counts",
+    "mutual_information": " or estimate from the labels with "
+                          "infotheory.estimate.mutual_information_from_labels",
+    "conditional_mutual_information": " or estimate from the labels with "
+                                      "infotheory.estimate.conditional_mutual_information_from_labels",
+}
 
 
 def logits(fn: str, name: str, B, x) -> None:

@@ -69,6 +69,7 @@ class MXNetBackend(Backend):
     @contextlib.contextmanager
     def scope(self):
         mx = _mx()
+        _clear_errno()
         self._user_np_shape.value = mx.util.is_np_shape()
         with mx.util.np_shape(True), mx.util.np_array(True):
             yield
@@ -331,3 +332,34 @@ def _cross_entropy_op(k, check_labels):
 
 def _stop_gradient(x):
     return _mx().sym.stop_gradient(x.as_nd_ndarray()).as_np_ndarray()
+
+
+def _errno_pointer():
+    """The C library's ``errno`` (glibc's ``__errno_location``, macOS' ``__error``), or None."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:  # pragma: no cover
+        return None
+    for name in ("__errno_location", "__error"):
+        f = getattr(libc, name, None)
+        if f is not None:
+            f.restype = ctypes.POINTER(ctypes.c_int)
+            return f
+    return None  # pragma: no cover
+
+
+_ERRNO = []
+
+
+def _clear_errno() -> None:
+    """MXNet parses an operator's scalar (``inf`` as a ``where`` fill, a comparison) with
+    ``strtod`` and reads ``errno`` without clearing it first, so an ``ERANGE`` left by earlier
+    work in the process (TensorFlow overflowing a float32 exp) made it refuse ``inf``: "Out of
+    range value for scalar". Cleared at the start of each call (thread-local in C)."""
+    if not _ERRNO:
+        _ERRNO.append(_errno_pointer())
+    where = _ERRNO[0]
+    if where is not None:
+        where()[0] = 0

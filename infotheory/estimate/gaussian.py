@@ -231,7 +231,8 @@ def gaussian_copula(x: Tensor, *, sample_axis: Optional[int] = None) -> Tensor:
             leading axes; with ``sample_axis``, any shape with the samples on that axis.
         sample_axis: the axis of the ``n`` samples; None (default): -2, the rows of
             (..., n, k), or the only axis of a vector. Every series along it is ranked on its
-            own (SciPy's ``rankdata(x, axis=sample_axis)``).
+            own (SciPy's ``rankdata(x, method="ordinal", axis=sample_axis)``: tied values get
+            distinct ranks in order of position, as gcmi's ``copnorm``).
 
     NaN rule: a series with a NaN sample is NaN throughout (as SciPy's ``rankdata``
     propagates NaN); the other series are ranked as usual.

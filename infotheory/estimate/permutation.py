@@ -1,5 +1,5 @@
 """Permutation tests of any estimator: the estimate, its null distribution on shuffled data, and
-the p-value. What is shuffled is declared per estimator (:data:`VARIABLES`)."""
+the p-value. What is shuffled is declared per estimator (``infotheory.estimate.permutation.VARIABLES``)."""
 from __future__ import annotations
 
 import inspect
@@ -48,7 +48,7 @@ _PAIR = Variables(("x", "y"))
 _SERIES = Variables(("source", "target"), samples=-1, trials=-2)
 _JOINT = Variables(("x",), columns=-1)
 
-#: The declarations of :mod:`infotheory.estimate`'s estimators; ``None``: no dependence between
+#: The declarations of ``infotheory.estimate``'s estimators; ``None``: no dependence between
 #: variables to test (refused). A function of yours may be added (``VARIABLES[f] = ...``).
 VARIABLES: Dict[Callable, Optional[Variables]] = {
     mutual_information_from_labels: _PAIR,
@@ -73,7 +73,7 @@ _YOURS = Variables((), samples=0)  # a function of yours: its first argument's a
 class PermutationResult(NamedTuple):
     """``value``: the estimate on the data; ``pvalue``: ``(1 + #{null >= value}) / (1 + P)``
     (``correction="maxstat"``: ``#{max(null) >= value}``), of ``value``'s shape; ``null``: the
-    ``P`` estimates on shuffled data, (P, *value.shape). Tensors of the data's framework."""
+    ``P`` estimates on shuffled data, of shape ``(P, *value.shape)``. Tensors of the data's framework."""
     value: Tensor
     pvalue: Tensor
     null: Tensor
@@ -89,7 +89,7 @@ def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
     as reaching it, as SciPy's ``permutation_test`` does; NaN where the value is NaN).
 
     What is shuffled, and so the null hypothesis, comes from the estimator's declaration
-    (:data:`VARIABLES`); the variables may be given by position or keyword alike:
+    (``infotheory.estimate.permutation.VARIABLES``); the variables may be given by position or keyword alike:
 
     - two or three variables (mutual information, conditional MI, transfer entropy): the
       samples of the first (``x``, ``source``) are permuted, the others kept: the null is that
@@ -105,7 +105,7 @@ def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
       refused.
 
     Args:
-        estimator: a function of :mod:`infotheory.estimate`, or one of yours.
+        estimator: a function of ``infotheory.estimate``, or one of yours.
         args, kwargs: its arguments (data and options, as it takes them: tensors of any
             backend, NumPy arrays, lists, labels of any kind the estimator takes).
         n_permutations: ``P >= 1``.
@@ -167,10 +167,10 @@ def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
                          f"is nothing to shuffle; test an estimator of mutual information, "
                          f"conditional MI, transfer entropy, total correlation or O-information")
     args, kwargs, names = _positional(fn, name, estimator, args, kwargs)
-    if kwargs.get("sample_axis") is not None:  # the null shuffles the declared sample axis
+    if kwargs.get("sample_axis") not in (None, spec.samples):  # the null shuffles that axis
         raise ValueError(f"{fn}: sample_axis={kwargs['sample_axis']!r} is not supported; move "
                          f"the samples to the estimator's default axis first (np.moveaxis, "
-                         f"torch.movedim)")
+                         f"or the framework's own)")
     if not args:
         raise TypeError(f"{fn}: {name} needs the samples as its first argument")
     count = len(spec.names) or len(args)  # a function of yours: its data among the positionals

@@ -128,3 +128,18 @@ def test_floating_inputs_on_two_contexts_and_sparse_arrays_are_refused_clearly()
         with pytest.raises(TypeError, match=rf"p is a sparse array \(stype '{stype}'\); "
                                             r"pass x.tostype\('default'\)"):
             it.entropy(p.tostype(stype))
+
+
+def test_an_errno_left_by_other_work_does_not_break_mxnet_scalars():
+    """MXNet reads errno after parsing an operator's scalar without clearing it: once
+    TensorFlow had overflowed a float32 exp in the process, ``inf`` as a fill value was
+    "Out of range" (the issue 29 probe's renyi_divergence at order 1e39)."""
+    import ctypes
+
+    mx = require("mxnet")
+    libc = ctypes.CDLL(None)
+    where = libc.__errno_location
+    where.restype = ctypes.POINTER(ctypes.c_int)
+    where()[0] = 34  # ERANGE, as TensorFlow's overflow leaves it
+    got = it.renyi_divergence(mx.np.array([0.5, 0.5]), mx.np.array([0.25, 0.75]), 1e39)
+    assert float(got) == 1.0  # log2 max p/q

@@ -419,3 +419,6 @@ def test_a_sample_axis_is_refused_not_ignored():
     with pytest.raises(ValueError, match=r"^permutation_test: sample_axis=0 is not supported"):
         E.permutation_test(E.mutual_information_gaussian, x, x, sample_axis=0,
                                   n_permutations=9)
+    got = E.permutation_test(E.mutual_information_gaussian, x[0], x[0], sample_axis=-2,
+                             n_permutations=9, seed=0)  # the declared axis itself is fine
+    assert got.pvalue.shape == (3,) and (got.pvalue == 0.1).all()  # 3 batches of 5 samples

@@ -154,3 +154,31 @@ def test_keras_losses_follow_the_default_unit():
     assert float(loss(Y, z)) == pytest.approx(nats / math.log(2), rel=1e-6)
     assert itk.CrossEntropy(from_logits=True, base=math.e)(Y, z).numpy() == pytest.approx(nats)
     assert loss.get_config()["base"] is None
+
+
+def test_a_context_copied_inside_a_block_keeps_its_unit_after_the_block():
+    """As decimal.localcontext: a task created inside the block, or a context copied there,
+    keeps the block's base after the block exits (it reverted to bits; issue 29's probe)."""
+    import asyncio
+    import contextvars
+
+    p = np.array([0.5, 0.5])
+    with it.default_base(math.e):
+        ctx = contextvars.copy_context()
+    assert ctx.run(lambda: float(it.entropy(p))) == pytest.approx(math.log(2))
+    assert float(it.entropy(p)) == 1.0
+
+    async def main():
+        async def inner():
+            await asyncio.sleep(0)
+            return float(it.entropy(p))
+        with it.default_base(math.e):
+            task = asyncio.create_task(inner())
+            await asyncio.sleep(0)
+        return await task
+    assert asyncio.run(main()) == pytest.approx(math.log(2))
+    with it.validation():
+        ctx = contextvars.copy_context()
+    with pytest.raises(ValueError, match="negative entries"):
+        ctx.run(lambda: it.entropy(np.array([2.0, -1.0])))
+    assert np.isnan(it.entropy(np.array([2.0, -1.0])))
