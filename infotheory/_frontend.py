@@ -165,12 +165,12 @@ class Function:
         return f"<infotheory function {self.name}>"
 
     def __call__(self, *tensors, base=None, validate: bool = False, **options):
+        tracing = _dispatch.compiler_tracing()
         if base is None:  # the default unit: the book's, or one set for the process or block
             base = self.unit
             if base is not NATS and (units["base"] is not None or units["scopes"]):
-                base = _units.resolve(base)
+                base = _units.resolve(base, tracing)
         plan = key = None
-        tracing = _dispatch.compiler_tracing()
         # A plan is keyed by every input's type: one found under the backend of the first
         # input's type was made for these types under this registry, by the full lookup below.
         B = None if tracing else _dispatch.cached(tensors[0])
@@ -183,7 +183,7 @@ class Function:
                 if not tracing:
                     plan, key = _planned(self, B, tensors, base, options)
         validating = (validate or switch["enabled"] or switch["scopes"]) and \
-            _validation.active(validate)
+            _validation.active(validate, tracing)
         if plan is not None and plan.direct and not validating:
             if plan.scoped:  # MXNet: NumPy semantics around the math
                 with B.scope():

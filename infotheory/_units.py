@@ -14,14 +14,19 @@ import contextlib
 import contextvars
 import math
 import numbers
+import threading
 from typing import Iterator, Optional
 
-#: The process-wide default (None: the book's) and whether a ``default_base`` block was ever
-#: opened. When both are unset (the common case) the call path reads no more. The second stays
-#: set once a block opened: a context copied inside a block (a task created there,
+#: The process-wide default (None: the book's), whether a ``default_base`` block was ever
+#: opened (``scopes``) and how many are open now in any thread or task (``open``). When the
+#: first two are unset (the common case) the call path reads no more. ``scopes`` stays set once
+#: a block opened: a context copied inside a block (a task created there,
 #: ``contextvars.copy_context()``) keeps the block's base after the block exits, as
-#: ``decimal.localcontext`` does, so the context variable must be read from then on.
-switch = {"base": None, "scopes": 0}
+#: ``decimal.localcontext`` does, so the context variable is read from then on; except while a
+#: compiler that cannot trace a context variable traces the call (``torch.compile``), which
+#: reads it only while a block is open (a graph break there, as before).
+switch = {"base": None, "scopes": 0, "open": 0}
+_lock = threading.Lock()
 _UNSET = object()
 #: The innermost ``default_base`` block's base in the caller's context: a context variable,
 #: so that each thread and each asyncio task sees its own blocks (a thread-local was shared by
@@ -56,17 +61,22 @@ def default_base(base: Optional[float]) -> Iterator[None]:
     ``decimal.localcontext``)."""
     value = _checked("default_base", base)
     token = _BLOCK.set(value)
-    switch["scopes"] = 1
+    with _lock:
+        switch["open"] += 1
+        switch["scopes"] = 1
     try:
         yield
     finally:
         _BLOCK.reset(token)
+        with _lock:
+            switch["open"] -= 1
 
 
-def resolve(book_default):
+def resolve(book_default, tracing: bool = False):
     """The base a call without one uses: the caller's innermost block's, else the process
-    default, else ``book_default`` (2 for measures and estimators, ``math.e`` for losses)."""
-    if switch["scopes"]:
+    default, else ``book_default`` (2 for measures and estimators, ``math.e`` for losses).
+    ``tracing``: a compiler traces the call (see :data:`switch`)."""
+    if switch["open"] if tracing else switch["scopes"]:
         local = _BLOCK.get()
         if local is not _UNSET:
             return book_default if local is None else local

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
 from typing import Iterator, Optional
 
 import numpy as np
@@ -15,10 +16,13 @@ import numpy as np
 #: context variable, so that each thread and each asyncio task sees only its own blocks.
 _BLOCK: "contextvars.ContextVar[Optional[bool]]" = contextvars.ContextVar(
     "infotheory_validation", default=None)
-#: The global switch and whether a ``validation()`` block was ever opened: when both are off
-#: (the common case) no call validates unless asked, and the call path reads no more. The
-#: second stays set: a context copied inside a block keeps the block's setting after it exits.
-switch = {"enabled": False, "scopes": 0}
+#: The global switch, whether a ``validation()`` block was ever opened and how many are open
+#: now: when the first two are off (the common case) no call validates unless asked, and the
+#: call path reads no more. ``scopes`` stays set: a context copied inside a block keeps the
+#: block's setting after it exits (while a compiler traces, only open blocks count, as for
+#: :data:`infotheory._units.switch`).
+switch = {"enabled": False, "scopes": 0, "open": 0}
+_lock = threading.Lock()
 
 # How far sums may be from 1 (and entries above 1) per dtype size in bytes.
 TOLERANCE = {2: 1e-2, 4: 1e-4, 8: 1e-8}
@@ -34,17 +38,21 @@ def validation(enabled: bool = True) -> Iterator[None]:
     """Context manager: value checks on (or off) for calls in the caller's context (its thread,
     its asyncio task), inside the block."""
     token = _BLOCK.set(bool(enabled))
-    switch["scopes"] = 1
+    with _lock:
+        switch["open"] += 1
+        switch["scopes"] = 1
     try:
         yield
     finally:
         _BLOCK.reset(token)
+        with _lock:
+            switch["open"] -= 1
 
 
-def active(validate: bool) -> bool:
+def active(validate: bool, tracing: bool = False) -> bool:
     if validate:
         return True
-    if not switch["scopes"]:
+    if not (switch["open"] if tracing else switch["scopes"]):
         return switch["enabled"]
     local = _BLOCK.get()
     return bool(validate) or (local if local is not None else switch["enabled"])

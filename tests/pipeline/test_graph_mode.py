@@ -182,3 +182,15 @@ def test_logits_of_unknown_size_against_a_known_broadcast_are_refused():
                        input_signature=[tf.TensorSpec([None], tf.float64)] * 2)
     assert float(both(tf.constant([0.5, 1.0], tf.float64),
                       tf.constant([0.5, 1.0], tf.float64))) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_torch_compile_fullgraph_after_a_default_base_block():
+    """Once a block was opened, eager calls read the context variable (a copied context keeps
+    the block's unit); torch.compile cannot trace that read, so while it traces only an open
+    block is read: fullgraph works after blocks closed."""
+    torch = require("torch")
+    with it.default_base(math.e), it.validation(False):
+        pass
+    f = torch.compile(lambda p: it.entropy(p), fullgraph=True)
+    p = torch.tensor([0.5, 0.5])
+    assert float(f(p)) == 1.0
