@@ -33,7 +33,7 @@ import numpy as np
 from . import _dispatch, _units, _validation
 from ._units import switch as units
 from ._validation import switch
-from .backends._base import Backend, normalize_axes
+from .backends._base import Backend, host_read_error, normalize_axes
 
 # Input kinds. "dist": probabilities (a floating dtype is required: integers look like counts);
 # "real": any real values (logits, log-probabilities; integers become floats);
@@ -165,37 +165,43 @@ class Function:
         return f"<infotheory function {self.name}>"
 
     def __call__(self, *tensors, base=None, validate: bool = False, **options):
-        tracing = _dispatch.compiler_tracing()
-        if base is None:  # the default unit: the book's, or one set for the process or block
-            base = self.unit
-            if base is not NATS and (units["base"] is not None or units["scopes"]):
-                base = _units.resolve(base, tracing)
-        plan = key = None
-        # A plan is keyed by every input's type: one found under the backend of the first
-        # input's type was made for these types under this registry, by the full lookup below.
-        B = None if tracing else _dispatch.cached(tensors[0])
-        if B is not None:
-            plan, key = _planned(self, B, tensors, base, options)
-        if plan is None:
-            found = _dispatch.find(tensors, self.name, self.names, tracing)
-            if found is not B:
-                B = found
-                if not tracing:
-                    plan, key = _planned(self, B, tensors, base, options)
-        validating = (validate or switch["enabled"] or switch["scopes"]) and \
-            _validation.active(validate, tracing)
-        if plan is not None and plan.direct and not validating:
-            if plan.scoped:  # MXNet: NumPy semantics around the math
-                with B.scope():
-                    r = plan.math(B, *tensors, **plan.kwargs)
-                    return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype),
-                                    *tensors)
-            r = plan.math(B, *tensors, **plan.kwargs)
-            if plan.plain_end and (plan.out_dtype is None or r.dtype == plan.out_dtype):
-                return r  # the common case: no clamp, no units, no cast, no wrapping
-            return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype), *tensors)
-        with B.scope():
-            return self._convert_and_run(B, tensors, base, options, validating, plan, key)
+        try:
+            tracing = _dispatch.compiler_tracing()
+            if base is None:  # the default unit: the book's, or one set for the process or block
+                base = self.unit
+                if base is not NATS and (units["base"] is not None or units["scopes"]):
+                    base = _units.resolve(base, tracing)
+            plan = key = None
+            # A plan is keyed by every input's type: one found under the backend of the first
+            # input's type was made for these types under this registry, by the full lookup
+            # below.
+            B = None if tracing else _dispatch.cached(tensors[0])
+            if B is not None:
+                plan, key = _planned(self, B, tensors, base, options)
+            if plan is None:
+                found = _dispatch.find(tensors, self.name, self.names, tracing)
+                if found is not B:
+                    B = found
+                    if not tracing:
+                        plan, key = _planned(self, B, tensors, base, options)
+            validating = (validate or switch["enabled"] or switch["scopes"]) and \
+                _validation.active(validate, tracing)
+            if plan is not None and plan.direct and not validating:
+                if plan.scoped:  # MXNet: NumPy semantics around the math
+                    with B.scope():
+                        r = plan.math(B, *tensors, **plan.kwargs)
+                        return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype),
+                                        *tensors)
+                r = plan.math(B, *tensors, **plan.kwargs)
+                if plan.plain_end and (plan.out_dtype is None or r.dtype == plan.out_dtype):
+                    return r  # the common case: no clamp, no units, no cast, no wrapping
+                return B.finish(B.finalize(r, plan.lb, plan.nonnegative, plan.out_dtype), *tensors)
+            with B.scope():
+                return self._convert_and_run(B, tensors, base, options, validating, plan, key)
+        except RuntimeError as e:  # a host read under tf.function or jax.jit: name the call
+            if not getattr(e, "infotheory_host_read", False) or str(e).startswith(self.name):
+                raise
+            raise host_read_error(f"{self.name}: {e}") from None
 
     def _convert_and_run(self, B, tensors, base, options, validating, plan, key):
         fresh = plan is None
@@ -370,7 +376,8 @@ def check_contract(fn: str, inp: Input, shapes: Dict[str, tuple]) -> None:
             return
         fix = ""
         if mine == want[:-1] and want[-1:] == (1,):
-            fix = f"; drop {other}'s trailing axis of size 1 ({other}[..., 0]) or reshape {inp.name}"
+            fix = (f"; drop {other}'s trailing axis of size 1 ({other}[..., 0]) or reshape "
+                   f"{inp.name}")
         elif want == mine[:-1] and mine[-1:] == (1,):
             fix = f"; drop {inp.name}'s trailing axis of size 1 ({inp.name}[..., 0])"
         raise ValueError(f"{fn}: {inp.name} must have {other}'s shape {want}, got {mine}{fix}")

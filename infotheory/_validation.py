@@ -96,8 +96,9 @@ _FROM_DATA = {
     "joint_entropy": " or estimate with infotheory.estimate.entropy_from_counts",
     "mutual_information": " or estimate from the labels with "
                           "infotheory.estimate.mutual_information_from_labels",
-    "conditional_mutual_information": " or estimate from the labels with "
-                                      "infotheory.estimate.conditional_mutual_information_from_labels",
+    "conditional_mutual_information":
+        " or estimate from the labels with "
+        "infotheory.estimate.conditional_mutual_information_from_labels",
 }
 
 

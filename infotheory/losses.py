@@ -4,7 +4,8 @@ cross-entropy and perplexity, with torch's options (``weight``, ``ignore_index``
 
 Targets are told apart by dtype, never by shape: an integer ``y`` holds class indices (shape
 ``y_hat.shape[:-1]``), a floating ``y`` holds probabilities (broadcastable to ``y_hat``'s shape
-without enlarging it; binary cross-entropy wants ``y_hat``'s shape, as torch does). A class index outside ``[0, K)`` (other than ``ignore_index``) gives a NaN loss for that sample
+without enlarging it; binary cross-entropy wants ``y_hat``'s shape, as torch does). A class
+index outside ``[0, K)`` (other than ``ignore_index``) gives a NaN loss for that sample
 (``validate=True`` raises instead); nothing on the path reads a tensor's values. One exception:
 cross-entropy of torch logits on the CPU raises ``ValueError`` there, because torch's own kernel
 checks the indices at no cost (clamping them to produce the NaN cost a quarter of a small

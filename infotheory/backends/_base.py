@@ -60,6 +60,16 @@ LOG_ZERO = -1e4
 ROUNDING = {2: 2.0 ** -6, 4: 2.0 ** -19, 8: 2.0 ** -48}
 
 
+def host_read_error(message: str) -> RuntimeError:
+    """The error for a value needed on the host where the framework has none to give (a graph
+    traced by ``tf.function`` or ``jax.jit``: the estimators from data and validation read
+    values). A plain ``RuntimeError`` (tf.function rewrites its own kinds of error, and wraps
+    others), marked so that the call path adds the function's name."""
+    e = RuntimeError(message)
+    e.infotheory_host_read = True
+    return e
+
+
 class Backend:
     """One framework's conversion and primitives."""
 

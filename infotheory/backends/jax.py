@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from ._base import Backend, NumpyDtypes
+from ._base import Backend, host_read_error, NumpyDtypes
 
 
 def _jax():
@@ -258,5 +258,5 @@ def _compiled():
 def _no_tracer(x, what: str) -> None:
     """Our error for a host read under a JAX transformation (a raw tracer error otherwise)."""
     if isinstance(x, sys.modules["jax"].core.Tracer):
-        raise RuntimeError(f"{what}: that cannot run under jax.jit or another transformation; "
+        raise host_read_error(f"{what}: that cannot run under jax.jit or another transformation; "
                            f"call it on concrete arrays")

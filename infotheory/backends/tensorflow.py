@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-from ._base import Backend
+from ._base import Backend, host_read_error
 
 
 def _tf():
@@ -39,7 +39,7 @@ class TensorflowBackend(Backend):
 
     def to_numpy(self, x):
         if not _tf().executing_eagerly():
-            raise RuntimeError("validation (validate=True or it.validation()) reads values on "
+            raise host_read_error("validation (validate=True or it.validation()) reads values on "
                                "the host and needs eager execution; it cannot run inside "
                                "tf.function")
         return x.numpy()
@@ -170,7 +170,7 @@ class TensorflowBackend(Backend):
 
     def item(self, x):
         if not _tf().executing_eagerly():
-            raise RuntimeError("the estimators from data (labels, counts' sizes, k-NN samples) "
+            raise host_read_error("the estimators from data (labels, counts' sizes, k-NN samples) "
                                "read sizes on the host: call them eagerly, outside tf.function")
         return x.numpy().item()
 

@@ -1,5 +1,6 @@
 """Permutation tests of any estimator: the estimate, its null distribution on shuffled data, and
-the p-value. What is shuffled is declared per estimator (``infotheory.estimate.permutation.VARIABLES``)."""
+the p-value. What is shuffled is declared per estimator
+(``infotheory.estimate.permutation.VARIABLES``)."""
 from __future__ import annotations
 
 import inspect
@@ -73,7 +74,8 @@ _YOURS = Variables((), samples=0)  # a function of yours: its first argument's a
 class PermutationResult(NamedTuple):
     """``value``: the estimate on the data; ``pvalue``: ``(1 + #{null >= value}) / (1 + P)``
     (``correction="maxstat"``: ``#{max(null) >= value}``), of ``value``'s shape; ``null``: the
-    ``P`` estimates on shuffled data, of shape ``(P, *value.shape)``. Tensors of the data's framework."""
+    ``P`` estimates on shuffled data, of shape ``(P, *value.shape)``. Tensors of the data's
+    framework."""
     value: Tensor
     pvalue: Tensor
     null: Tensor
@@ -89,7 +91,8 @@ def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
     as reaching it, as SciPy's ``permutation_test`` does; NaN where the value is NaN).
 
     What is shuffled, and so the null hypothesis, comes from the estimator's declaration
-    (``infotheory.estimate.permutation.VARIABLES``); the variables may be given by position or keyword alike:
+    (``infotheory.estimate.permutation.VARIABLES``); the variables may be given by position
+    or keyword alike:
 
     - two or three variables (mutual information, conditional MI, transfer entropy): the
       samples of the first (``x``, ``source``) are permuted, the others kept: the null is that

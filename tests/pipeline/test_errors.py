@@ -207,11 +207,16 @@ def test_host_reads_in_graph_mode_say_what_reads():
     with no validate given; under jax.jit the label estimators gave raw tracer errors."""
     tf = require("tensorflow")
     f = tf.function(it.estimate.mutual_information_from_labels)
-    with pytest.raises(RuntimeError, match="estimators from data .* outside tf.function"):
+    with pytest.raises(RuntimeError, match="mutual_information_from_labels: the estimators from "
+                                           "data .* outside tf.function"):
         f(tf.constant([0, 1, 1]), tf.constant([1, 0, 1]))
     g = tf.function(lambda p: it.entropy(p, validate=True))
-    with pytest.raises(RuntimeError, match=r"validation \(validate=True or it.validation\(\)\)"):
+    with pytest.raises(RuntimeError, match=r"entropy: validation \(validate=True or "
+                                           r"it.validation\(\)\)"):
         g(tf.constant([0.5, 0.5]))
+    h = tf.function(lambda x, y: it.estimate.mutual_information_ksg(x, y))
+    with pytest.raises(RuntimeError, match=r"mutual_information_ksg: the estimators from data"):
+        h(tf.zeros(10), tf.zeros(10))
 
 
 def test_host_reads_under_jax_jit_say_what_reads():
@@ -219,7 +224,8 @@ def test_host_reads_under_jax_jit_say_what_reads():
     import jax.numpy as jnp
 
     f = jax.jit(lambda x, y: it.estimate.mutual_information_from_labels(x, y))
-    with pytest.raises(RuntimeError, match="estimators from data .* under jax.jit"):
+    with pytest.raises(RuntimeError, match="mutual_information_from_labels: the estimators "
+                                           "from data .* under jax.jit"):
         f(jnp.array([0, 1, 1]), jnp.array([1, 0, 1]))
     g = jax.jit(lambda p: it.entropy(p, validate=True))
     with pytest.raises(RuntimeError, match="validation .* under jax.jit"):
