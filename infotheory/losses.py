@@ -332,11 +332,15 @@ def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reductio
     if pos_weight is not None:
         pos = pos * pos_weight
     losses = 0.0 - (pos + neg)
-    if not from_logits:  # a masked log hides q outside [0, 1] (q = 1.5, y = 1 gave -0.405)
-        losses = K.unit_entries(B, losses, y_hat)
     if weight is not None:
         losses = losses * weight
-    return K.reduce(B, losses, reduction)
+    if from_logits:
+        return K.reduce(B, losses, reduction)
+    # A masked log hides q outside [0, 1] (q = 1.5, y = 1 gave -0.405): NaN there. A sum or
+    # mean is checked once on q's extremes (no select in the backward pass).
+    if reduction == "none":
+        return K.unit_entries(B, losses, y_hat)
+    return K.unit_rows(B, K.reduce(B, losses, reduction), y_hat, None)
 
 
 _BINARY_CROSS_ENTROPY = Function(
