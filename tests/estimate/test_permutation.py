@@ -14,20 +14,11 @@ from infotheory import estimate as E
 from infotheory.estimate import permutation as permutation_module
 from tests.conftest import is_native, native, to_np
 
+from tests.estimate.test_multivariate import N, W, X, Y, Z, labels, value  # noqa: F401
+
 RNG = np.random.default_rng(11)
-N = 3000
-X = RNG.integers(0, 4, N)
-Z = RNG.integers(-2, 1, N)  # any integers
-Y = (X + Z + RNG.integers(0, 2, N)) % 5 + 10
-W = (Y + RNG.integers(0, 3, N)) % 3
-
-
-def labels(backend, *arrays):
-    return [native(backend, np.asarray(a)) for a in arrays]
-
-
-def value(x) -> float:
-    return float(np.asarray(to_np(x)).reshape(()))
+RNG.integers(0, 4, N), RNG.integers(-2, 1, N), RNG.integers(0, 2, N), RNG.integers(0, 3, N)
+# (the draws of the shared data above: the series below are the ones the tests were written on)
 
 
 def eager(backend):
