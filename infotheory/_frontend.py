@@ -98,6 +98,9 @@ class Call:
                  options: dict, tensors=None, kw=None):
         self.fn, self.B, self.shapes, self.kinds, self.o = fn, B, shapes, kinds, options
         self.t, self.kw = tensors, kw
+        #: (i, j, message): input i's shape must equal input j's leading dimensions, where the
+        #: static shapes cannot tell (a graph's unknown dimensions): checked in the graph.
+        self.runtime_shapes: list = []
 
     def shape(self, name: str) -> Tuple[Optional[int], ...]:
         return self.shapes[name]
@@ -250,7 +253,18 @@ class Function:
         c.math = self.math
         kwargs = self.plan(c) if self.plan is not None else dict(options)
         nonneg = self.nonnegative(options) if callable(self.nonnegative) else self.nonnegative
-        return Plan(c.math, kwargs, lb, bool(nonneg), ())
+        math_ = c.math if not c.runtime_shapes else _shapes_checked(c.math, c.runtime_shapes)
+        return Plan(math_, kwargs, lb, bool(nonneg), ())
+
+
+def _shapes_checked(math_: Callable, checks) -> Callable:
+    """``math_`` preceded by the backend's in-graph check of each (i, j, message)."""
+    def checked(B, *tensors, **kwargs):
+        tensors = list(tensors)
+        for i, j, message in checks:
+            tensors[i] = B.check_leading_dims(tensors[i], tensors[j], message)
+        return math_(B, *tensors, **kwargs)
+    return checked
 
 
 def _shapes(fn, B, names, tensors) -> Dict[str, tuple]:

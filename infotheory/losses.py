@@ -41,6 +41,9 @@ def _check_classes(c, name):
 def _check_labels(c, shape, pred_name):
     """Class indices ``y`` of shape ``shape[:-1]``."""
     y_shape, want = c.shape("y"), tuple(shape[:-1])
+    if len(y_shape) == len(want) and any(a is None or b is None for a, b in zip(y_shape, want)):
+        c.runtime_shapes.append((1, 0, f"{c.fn}: y holds class indices, so its shape must be "
+                                       f"{pred_name}'s shape without the class axis"))
     if y_shape != want and (len(y_shape) != len(want) or any(
             a is not None and b is not None and a != b for a, b in zip(y_shape, want))):
         layout = ""

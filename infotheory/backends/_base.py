@@ -17,8 +17,8 @@ What a backend implements, by role:
 - **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``expm1``, ``log1p``,
   ``softplus``, ``maximum``, ``nonnegative``, ``outside_unit``, ``finalize``, ``amin``,
   ``item``, ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``,
-  ``is_float_native``, ``signature``, ``finish``, ``scope``, and for compilers ``compiling``
-  with ``guards_python``;
+  ``is_float_native``, ``signature``, ``finish``, ``scope``, for graphs of unknown sizes
+  ``check_leading_dims``, and for compilers ``compiling`` with ``guards_python``;
 - **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
   primitives;
 - **fused kernels**: ``fused = {"neg_sum_xlogx": frozenset()}`` and a ``fused_neg_sum_xlogx``
@@ -360,6 +360,13 @@ class Backend:
         if self.item(rank[span - 1]) == span:  # every value in the range occurs: no lookup
             return values, shifted
         return values, self.take(rank - 1, shifted)
+
+    def check_leading_dims(self, a, b, message: str):
+        """``a``, made to fail with ``message`` when its shape is not ``b``'s leading
+        dimensions, in a graph whose dimensions are unknown when traced (an op that what uses
+        ``a`` depends on; no host read). Frameworks whose shapes are always known return ``a``
+        (the plan checked them)."""
+        return a
 
     def amin(self, x, axis: Axes, keepdims: bool = False):
         """Minimum over ``axis``."""

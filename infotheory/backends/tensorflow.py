@@ -165,6 +165,13 @@ class TensorflowBackend(Backend):
         return _tf().nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=z)
 
     # --- estimator primitives ---------------------------------------------------------
+    def check_leading_dims(self, a, b, message):
+        tf = _tf()
+        check = tf.debugging.assert_equal(tf.shape(a), tf.shape(b)[:len(a.shape)],
+                                          message=message)
+        with tf.control_dependencies([check]):
+            return tf.identity(a)
+
     def amin(self, x, axis, keepdims=False):
         return _tf().reduce_min(x, axis=None if axis is None else list(axis), keepdims=keepdims)
 

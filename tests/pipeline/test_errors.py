@@ -230,3 +230,18 @@ def test_host_reads_under_jax_jit_say_what_reads():
     g = jax.jit(lambda p: it.entropy(p, validate=True))
     with pytest.raises(RuntimeError, match="validation .* under jax.jit"):
         g(jnp.array([0.5, 0.5]))
+
+
+def test_labels_of_another_length_in_a_graph_of_unknown_sizes_get_our_message():
+    """Inside tf.function with unknown dimensions the plan cannot compare the label vector with
+    the predictions; an assertion in the graph does, before TF's own kernel fails."""
+    tf = require("tensorflow")
+    spec = [tf.TensorSpec([None, 3]), tf.TensorSpec([None], tf.int64)]
+    for f in (lambda z, y: it.cross_entropy(z, y, from_logits=True),
+              lambda z, y: it.nll_loss(z, y), lambda z, y: it.perplexity(z, y, from_logits=True)):
+        g = tf.function(f, input_signature=spec)
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"(cross_entropy|nll_loss|perplexity): y holds class indices, so "
+                                 r"its shape must be"):
+            g(tf.zeros((4, 3)), tf.constant([0, 1, 2], tf.int64))
+        assert np.isfinite(float(g(tf.zeros((3, 3)), tf.constant([0, 1, 2], tf.int64))))
