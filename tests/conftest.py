@@ -79,8 +79,10 @@ def require_module(backend: str):
 SLOWEST_FIRST = (
     "tests/integration/test_docs_site.py", "tests/measures/test_properties.py",
     "tests/integration/test_examples.py", "tests/integration/test_benchmarks_run.py",
-    "tests/integration/test_cli.py", "tests/sweeps/test_table.py",
-    "tests/estimate/test_multivariate.py", "tests/conformance/test_documented_cases.py",
+    "tests/integration/test_cli.py", "tests/sweeps/test_declarations.py",
+    "tests/sweeps/test_table.py", "tests/estimate/test_permutation.py",
+    "tests/estimate/test_multivariate.py", "tests/measures/test_orders.py",
+    "tests/estimate/test_gaussian.py", "tests/sweeps/test_low_precision.py", "tests/conformance/test_documented_cases.py",
     "tests/estimate/test_discrete.py", "tests/integration/test_docs.py",
     # test_keras before test_metrics, as in path order: once infotheory.keras.metrics is
     # imported, a Keras model with our loss no longer loads in that process (both register
