@@ -92,7 +92,7 @@ def unit_rows(B, r, x, axis, keepdims: bool = False, low: bool = True):
     below 0 is NaN already): only the maximum is checked."""
     if 0 in B.shape(x):  # no entry: nothing to check (and some frameworks' min refuses)
         return r
-    high = 1.0 + ROUNDING.get(B.itemsize(x), ROUNDING[4])
+    high = _high(B, x)
     bad = B.outside_unit(x, axis, keepdims, high) if low else B.amax(x, axis, keepdims) > high
     return B.where(bad, math.nan, r)
 
@@ -101,8 +101,12 @@ def unit_entries(B, r, x):
     """``r`` (of ``x``'s shape, or broadcast with it) with NaN where the entry of ``x`` is below
     0 or above 1 (beyond :data:`ROUNDING`): an elementwise measure of a probability that cannot
     be one (``-log 1.2`` would pass for a negative surprisal)."""
-    high = 1.0 + ROUNDING.get(B.itemsize(x), ROUNDING[4])
-    return B.where((x < 0.0) | (x > high), math.nan, r)
+    return B.where((x < 0.0) | (x > _high(B, x)), math.nan, r)
+
+
+def _high(B, x) -> float:
+    """The largest value of ``x``'s dtype that still counts as a probability (1 + rounding)."""
+    return 1.0 + ROUNDING.get(B.itemsize(x), ROUNDING[4])
 
 
 

@@ -363,8 +363,8 @@ class Backend:
 
     def check_leading_dims(self, a, b, message: str):
         """``a``, made to fail with ``message`` when its shape is not ``b``'s leading
-        dimensions, in a graph whose dimensions are unknown when traced (an op that what uses
-        ``a`` depends on; no host read). Frameworks whose shapes are always known return ``a``
+        dimensions, in a graph whose dimensions are unknown when traced (an op that whatever
+        uses ``a`` depends on; no host read). Frameworks whose shapes are always known return ``a``
         (the plan checked them)."""
         return a
 
