@@ -1,12 +1,9 @@
-"""Epoch metrics for PyTorch training loops: :class:`torchmetrics.Metric` subclasses whose
-states are sums (and, for label metrics without ``num_classes``, the labels), synced across
-processes by torchmetrics' own machinery (``dist_reduce_fx``), so Lightning, DDP and
-``MetricCollection`` handle them as any torchmetrics metric.
-
-A metric over an epoch is the function on the concatenation of all its batches: the
-cross-entropy is token-weighted (not a mean of batch means), the perplexity is ``exp`` of that
-cross-entropy (not a mean of batch perplexities), the mutual information is that of one
-contingency table summed over batches and processes.
+"""Epoch metrics for PyTorch training loops: :class:`torchmetrics.Metric` subclasses generated
+from the declarations in :mod:`infotheory.metrics` (which documents the semantics they share
+with :mod:`infotheory.keras.metrics`). Their states are sums (float64), counts, contingency
+tables or copies of the labels, synced across processes by torchmetrics' own machinery
+(``dist_reduce_fx``), so Lightning, DDP and ``MetricCollection`` handle them as any
+torchmetrics metric.
 
 Importing this module imports torch and torchmetrics (``pip install infotheory[torchmetrics]``);
 ``import infotheory`` alone imports neither.
@@ -20,245 +17,190 @@ Importing this module imports torch and torchmetrics (``pip install infotheory[t
 """
 from __future__ import annotations
 
+import inspect
 import math
-from typing import Optional, Sequence, Tuple, Union
+from typing import Any, Dict
 
 import torch
 from torchmetrics import Metric
+from torchmetrics.utilities.data import dim_zero_cat
 
-import infotheory as it
+from . import _dispatch
+from .estimate.discrete import contingency_table
+from .metrics import SPECS, Spec, fold_table, tables, value_of_mean, value_of_table
 
-from . import _units
-from ._frontend import check_flag
-from .estimate.discrete import AVERAGES, statistic_of_table
+__all__ = [s.name for s in SPECS]
 
-__all__ = ["AdjustedMutualInformation", "BALD", "CrossEntropy", "Entropy", "KLDivergence",
-           "MutualInformation", "NormalizedMutualInformation", "Perplexity"]
-
-_E = math.e
+_LOW = (torch.float16, torch.bfloat16)
 
 
-class _Mean(Metric):
-    """A sum of per-row values and the number of rows, summed across processes."""
+def _torch_backend():
+    return _dispatch.backend_of(torch.zeros(()))
+
+
+def _wide_float(x: torch.Tensor) -> torch.Tensor:
+    """An input below float32 computed in float32 (its epoch sums never overflow)."""
+    return x.float() if x.dtype in _LOW else x
+
+
+def _labels(fn: str, name: str, x) -> torch.Tensor:
+    """Integer labels, flattened, as an int64 copy (an in-place change after ``update`` does
+    not reach the state; int8 labels times a class count do not overflow)."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{fn}: {name} must be a torch.Tensor of integer labels, got "
+                        f"{type(x).__name__}")
+    if x.is_floating_point() or x.is_complex() or x.dtype == torch.bool:
+        raise TypeError(f"{fn}: {name} must hold integer labels, got {x.dtype}")
+    return x.detach().reshape(-1).to(torch.int64, copy=True)
+
+
+class _Adapter(Metric):
+    """A metric generated from its declaration (``_spec``): the options are checked before
+    anything else, and ``compute`` is not cached (its unit may change between calls)."""
     full_state_update = False
-    is_differentiable = True
-    #: the book's default unit of the metric (resolved at ``compute``, so that
-    #: ``infotheory.default_base`` around ``compute`` applies)
-    _unit: Optional[float] = 2.0
+    _spec: Spec
 
-    def __init__(self, base: Optional[float] = None, **kwargs):
+    def __init__(self, **kwargs):
+        spec = self._spec
+        names = [o.name for o in spec.options]
+        options = spec.checked({k: kwargs.pop(k) for k in names if k in kwargs})
+        kwargs.setdefault("compute_with_cache", False)
         super().__init__(**kwargs)
-        if base is not None:
-            _units._checked(type(self).__name__, base)
-        self.base = base
+        self._options: Dict[str, Any] = options
+        for name, value in options.items():
+            setattr(self, name, value)
+
+    def _inputs(self, args, kwargs):
+        return self._update_params.bind(*args, **kwargs).args
+
+
+class _Mean(_Adapter):
+    """The sum of per-row values (nats) and their count."""
+    is_differentiable = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.add_state("total", torch.tensor(0.0, dtype=torch.float64), dist_reduce_fx="sum")
         self.add_state("count", torch.tensor(0, dtype=torch.int64), dist_reduce_fx="sum")
 
-    def _add(self, values: torch.Tensor, count) -> None:
-        self.total += values.detach().sum().to(self.total.dtype)  # (values in nats)
-        self.count += count
-
-    def _nats(self) -> torch.Tensor:
-        return self.total / self.count
-
-    def compute(self) -> torch.Tensor:
-        nats = self._nats()
-        if self._unit is None:
-            return nats
-        base = self.base if self.base is not None else _units.resolve(self._unit)
-        return nats / math.log(base)
-
-
-class CrossEntropy(_Mean):
-    """Mean cross-entropy over every non-ignored prediction of the epoch (token-weighted):
-    ``sum of -log q[y] / number of targets``, in nats by default (as the losses; ``base``
-    for another unit). ``update(preds, target)``: ``preds`` (..., K) probabilities or logits
-    (``from_logits=True``), ``target`` class indices (...) or probabilities (..., K), as
-    :func:`infotheory.cross_entropy` takes them; ``ignore_index``: a class index whose
-    targets are skipped (not counted)."""
-    higher_is_better = False
-    _unit = _E
-
-    def __init__(self, *, from_logits: bool = False, ignore_index: Optional[int] = None,
-                 base: Optional[float] = None, **kwargs):
-        super().__init__(base=base, **kwargs)
-        check_flag(type(self).__name__, "from_logits", from_logits)
-        self.from_logits, self.ignore_index = from_logits, ignore_index
-
-    def update(self, preds: torch.Tensor, target: torch.Tensor) -> None:
-        losses = it.cross_entropy(preds, target, from_logits=self.from_logits,
-                                  ignore_index=self.ignore_index, reduction="sum", base=_E)
-        if target.is_floating_point():  # probability targets: one per row
-            count = target.numel() // max(target.shape[-1], 1)
-        elif self.ignore_index is None:
-            count = target.numel()
-        else:
-            count = (target != self.ignore_index).sum()
-        self._add(losses, count)
-
-
-class Perplexity(CrossEntropy):
-    """Perplexity of the epoch: ``exp`` of its token-weighted cross-entropy in nats (as
-    torchmetrics' ``Perplexity``, with ``from_logits`` and ``ignore_index``). Unitless."""
-    _unit = None
-
-    def __init__(self, *, from_logits: bool = False, ignore_index: Optional[int] = None,
-                 **kwargs):
-        super().__init__(from_logits=from_logits, ignore_index=ignore_index, **kwargs)
+    def update(self, *args, **kwargs) -> None:
+        spec = self._spec
+        inputs = [_wide_float(x) if isinstance(x, torch.Tensor) else x
+                  for x in self._inputs(args, kwargs)]
+        values, mask = spec.values(*inputs, **{k: v for k, v in self._options.items()
+                                               if k != "base"})
+        values = values.detach()
+        self.total += values.to(self.total.dtype).sum()
+        self.count += values.numel() if mask is None else mask.sum()
 
     def compute(self) -> torch.Tensor:
-        return torch.exp(self._nats())
+        return value_of_mean(_torch_backend(), self._spec, self.total, self.count,
+                             self._options.get("base"))
 
 
-class Entropy(_Mean):
-    """Mean entropy of the distributions seen in the epoch (one per row over ``axis``), bits
-    by default. ``update(p)``: probabilities, or logits with ``from_logits=True``."""
-    higher_is_better = None
-
-    def __init__(self, *, axis: int = -1, from_logits: bool = False,
-                 base: Optional[float] = None, **kwargs):
-        super().__init__(base=base, **kwargs)
-        self.axis, self.from_logits = axis, from_logits
-
-    def update(self, p: torch.Tensor) -> None:
-        h = it.entropy(p, axis=self.axis, from_logits=self.from_logits, base=_E)
-        self._add(h, h.numel())
-
-
-class KLDivergence(_Mean):
-    """Mean ``KL(p || q)`` over the rows of the epoch, bits by default. ``update(p, q)``
-    with ``from_logits`` as :func:`infotheory.kl_divergence` (False, True or ``"q"``)."""
-    higher_is_better = False
-
-    def __init__(self, *, axis: int = -1, from_logits: Union[bool, str] = False,
-                 base: Optional[float] = None, **kwargs):
-        super().__init__(base=base, **kwargs)
-        self.axis, self.from_logits = axis, from_logits
-
-    def update(self, p: torch.Tensor, q: torch.Tensor) -> None:
-        kl = it.kl_divergence(p, q, axis=self.axis, from_logits=self.from_logits, base=_E)
-        self._add(kl, kl.numel())
-
-
-class BALD(_Mean):
-    """Mean BALD (:func:`infotheory.bald`, the mutual information between the prediction and
-    the model's parameters) over the inputs of the epoch, bits by default. ``update(p)``:
-    ``(samples, ..., classes)`` predictions of MC-dropout passes or ensemble members."""
-    higher_is_better = None
-
-    def __init__(self, *, sample_axis: int = 0, axis: int = -1, from_logits: bool = False,
-                 base: Optional[float] = None, **kwargs):
-        super().__init__(base=base, **kwargs)
-        self.sample_axis, self.axis, self.from_logits = sample_axis, axis, from_logits
-
-    def update(self, p: torch.Tensor) -> None:
-        b = it.bald(p, sample_axis=self.sample_axis, axis=self.axis,
-                    from_logits=self.from_logits, base=_E)
-        self._add(b, b.numel())
-
-
-class _Labels(Metric):
-    """A statistic of the contingency table of label pairs. With ``num_classes`` (an int, or a
-    pair for ``x`` and ``y``) the state is that table, one ``bincount`` per update and summed
-    across processes; labels outside ``[0, num_classes)`` are counted apart and make
-    ``compute`` raise. Without it the labels are kept (concatenated across processes), as
-    torchmetrics' ``MutualInfoScore`` does, and may be any integers."""
-    full_state_update = False
+class _Table(_Adapter):
+    """A contingency table of (target, prediction) label pairs, or the labels kept."""
     is_differentiable = False
-    higher_is_better = None
-    _statistic = ""
 
-    def __init__(self, *, num_classes: Union[int, Tuple[int, int], None] = None, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        name = type(self).__name__
-        if num_classes is not None:
-            pair = (num_classes, num_classes) if isinstance(num_classes, int) else \
-                tuple(num_classes)
-            if len(pair) != 2 or not all(isinstance(k, int) and not isinstance(k, bool)
-                                         and k >= 1 for k in pair):
-                raise ValueError(f"{name}: num_classes must be a positive int or a pair of "
-                                 f"them, got {num_classes!r}")
-            self.num_classes = pair
-            # one cell more: pairs with a label out of range (checked at compute, no host read)
-            self.add_state("table", torch.zeros(pair[0] * pair[1] + 1, dtype=torch.int64),
-                           dist_reduce_fx="sum")
+        pair = self._options["num_classes"]
+        # (the table's rows are the target's classes: the pair is in update order)
+        self._shape = None if pair is None else (pair[1], pair[0])
+        if self._shape is None:
+            self.add_state("kept_preds", [], dist_reduce_fx="cat")
+            self.add_state("kept_target", [], dist_reduce_fx="cat")
         else:
-            self.num_classes = None
-            self.add_state("x", [], dist_reduce_fx="cat")
-            self.add_state("y", [], dist_reduce_fx="cat")
+            cells = self._shape[0] * self._shape[1] + 1  # the last: pairs outside the table
+            self.add_state("table", torch.zeros(cells, dtype=torch.int64), dist_reduce_fx="sum")
 
-    def update(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        if x.shape != y.shape or x.dim() != 1:
-            raise ValueError(f"{type(self).__name__}: x and y must be 1-D label vectors of one "
-                             f"length, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
-        if self.num_classes is None:  # (their dtype is checked when they are counted)
-            self.x.append(x)
-            self.y.append(y)
-            return
-        if x.dtype.is_floating_point or y.dtype.is_floating_point:
-            raise TypeError(f"{type(self).__name__}: x and y must hold integer labels")
-        kx, ky = self.num_classes
-        ok = (x >= 0) & (x < kx) & (y >= 0) & (y < ky)
-        cell = torch.where(ok, x * ky + y, kx * ky)
-        self.table += torch.bincount(cell, minlength=kx * ky + 1)
+    def update(self, *args, **kwargs) -> None:
+        name = self._spec.name
+        preds, target = self._inputs(args, kwargs)
+        p, t = _labels(name, "preds", preds), _labels(name, "target", target)
+        if preds.shape != target.shape:
+            raise ValueError(f"{name}: preds and target must have one shape, got "
+                             f"{tuple(preds.shape)} and {tuple(target.shape)}")
+        if self._shape is None:
+            self.kept_preds.append(p)
+            self.kept_target.append(t)
+        else:
+            self.table += fold_table(_torch_backend(), t, p, self._shape,
+                                     self._options["ignore_index"])
 
-    def _table(self):
-        """The contingency table (host NumPy)."""
-        name = type(self).__name__
-        if self.num_classes is None:
-            x = torch.cat(self.x) if isinstance(self.x, list) else self.x
-            y = torch.cat(self.y) if isinstance(self.y, list) else self.y
-            return it.estimate.contingency_table(x, y).cpu().numpy()
-        table = self.table.cpu().numpy()
-        if table[-1]:
-            raise ValueError(f"{name}: {int(table[-1])} label pair(s) outside [0, num_classes) "
-                             f"= {self.num_classes} were seen")
-        return table[:-1].reshape(self.num_classes)
-
-    def _value(self, table) -> float:
-        return statistic_of_table(self._statistic, table)
+    def _flat_table(self):
+        """The flat table (see :func:`infotheory.metrics.fold_table`) and its shape."""
+        if self._shape is not None:
+            return self.table, self._shape
+        kept = [self.kept_preds, self.kept_target]
+        p, t = (dim_zero_cat(x) if isinstance(x, list) and x else x for x in kept)
+        ignore = self._options["ignore_index"]
+        if isinstance(p, torch.Tensor) and ignore is not None:
+            keep = t != ignore
+            p, t = p[keep], t[keep]
+        if not isinstance(p, torch.Tensor) or p.numel() == 0:
+            return torch.zeros(2, dtype=torch.int64, device=self.device), (1, 1)
+        counts = contingency_table(t, p)
+        zero = torch.zeros(1, dtype=counts.dtype, device=counts.device)
+        return torch.cat([counts.reshape(-1), zero]), tuple(counts.shape)
 
     def compute(self) -> torch.Tensor:
-        device = self.table.device if self.num_classes is not None else None
-        return torch.tensor(self._value(self._table()), dtype=torch.float64, device=device)
+        flat, shape = self._flat_table()
+        spec, options = self._spec, self._options
+        if spec.statistic == "adjusted_mutual_information":  # E[I] on the host
+            host = flat.cpu().numpy()
+            value = math.nan if host[-1] else tables.host_statistic(
+                spec.statistic, host[:-1].reshape(shape), average=options["average"])
+            return torch.tensor(value, dtype=torch.float64, device=flat.device)
+        return value_of_table(_torch_backend(), spec, flat.to(torch.float64), shape, options)
+
+    def _sync_dist(self, dist_sync_fn=None, process_group=None) -> None:
+        # a process that kept no labels gathers an empty int64 tensor, as the others' dtype
+        # (torchmetrics fills an empty list with the metric's float dtype: the gather aborts)
+        if self._shape is None:
+            for name in ("kept_preds", "kept_target"):
+                if isinstance(getattr(self, name), list) and not getattr(self, name):
+                    setattr(self, name, [torch.zeros(0, dtype=torch.int64,
+                                                     device=self.device)])
+        kwargs = {} if dist_sync_fn is None else {"dist_sync_fn": dist_sync_fn}
+        super()._sync_dist(process_group=process_group, **kwargs)
 
 
-class MutualInformation(_Labels):
-    """Mutual information of label pairs over the epoch (scikit-learn's ``mutual_info_score``
-    on all of them), bits by default (``base=math.e``: torchmetrics' ``MutualInfoScore``)."""
-    _statistic = "mutual_information"
-
-    def __init__(self, *, num_classes: Union[int, Tuple[int, int], None] = None,
-                 base: Optional[float] = None, **kwargs):
-        super().__init__(num_classes=num_classes, **kwargs)
-        if base is not None:
-            _units._checked(type(self).__name__, base)
-        self.base = base
-
-    def _value(self, table) -> float:
-        base = self.base if self.base is not None else _units.resolve(2.0)
-        return statistic_of_table(self._statistic, table) / math.log(base)
+def _options_doc(spec: Spec) -> str:
+    lines = [f"- ``{o.name}`` (default ``{o.default!r}``): {o.doc}" for o in spec.options]
+    return "\n".join(lines)
 
 
-class NormalizedMutualInformation(_Labels):
-    """Normalized mutual information of label pairs over the epoch, in [0, 1], as
-    :func:`infotheory.estimate.normalized_mutual_information` (``average``: "arithmetic",
-    "geometric", "min" or "max")."""
-    _statistic = "normalized_mutual_information"
+def _generate(spec: Spec):
+    base = _Mean if spec.kind == "mean" else _Table
+    inputs = ", ".join(name for name, _ in spec.inputs)
+    doc = (f"{spec.doc}\n\n``update({inputs})``; ``compute()`` gives the value of the epoch "
+           f"(NaN before any row). Options (keyword-only; the rest go to "
+           f"``torchmetrics.Metric``):\n\n{_options_doc(spec)}\n\nSemantics shared with "
+           f"Keras: :mod:`infotheory.metrics`.")
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
+               for o in spec.options]
+    params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
 
-    def __init__(self, *, num_classes: Union[int, Tuple[int, int], None] = None,
-                 average: str = "arithmetic", **kwargs):
-        if average not in AVERAGES:
-            raise ValueError(f"{type(self).__name__}: average must be one of {AVERAGES}, got "
-                             f"{average!r}")
-        super().__init__(num_classes=num_classes, **kwargs)
-        self.average = average
+    def __init__(self, **kwargs):
+        base.__init__(self, **kwargs)
+    __init__.__signature__ = inspect.Signature(params)
+    update_params = inspect.Signature(
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+         for name, _ in spec.inputs])
 
-    def _value(self, table) -> float:
-        return statistic_of_table(self._statistic, table, average=self.average)
+    def update(self, *args, **kwargs) -> None:
+        base.update(self, *args, **kwargs)
+    update.__signature__ = inspect.Signature(
+        [params[0]] + list(update_params.parameters.values()), return_annotation=None)
+    update.__doc__ = f"Fold a batch ``({inputs})`` into the states."
+    namespace = {"__init__": __init__, "update": update, "__doc__": doc, "_spec": spec,
+                 "_update_params": update_params, "__module__": __name__,
+                 "__qualname__": spec.name, "higher_is_better": spec.higher_is_better}
+    return type(spec.name, (base,), namespace)
 
 
-class AdjustedMutualInformation(NormalizedMutualInformation):
-    """Mutual information adjusted for chance over the epoch's label pairs, as
-    :func:`infotheory.estimate.adjusted_mutual_information`."""
-    _statistic = "adjusted_mutual_information"
+for _spec in SPECS:
+    globals()[_spec.name] = _generate(_spec)
+del _spec

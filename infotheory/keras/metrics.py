@@ -1,288 +1,230 @@
-"""Keras 3 metrics over the infotheory measures, accumulated over an epoch: the value of the
-function on all the batches seen, not a mean of batch values (``Perplexity`` is ``exp`` of the
-token-weighted cross-entropy of the epoch).
+"""Keras 3 epoch metrics: ``keras.metrics.Metric`` classes generated from the declarations in
+:mod:`infotheory.metrics` (which documents the semantics they share with
+:mod:`infotheory.torchmetrics`). The value over an epoch is the function on all its batches,
+not a mean of batch values.
 
-States are Keras variables (a sum and a count, or a contingency table) with Keras' default
-``aggregation="sum"``, so ``tf.distribute`` strategies sum them across replicas. They work on
-Keras' TensorFlow, JAX and torch backends (the measures dispatch on the tensors Keras hands
-them), inside ``model.compile(metrics=[...])``, and are serializable (package "infotheory":
-import this module before ``keras.saving.load_model``).
+States are Keras variables (a sum in float64 where the backend has it, a count, or a
+contingency table) with Keras' default ``aggregation="sum"``, so ``tf.distribute`` strategies
+sum them across replicas. They work on Keras' TensorFlow, JAX and torch backends, inside
+``model.compile(metrics=[...])``, and are serializable (registered as
+``"infotheory.metrics>NAME"`` when :mod:`infotheory.keras` is imported).
 
 >>> import infotheory.keras.metrics as itm                          # doctest: +SKIP
 >>> model.compile(loss=..., metrics=[itm.Perplexity(from_logits=True)])  # doctest: +SKIP
 
 ``update_state(y_true, y_pred, sample_weight=None)``; ``sample_weight`` is not supported
-(``ValueError``).
+(``ValueError``). The label metrics need ``num_classes`` (a table of static size).
 """
 from __future__ import annotations
 
+import inspect
 import math
-from typing import Optional, Tuple, Union
+from typing import Any, Dict
 
 import keras
+import numpy as np
 
-from .. import _units, losses, measures, uncertainty
-from ..estimate.discrete import AVERAGES
-from . import _PACKAGE, _labels_or_targets
+from .. import _dispatch
+from ..metrics import SPECS, Spec, fold_table, tables, value_of_mean, value_of_table
+from ._shapes import _labels_or_targets
 
-__all__ = ["BALD", "CrossEntropy", "Entropy", "KLDivergence",
-           "MutualInformation", "NormalizedMutualInformation", "Perplexity"]
+__all__ = [s.name for s in SPECS]
 
-_E = math.e
+_PACKAGE = "infotheory.metrics"
 ops = keras.ops
 
 
-def _no_weights(metric, sample_weight):
-    if sample_weight is not None:
-        raise ValueError(f"{type(metric).__name__}: sample_weight is not supported")
+def _wide() -> str:
+    """float64 where the Keras backend has it (JAX only with x64 enabled)."""
+    if keras.backend.backend() == "jax":
+        import jax
+        return "float64" if jax.config.jax_enable_x64 else "float32"
+    return "float64"
 
 
-class _Mean(keras.metrics.Metric):
-    """A sum of per-row values (nats) and their number. ``base``: None (default) is the
-    metric's default unit (bits, or nats for the cross-entropy), or the one chosen by
-    :func:`infotheory.set_default_base` / ``default_base`` when ``result`` is computed."""
-    _unit: Optional[float] = 2.0
+def _floating(x) -> bool:
+    return "float" in str(keras.backend.standardize_dtype(x.dtype))
 
-    def __init__(self, base: Optional[float] = None, name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
-        if base is not None:
-            _units._checked(type(self).__name__, base)
-        self.base = base
-        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype,
-                                       name="total")
-        self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype,
-                                       name="count")
 
-    def _add(self, values, count) -> None:
-        self.total.assign_add(ops.cast(ops.sum(values), self.dtype))
-        self.count.assign_add(ops.cast(count, self.dtype))
+def _at_least_float32(x):
+    dtype = keras.backend.standardize_dtype(x.dtype)
+    return ops.cast(x, "float32") if dtype in ("float16", "bfloat16") else x
 
-    def _nats(self):
-        return ops.divide(self.total, self.count)
+
+def _classes(x):
+    """Labels from class scores or one-hot rows (argmax), binary probabilities (> 0.5) or
+    labels (as they are), flattened to int32."""
+    if _floating(x):
+        x = ops.greater(x, 0.5)
+    return ops.reshape(ops.cast(x, "int32"), (-1,))
+
+
+def _label_pair(y_true, y_pred):
+    """(target, prediction) labels from Keras' tensors (see :mod:`infotheory.metrics`)."""
+    t, p = len(y_true.shape), len(y_pred.shape)
+    if p == t + 1 or (p == t >= 2 and y_pred.shape[-1] != 1):  # class scores
+        y_pred = ops.argmax(y_pred, axis=-1)
+        if p == t and y_true.shape[-1] == 1:
+            y_true = ops.squeeze(y_true, -1)
+        elif p == t:  # one-hot targets
+            y_true = ops.argmax(y_true, axis=-1)
+    elif t == p + 1:
+        y_true = ops.squeeze(y_true, -1) if y_true.shape[-1] == 1 else \
+            ops.argmax(y_true, axis=-1)
+    target = ops.reshape(ops.cast(y_true, "int32"), (-1,))
+    return target, _classes(y_pred)
+
+
+def _read(variable):
+    """A variable's value as a tensor of the backend (in a compiled step too)."""
+    return ops.convert_to_tensor(variable.value)
+
+
+def _host(fn, x, out: str):
+    """``fn`` (NumPy in, a float64 scalar out) on the host, from a compiled step too: TF's
+    ``numpy_function`` (so not under XLA), JAX's ``pure_callback``, torch eagerly."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+        if tf.executing_eagerly():
+            return tf.constant(fn(x.numpy()), dtype=out)
+        r = tf.numpy_function(lambda a: np.asarray(fn(a), dtype=out), [x], out, stateful=False)
+        r.set_shape(())
+        return r
+    if backend == "jax":
+        import jax
+        return jax.pure_callback(lambda a: np.asarray(fn(np.asarray(a)), dtype=out),
+                                 jax.ShapeDtypeStruct((), out), x)
+    return ops.convert_to_tensor(fn(ops.convert_to_numpy(x)), dtype=out)
+
+
+class _Adapter(keras.metrics.Metric):
+    """A metric generated from its declaration (``_spec``): options checked first."""
+    _spec: Spec
+
+    def __init__(self, name=None, dtype=None, **options):
+        spec = self._spec
+        checked = spec.checked(options)
+        if "num_classes" in checked and checked["num_classes"] is None:
+            raise ValueError(f"{spec.name}: num_classes is required in Keras (the table has a "
+                             f"static size); infotheory.torchmetrics can keep the labels")
+        super().__init__(name=name or spec.keras_name, dtype=dtype)
+        self._options: Dict[str, Any] = checked
+        for key, value in checked.items():
+            setattr(self, key, value)
+
+    def _value_options(self):
+        options = {k: v for k, v in self._options.items() if k != "base"}
+        if options.get("from_logits") is True and any(
+                name == "y_true" and role == "dist" for name, (_, role) in
+                zip(self._spec.keras_inputs, self._spec.inputs)):
+            options["from_logits"] = "q"  # Keras' from_logits is about y_pred only
+        return options
+
+    def merge_state(self, metrics) -> None:
+        """Add the states of other metrics of this class (Keras 2's ``merge_state``): the
+        result is that of all their batches and this one's."""
+        for other in metrics:
+            if type(other) is not type(self) or other._options != self._options:
+                raise ValueError(f"{self._spec.name}: merge_state takes metrics of the same "
+                                 f"class and options, got {other!r}")
+            for mine, theirs in zip(self.variables, other.variables):
+                mine.assign_add(theirs.value)
+
+    def get_config(self):
+        config = {**super().get_config(), **self._options}
+        if config.get("num_classes") is not None:
+            config["num_classes"] = list(config["num_classes"])
+        return config
+
+
+class _Mean(_Adapter):
+    def __init__(self, name=None, dtype=None, **options):
+        super().__init__(name=name, dtype=dtype, **options)
+        wide = _wide()
+        self.total = self.add_variable(shape=(), initializer="zeros", dtype=wide, name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", dtype=wide, name="count")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        spec = self._spec
+        if sample_weight is not None:
+            raise ValueError(f"{spec.name}: sample_weight is not supported")
+        given = {"y_true": y_true, "y_pred": ops.convert_to_tensor(y_pred)}
+        inputs = []
+        for name, (_, role) in zip(spec.keras_inputs, spec.inputs):
+            x = ops.convert_to_tensor(given[name])
+            if role == "target":
+                x = _labels_or_targets(x, given["y_pred"])
+            inputs.append(_at_least_float32(x) if _floating(x) else x)
+        values, mask = spec.values(*inputs, **self._value_options())
+        wide = self.total.dtype
+        self.total.assign_add(ops.sum(ops.cast(values, wide)))
+        self.count.assign_add(ops.cast(ops.size(values), wide) if mask is None else
+                              ops.sum(ops.cast(mask, wide)))
 
     def result(self):
-        nats = self._nats()
-        if self._unit is None:
-            return nats
-        base = self.base if self.base is not None else _units.resolve(self._unit)
-        return nats / math.log(base)
-
-    def get_config(self):
-        return {**super().get_config(), "base": self.base}
+        total, count = _read(self.total), _read(self.count)
+        value = value_of_mean(_dispatch.backend_of(total), self._spec, total, count,
+                              self._options.get("base"))
+        return ops.cast(value, self.dtype)
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class CrossEntropy(_Mean):
-    """Token-weighted cross-entropy of the epoch (nats by default): ``update_state(y_true,
-    y_pred)`` with class indices (``y_pred.shape[:-1]``) or probabilities (``y_pred``'s
-    shape) as ``y_true``; ``ignore_index`` skips those targets (not counted)."""
-    _unit = _E
-
-    def __init__(self, from_logits: bool = False, ignore_index: Optional[int] = None,
-                 base: Optional[float] = None, name: str = "cross_entropy", dtype=None):
-        super().__init__(base=base, name=name, dtype=dtype)
-        self.from_logits, self.ignore_index = from_logits, ignore_index
+class _Table(_Adapter):
+    def __init__(self, name=None, dtype=None, **options):
+        super().__init__(name=name, dtype=dtype, **options)
+        self._shape = self._options["num_classes"]  # (y_true's classes, y_pred's)
+        cells = self._shape[0] * self._shape[1] + 1  # the last: pairs outside the table
+        self.table = self.add_variable(shape=(cells,), initializer="zeros", dtype="int32",
+                                       name="table")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        _no_weights(self, sample_weight)
-        y = _labels_or_targets(y_true, y_pred)
-        loss = losses.cross_entropy(y_pred, y, from_logits=self.from_logits,
-                                    ignore_index=self.ignore_index, reduction="sum", base=_E)
-        if len(y.shape) == len(y_pred.shape):  # probability targets: one per row
-            count = ops.size(y) // y.shape[-1]
-        elif self.ignore_index is None:
-            count = ops.size(y)
-        else:
-            count = ops.sum(ops.cast(ops.not_equal(y, self.ignore_index), "int32"))
-        self._add(loss, count)
-
-    def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits,
-                "ignore_index": self.ignore_index}
-
-
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class Perplexity(CrossEntropy):
-    """Perplexity of the epoch: ``exp`` of its token-weighted cross-entropy (nats)."""
-    _unit = None
-
-    def __init__(self, from_logits: bool = False, ignore_index: Optional[int] = None,
-                 name: str = "perplexity", dtype=None, base=None):
-        super().__init__(from_logits=from_logits, ignore_index=ignore_index, name=name,
-                         dtype=dtype)
-
-    def result(self):
-        return ops.exp(self._nats())
-
-
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class Entropy(_Mean):
-    """Mean entropy of the predicted distributions (rows of ``y_pred``) over the epoch, bits
-    by default; ``y_true`` is not read."""
-
-    def __init__(self, from_logits: bool = False, base: Optional[float] = None,
-                 name: str = "entropy", dtype=None):
-        super().__init__(base=base, name=name, dtype=dtype)
-        self.from_logits = from_logits
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        _no_weights(self, sample_weight)
-        h = measures.entropy(y_pred, from_logits=self.from_logits, base=_E)
-        self._add(h, ops.size(h))
-
-    def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits}
-
-
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class KLDivergence(_Mean):
-    """Mean ``KL(y_true || y_pred)`` over the rows of the epoch (Keras' ``KLDivergence``
-    metric is the same, in nats: ``base=math.e``), bits by default; ``from_logits=True`` reads
-    ``y_pred`` as logits (``"q"`` in :func:`infotheory.kl_divergence`)."""
-
-    def __init__(self, from_logits: bool = False, base: Optional[float] = None,
-                 name: str = "kl_divergence", dtype=None):
-        super().__init__(base=base, name=name, dtype=dtype)
-        self.from_logits = from_logits
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        _no_weights(self, sample_weight)
-        kl = measures.kl_divergence(y_true, y_pred, from_logits="q" if self.from_logits
-                                    else False, base=_E)
-        self._add(kl, ops.size(kl))
-
-    def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits}
-
-
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class BALD(_Mean):
-    """Mean BALD over the epoch's inputs (bits by default): ``update_state(None, samples)``
-    with ``samples`` of shape ``(S, ..., K)`` (MC-dropout passes or ensemble members along
-    ``sample_axis``); ``y_true`` is not read."""
-
-    def __init__(self, sample_axis: int = 0, from_logits: bool = False,
-                 base: Optional[float] = None, name: str = "bald", dtype=None):
-        super().__init__(base=base, name=name, dtype=dtype)
-        self.sample_axis, self.from_logits = sample_axis, from_logits
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        _no_weights(self, sample_weight)
-        b = uncertainty.bald(y_pred, sample_axis=self.sample_axis,
-                             from_logits=self.from_logits, base=_E)
-        self._add(b, ops.size(b))
-
-    def get_config(self):
-        return {**super().get_config(), "sample_axis": self.sample_axis,
-                "from_logits": self.from_logits}
-
-
-class _Labels(keras.metrics.Metric):
-    """A statistic of the contingency table of (``y_true``, predicted class) pairs over the
-    epoch, the table a Keras variable of ``num_classes`` cells (an int, or a pair for
-    ``y_true`` and the prediction) summed across replicas. ``y_pred``: class scores
-    (``(..., K)``: the predicted class is their argmax) or labels of ``y_true``'s shape. Pairs
-    outside ``[0, num_classes)`` are counted apart and make ``result`` NaN. The statistic is
-    computed from the table with the measures, in graph mode too (no adjusted mutual
-    information: its expectation term needs the host; use ``infotheory.torchmetrics`` or
-    :func:`infotheory.estimate.adjusted_mutual_information` at the end of the epoch)."""
-
-    def __init__(self, num_classes: Union[int, Tuple[int, int]], name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
-        pair = (num_classes, num_classes) if isinstance(num_classes, int) else \
-            tuple(num_classes)
-        if len(pair) != 2 or not all(isinstance(k, int) and not isinstance(k, bool) and k >= 1
-                                     for k in pair):
-            raise ValueError(f"{type(self).__name__}: num_classes must be a positive int or "
-                             f"a pair of them, got {num_classes!r}")
-        self.num_classes = pair
-        self.table = self.add_variable(shape=(pair[0] * pair[1] + 1,), initializer="zeros",
-                                       dtype="int32", name="table")
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        _no_weights(self, sample_weight)
-        kx, ky = self.num_classes
-        x = ops.reshape(ops.cast(y_true, "int32"), (-1,))
-        if len(y_pred.shape) == len(y_true.shape) + 1 or (
-                len(y_pred.shape) == len(y_true.shape) and y_pred.shape[-1] != 1
-                and y_true.shape[-1] == 1):
-            y_pred = ops.argmax(y_pred, axis=-1)
-        y = ops.reshape(ops.cast(y_pred, "int32"), (-1,))
-        ok = ops.logical_and(ops.logical_and(x >= 0, x < kx), ops.logical_and(y >= 0, y < ky))
-        cell = ops.where(ok, x * ky + y, kx * ky)
-        # a segment sum with a static number of cells (bincount's size depends on the values,
-        # which jax.jit refuses)
-        counts = ops.segment_sum(ops.ones_like(cell), cell, num_segments=kx * ky + 1)
+        if sample_weight is not None:
+            raise ValueError(f"{self._spec.name}: sample_weight is not supported")
+        target, preds = _label_pair(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
+        counts = fold_table(_dispatch.backend_of(target), target, preds, self._shape,
+                            self._options["ignore_index"])
         self.table.assign_add(ops.cast(counts, "int32"))
 
-    def _joint(self):
-        """The joint distribution of the table (``float32`` or the metric's dtype), its
-        number of pairs out of range, and the number of pairs."""
-        table = ops.convert_to_tensor(self.table)
-        counts = ops.cast(ops.reshape(table[:-1], self.num_classes), self.dtype)
-        n = ops.sum(counts)
-        return counts / n, table[-1], n
-
     def result(self):
-        p, outside, n = self._joint()
-        value = self._statistic_of(p)
-        return ops.where(ops.logical_or(outside > 0, n == 0), math.nan, value)
+        spec, options = self._spec, self._options
+        flat = _read(self.table)
+        if spec.statistic == "adjusted_mutual_information":  # E[I] on the host
+            shape, average = self._shape, options["average"]
 
-    def reset_state(self):
-        self.table.assign(ops.zeros(self.table.shape, dtype="int32"))
-
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes}
-
-
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class MutualInformation(_Labels):
-    """Mutual information of (label, predicted class) over the epoch, bits by default."""
-
-    def __init__(self, num_classes, base: Optional[float] = None,
-                 name: str = "mutual_information", dtype=None):
-        super().__init__(num_classes, name=name, dtype=dtype)
-        if base is not None:
-            _units._checked(type(self).__name__, base)
-        self.base = base
-
-    def _statistic_of(self, p):
-        base = self.base if self.base is not None else _units.resolve(2.0)
-        return measures.mutual_information(p, base=base)
-
-    def get_config(self):
-        return {**super().get_config(), "base": self.base}
+            def ami(host):
+                host = np.asarray(host)
+                return math.nan if host[-1] else tables.host_statistic(
+                    spec.statistic, host[:-1].reshape(shape), average=average)
+            return ops.cast(_host(ami, flat, _wide()), self.dtype)
+        flat = ops.cast(flat, _wide())
+        value = value_of_table(_dispatch.backend_of(flat), spec, flat, self._shape, options)
+        return ops.cast(value, self.dtype)
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
-class NormalizedMutualInformation(_Labels):
-    """Normalized mutual information of (label, predicted class) over the epoch, in [0, 1]."""
+def _generate(spec: Spec):
+    base = _Mean if spec.kind == "mean" else _Table
+    roles = ", ".join(f"``{name}``: {arg}" for name, (arg, _) in
+                      zip(spec.keras_inputs, spec.inputs))
+    options = "\n".join(f"- ``{o.name}`` (default ``{o.default!r}``): {o.doc}"
+                        for o in spec.options)
+    doc = (f"{spec.doc}\n\n``update_state(y_true, y_pred)`` ({roles}); ``result()`` gives the "
+           f"value of the epoch (NaN before any row). Options:\n\n{options}\n\nSemantics "
+           f"shared with torchmetrics: :mod:`infotheory.metrics`.")
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
+               for o in spec.options]
+    params += [inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None),
+               inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default=None)]
 
-    def __init__(self, num_classes, average: str = "arithmetic",
-                 name: str = "normalized_mutual_information", dtype=None):
-        if average not in AVERAGES:
-            raise ValueError(f"{type(self).__name__}: average must be one of {AVERAGES}, got "
-                             f"{average!r}")
-        super().__init__(num_classes, name=name, dtype=dtype)
-        self.average = average
+    def __init__(self, name=None, dtype=None, **options):
+        base.__init__(self, name=name, dtype=dtype, **options)
+    __init__.__signature__ = inspect.Signature(params)
+    namespace = {"__init__": __init__, "__doc__": doc, "_spec": spec, "__module__": __name__,
+                 "__qualname__": spec.name}
+    cls = type(spec.name, (base,), namespace)
+    return keras.saving.register_keras_serializable(package=_PACKAGE)(cls)
 
-    def _statistic_of(self, p):
-        # scikit-learn's normalized_mutual_info_score on the table's labels: 1 when both
-        # labelings are constant, 0 when one is, I / mean(H(X), H(Y)) otherwise
-        mi = measures.mutual_information(p, base=_E)
-        hx = measures.entropy(ops.sum(p, axis=1), base=_E)
-        hy = measures.entropy(ops.sum(p, axis=0), base=_E)
-        if self.average == "arithmetic":
-            mean = (hx + hy) / 2
-        elif self.average == "geometric":
-            mean = ops.sqrt(hx * hy)
-        elif self.average == "min":
-            mean = ops.minimum(hx, hy)
-        else:
-            mean = ops.maximum(hx, hy)
-        both_constant = ops.logical_and(hx == 0, hy == 0)
-        ratio = ops.where(mi == 0, 0.0, mi / ops.where(mean == 0, 1.0, mean))
-        return ops.where(both_constant, 1.0, ratio)
 
-    def get_config(self):
-        return {**super().get_config(), "average": self.average}
+for _spec in SPECS:
+    globals()[_spec.name] = _generate(_spec)
+del _spec

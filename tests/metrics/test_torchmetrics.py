@@ -82,6 +82,9 @@ def test_entropy_kl_and_bald_are_means_over_rows():
     (lambda **k: itm.MutualInformation(base=math.e, **k), tm.clustering.MutualInfoScore),
     (itm.NormalizedMutualInformation, tm.clustering.NormalizedMutualInfoScore),
     (itm.AdjustedMutualInformation, tm.clustering.AdjustedMutualInfoScore),
+    (itm.HomogeneityScore, tm.clustering.HomogeneityScore),
+    (itm.CompletenessScore, tm.clustering.CompletenessScore),
+    (itm.VMeasureScore, tm.clustering.VMeasureScore),
 ])
 @pytest.mark.parametrize("num_classes", [None, 6])
 def test_label_metrics_match_torchmetrics_and_scikit_learn(ours, theirs, num_classes):
@@ -95,19 +98,30 @@ def test_label_metrics_match_torchmetrics_and_scikit_learn(ours, theirs, num_cla
     assert float(m.compute()) == pytest.approx(float(r.compute()), rel=1e-5)  # their float32
     ref = {"MutualInfoScore": sklearn.mutual_info_score,
            "NormalizedMutualInfoScore": sklearn.normalized_mutual_info_score,
-           "AdjustedMutualInfoScore": sklearn.adjusted_mutual_info_score}[theirs.__name__]
-    assert float(m.compute()) == pytest.approx(ref(x.numpy(), y.numpy()), rel=1e-10)
+           "AdjustedMutualInfoScore": sklearn.adjusted_mutual_info_score,
+           "HomogeneityScore": sklearn.homogeneity_score,
+           "CompletenessScore": sklearn.completeness_score,
+           "VMeasureScore": sklearn.v_measure_score}[theirs.__name__]
+    # update(preds, target) as torchmetrics: scikit-learn's labels_true is the target
+    assert float(m.compute()) == pytest.approx(ref(y.numpy(), x.numpy()), rel=1e-10)
 
 
-def test_labels_outside_num_classes_make_compute_raise():
-    m = itm.MutualInformation(num_classes=3)
-    m.update(torch.tensor([0, 1, 2]), torch.tensor([0, 3, 1]))  # (0, 3) would land in (1, 0)
-    with pytest.raises(ValueError, match=r"1 label pair\(s\) outside \[0, num_classes\)"):
-        m.compute()
-    with pytest.raises(ValueError, match="num_classes must be a positive int"):
-        itm.MutualInformation(num_classes=0)
-    with pytest.raises(ValueError, match="1-D label vectors of one length"):
+def test_jensen_shannon_divergence_matches_torchmetrics():
+    p, q = torch.softmax(ALL_Z, -1), torch.softmax(ALL_Z.flip(0), -1)
+    ours, theirs = itm.JensenShannonDivergence(base=math.e), \
+        tm.regression.JensenShannonDivergence()
+    for part in (slice(0, 7), slice(7, None)):
+        ours.update(p[part], q[part])
+        theirs.update(p[part], q[part])
+    assert float(ours.compute()) == pytest.approx(float(theirs.compute()), rel=1e-6)
+
+
+def test_label_updates_refuse_mismatched_shapes_and_float_labels():
+    with pytest.raises(ValueError, match="preds and target must have one shape"):
         itm.MutualInformation().update(torch.tensor([0, 1]), torch.tensor([0]))
+    with pytest.raises(TypeError, match="target must hold integer labels"):
+        itm.MutualInformation(num_classes=3).update(torch.tensor([0, 1]),
+                                                    torch.tensor([0.0, 1.0]))
 
 
 def test_updates_read_nothing_on_the_host():
@@ -115,7 +129,8 @@ def test_updates_read_nothing_on_the_host():
     .tolist(), no .numpy() (the host-read test's rule, by patching those methods)."""
     metrics = [itm.Perplexity(from_logits=True, ignore_index=-100),
                itm.CrossEntropy(from_logits=True), itm.Entropy(from_logits=True),
-               itm.MutualInformation(num_classes=7)]
+               itm.MutualInformation(num_classes=7), itm.VMeasureScore(num_classes=7),
+               itm.MutualInformation()]
     z, y = BATCHES[1]
     y = y.clamp_min(0)
     calls = []
@@ -127,7 +142,8 @@ def test_updates_read_nothing_on_the_host():
         metrics[0].update(z, y)
         metrics[1].update(z, y)
         metrics[2].update(z)
-        metrics[3].update(y[0], y[1])
+        for m in metrics[3:]:
+            m.update(y[0], y[1])
     finally:
         for n, f in saved.items():
             setattr(torch.Tensor, n, f)

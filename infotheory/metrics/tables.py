@@ -1,0 +1,111 @@
+"""Metrics of label pairs over the epoch: statistics of one contingency table (rows: the
+target's classes, columns: the predictions'), summed over batches and processes.
+
+The statistics are written over the backend primitives without a host read, so Keras computes
+them in its compiled step; a table of fixed size has rows and columns of classes that never
+occurred, which change nothing here (0 log 0 = 0, and the special cases count the classes that
+occur). They equal the label estimators of :mod:`infotheory.estimate` on the same labels, which
+the metric tester checks. The adjusted mutual information's expectation term needs the host
+(:func:`infotheory.estimate.discrete.statistic_of_table`)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _kernels as K
+from ..estimate.discrete import _average, statistic_of_table
+from ._declare import AVERAGE, BASE, BETA, IGNORE_INDEX, NUM_CLASSES, Spec
+
+
+def _count(B, cond, like):
+    return B.sum(B.where(cond, 1.0 + 0.0 * like, 0.0 * like), None)
+
+
+def table_statistic(B, name: str, counts, *, beta: float = 1.0,
+                    average: str = "arithmetic"):
+    """``name`` of a float contingency table ``counts`` (target x predictions), 0-d: the
+    mutual information (nats), "normalized_mutual_information", "homogeneity",
+    "completeness" or "v_measure". NaN for an empty table."""
+    n = B.sum(counts, None)
+    p = counts / n  # (an empty table: NaN throughout, so every statistic is NaN)
+    p_t, p_p = B.sum(p, (1,), keepdims=True), B.sum(p, (0,), keepdims=True)
+    mi = B.nonnegative(K.sum_pmi_terms(B, p, p_t, p_p, (0, 1)))
+    if name == "mutual_information":
+        return mi
+    h_t, h_p = K.neg_sum_xlogx(B, p_t, (0, 1)), K.neg_sum_xlogx(B, p_p, (0, 1))
+    if name == "normalized_mutual_information":
+        occur_t, occur_p = _count(B, p_t > 0, p_t), _count(B, p_p > 0, p_p)
+        # one nonzero cell per occurring row and column: the same partition relabeled, 1
+        # exactly (as scikit-learn for one class each, and the estimator for any number)
+        same = (occur_t == occur_p) & (_count(B, p > 0, p) == occur_t)
+        ratio = B.where(mi == 0.0, 0.0 * mi, mi / B.where(mi == 0.0, 1.0 + 0.0 * mi,
+                                                           _average(B, h_t, h_p, average)))
+        return B.where(same, 1.0 + 0.0 * mi, ratio)
+    # scikit-learn's homogeneity_completeness_v_measure: 1 where the entropy is 0
+    homogeneity = B.where(h_t == 0.0, 1.0 + 0.0 * mi, mi / B.where(h_t == 0.0, 1.0 + 0.0 * mi,
+                                                                  h_t))
+    completeness = B.where(h_p == 0.0, 1.0 + 0.0 * mi, mi / B.where(h_p == 0.0, 1.0 + 0.0 * mi,
+                                                                   h_p))
+    if name == "homogeneity":
+        return homogeneity
+    if name == "completeness":
+        return completeness
+    s = beta * homogeneity + completeness
+    return B.where(s == 0.0, 0.0 * mi, (1.0 + beta) * homogeneity * completeness /
+                   B.where(s == 0.0, 1.0 + 0.0 * mi, s))
+
+
+def host_statistic(name: str, counts: np.ndarray, **options) -> np.ndarray:
+    """``name`` of a NumPy table on the host (float64; NaN when empty): what the adjusted
+    mutual information needs (its expectation term)."""
+    if counts.sum() == 0:
+        return np.float64(math.nan)
+    return np.float64(statistic_of_table(name, counts, **options))
+
+
+_LABEL_INPUTS = (("preds", "labels"), ("target", "labels"))
+_KERAS = ("y_pred", "y_true")
+_TABLE_OPTIONS = (NUM_CLASSES, IGNORE_INDEX)
+
+
+def _table_spec(name, keras_name, statistic, doc, options=(), unit=None, torch_only=()):
+    return Spec(name=name, keras_name=keras_name, kind="table", doc=doc, inputs=_LABEL_INPUTS,
+                keras_inputs=_KERAS, options=_TABLE_OPTIONS + options, unit=unit,
+                higher_is_better=None if statistic == "mutual_information" else True,
+                statistic=statistic, torch_only=torch_only)
+
+
+MUTUAL_INFORMATION = _table_spec(
+    "MutualInformation", "mutual_information", "mutual_information",
+    "Mutual information of the epoch's label pairs (scikit-learn's ``mutual_info_score`` on all "
+    "of them). Bits by default (``base=math.e``: torchmetrics' ``MutualInfoScore``).",
+    options=(BASE,), unit=2.0)
+NORMALIZED_MUTUAL_INFORMATION = _table_spec(
+    "NormalizedMutualInformation", "normalized_mutual_information",
+    "normalized_mutual_information",
+    "Normalized mutual information ``I / avg(H(target), H(preds))`` of the epoch's label "
+    "pairs, in [0, 1], as :func:`infotheory.estimate.normalized_mutual_information`.",
+    options=(AVERAGE,))
+ADJUSTED_MUTUAL_INFORMATION = _table_spec(
+    "AdjustedMutualInformation", "adjusted_mutual_information", "adjusted_mutual_information",
+    "Mutual information adjusted for chance ``(I - E[I]) / (avg(H) - E[I])`` of the epoch's "
+    "label pairs, as :func:`infotheory.estimate.adjusted_mutual_information`; its expectation "
+    "term is computed on the host (Keras: a host callback, so not under XLA).",
+    options=(AVERAGE,))
+HOMOGENEITY = _table_spec(
+    "HomogeneityScore", "homogeneity", "homogeneity",
+    "Homogeneity ``1 - H(target | preds) / H(target)`` of the epoch's label pairs (each "
+    "predicted cluster holds one class), in [0, 1], as scikit-learn's ``homogeneity_score``.")
+COMPLETENESS = _table_spec(
+    "CompletenessScore", "completeness", "completeness",
+    "Completeness ``1 - H(preds | target) / H(preds)`` of the epoch's label pairs (each class "
+    "in one predicted cluster), in [0, 1], as scikit-learn's ``completeness_score``.")
+V_MEASURE = _table_spec(
+    "VMeasureScore", "v_measure", "v_measure",
+    "V-measure ``(1 + beta) h c / (beta h + c)`` of the epoch's homogeneity ``h`` and "
+    "completeness ``c``, in [0, 1], as scikit-learn's ``v_measure_score``.",
+    options=(BETA,))
+
+SPECS = (MUTUAL_INFORMATION, NORMALIZED_MUTUAL_INFORMATION, ADJUSTED_MUTUAL_INFORMATION,
+         HOMOGENEITY, COMPLETENESS, V_MEASURE)
