@@ -12,6 +12,8 @@ Cases:
   without (the labels kept) vs ``torchmetrics.clustering.MutualInfoScore`` (labels kept), 10^5
   label pairs of 10 classes; and a whole epoch of them (20 updates and ``compute``), where
   the metrics that keep the labels do their counting;
+- ``VMeasureScore`` epochs likewise, vs ``torchmetrics.clustering.VMeasureScore``, and a
+  ``Perplexity`` epoch (10 updates and ``compute``);
 - a training step (forward + backward) of BALD from logits, (32 samples, 256, 1000), vs the
   hand-written ``logsumexp`` formulation.
 Each pair's values are checked equal before timing. Nothing here is part of the test suite.
@@ -59,6 +61,16 @@ def cases(quick):
     out = [("Perplexity.update", {"torchmetrics": lambda: tm_ppl.update(z, y),
                                   "infotheory": lambda: ppl.update(z, y)}, 1.2, same)]
 
+    def ppl_epoch(m):  # 10 updates and the value of the epoch
+        def run():
+            m.reset()
+            for _ in range(10):
+                m.update(z, y)
+            return m.compute()
+        return run
+    out.append(("Perplexity epoch (10 updates + compute)", {
+        "torchmetrics": ppl_epoch(tm_ppl), "infotheory": ppl_epoch(ppl)}, 1.2, same))
+
     n = 1000 if quick else 100_000
     x = torch.randint(0, 10, (n,), generator=g)
     c = (x + torch.randint(0, 3, (n,), generator=g)) % 10
@@ -85,6 +97,16 @@ def cases(quick):
     out.append(("MutualInformation epoch (20 updates + compute)", {
         "torchmetrics": epoch(tm_mi), "infotheory num_classes": epoch(table),
         "infotheory labels kept": epoch(kept)}, 1.2, same))
+
+    vm_table, vm_kept, tm_vm = itm.VMeasureScore(num_classes=10), itm.VMeasureScore(), \
+        torchmetrics.clustering.VMeasureScore()
+    for m in (vm_table, vm_kept, tm_vm):
+        m.update(c, x)
+    ref = float(tm_vm.compute())
+    same = all(abs(float(m.compute()) - ref) <= 1e-5 for m in (vm_table, vm_kept))
+    out.append(("VMeasureScore epoch (20 updates + compute)", {
+        "torchmetrics": epoch(tm_vm), "infotheory num_classes": epoch(vm_table),
+        "infotheory labels kept": epoch(vm_kept)}, 1.2, same))
 
     s, rows, k = (4, 8, 10) if quick else (32, 256, 1000)
     zs = torch.randn(s, rows, k, generator=g, requires_grad=True)

@@ -84,6 +84,10 @@ ESTIMATES = {
         lambda t: it.estimate.normalized_mutual_information(t(XL), t(YL)),
     "adjusted_mutual_information":
         lambda t: it.estimate.adjusted_mutual_information(t(XL), t(YL)),
+    # a tuple (homogeneity, completeness, v_measure): the sweeps compare one tensor, and the
+    # V-measure with beta != 1 depends on the other two
+    "homogeneity_completeness_v_measure":
+        lambda t: it.estimate.homogeneity_completeness_v_measure(t(XL), t(YL), beta=2.0)[2],
     "conditional_mutual_information_from_labels":
         lambda t: it.estimate.conditional_mutual_information_from_labels(t(XL), t(YL), t(ZL)),
     "total_correlation_from_labels": lambda t: it.estimate.total_correlation_from_labels(t(XL3)),

@@ -6,7 +6,7 @@ the same framework; entropies and informations are in bits by default (``base=2`
 - From counts and labels (:mod:`.discrete`): :func:`entropy_from_counts`,
   :func:`entropy_from_labels`, :func:`contingency_table`, :func:`mutual_information_from_labels`,
   :func:`normalized_mutual_information`, :func:`adjusted_mutual_information`,
-  :func:`pmi_from_counts`.
+  :func:`homogeneity_completeness_v_measure`, :func:`pmi_from_counts`.
 - Beyond pairs, from labels (:mod:`.multivariate`):
   :func:`conditional_mutual_information_from_labels`, :func:`transfer_entropy_from_labels`,
   :func:`total_correlation_from_labels`, :func:`o_information_from_labels`.
@@ -40,6 +40,7 @@ from .discrete import (
     contingency_table,
     entropy_from_counts,
     entropy_from_labels,
+    homogeneity_completeness_v_measure,
     mutual_information_from_labels,
     normalized_mutual_information,
     pmi_from_counts,
@@ -65,6 +66,7 @@ __all__ = [
     "donsker_varadhan",
     "entropy_from_counts",
     "entropy_from_labels",
+    "homogeneity_completeness_v_measure",
     "infonce",
     "mutual_information_from_labels",
     "normalized_mutual_information",

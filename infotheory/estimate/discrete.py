@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -393,6 +393,87 @@ def expected_mutual_information(B, a, b, n: int):
     return B.sum(B.concat(total), None)
 
 
+# --- clustering scores ------------------------------------------------------------------
+@public
+def homogeneity_completeness_v_measure(labels_true: Tensor, labels_pred: Tensor, *,
+                                       beta: float = 1.0) -> Tuple[Tensor, Tensor, Tensor]:
+    """Homogeneity, completeness and V-measure of a clustering ``labels_pred`` against the
+    classes ``labels_true`` (Rosenberg & Hirschberg 2007), as scikit-learn's
+    ``homogeneity_completeness_v_measure``: with ``C`` the classes and ``K`` the clusters,
+    ``h = 1 - H(C|K) / H(C) = I(C;K) / H(C)``, ``c = 1 - H(K|C) / H(K) = I(C;K) / H(K)`` and
+    ``v = (1 + beta) h c / (beta h + c)`` (``beta`` > 1 weighs completeness more; ``beta = 1``:
+    the normalized mutual information with the arithmetic mean). Unitless, each in [0, 1].
+    scikit-learn's conventions: ``h = 1`` when ``labels_true`` holds a single class
+    (``H(C) = 0``), ``c = 1`` when ``labels_pred`` holds a single cluster (``H(K) = 0``),
+    ``v = 0`` when ``h + c = 0``; terms of the mutual information below machine epsilon in
+    magnitude count 0, as there. ``beta`` must be a finite real number > 0 (``ValueError``;
+    scikit-learn also takes 0, where ``v = h``). Empty vectors raise ``ValueError``
+    (scikit-learn returns ``(1.0, 1.0, 1.0)``).
+
+    ``labels_true`` and ``labels_pred`` are 1-D vectors of one length; the result is a tuple
+    of three 0-d float64 tensors ``(homogeneity, completeness, v_measure)`` of their framework
+    (on Dask, three lazy arrays of one graph: ``dask.compute`` them together to count once).
+
+    Labels are integers or categories, so they hold no NaN; floating labels are refused
+    (``TypeError``).
+
+    >>> h, c, v = homogeneity_completeness_v_measure([0, 0, 1, 1, 2, 2], [0, 0, 1, 2, 2, 2])
+    >>> round(float(h), 4), round(float(c), 4), round(float(v), 4)
+    (0.7103, 0.7716, 0.7397)
+    """
+    fn = "homogeneity_completeness_v_measure"
+    beta = _check_beta(fn, beta)
+    labels_true, labels_pred = array_like(labels_true), array_like(labels_pred)
+    r = _HCV(labels_true, labels_pred, beta=beta)
+    return r[0], r[1], r[2]
+
+
+def _check_beta(fn: str, beta) -> float:
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) \
+            or not (0.0 < float(beta) < math.inf):
+        raise ValueError(f"{fn}: beta must be a finite real number > 0, got {beta!r}")
+    return float(beta)
+
+
+def _hcv(B, labels_true, labels_pred, n, beta):
+    return on_table("homogeneity_completeness_v_measure", B,
+                    lambda B, t, n: _hcv_from_table(B, t, beta), [labels_true, labels_pred], n,
+                    (3,))
+
+
+_HCV = Function("homogeneity_completeness_v_measure",
+                (Input("labels_true", "categories", hint=_FLOAT_LABELS),
+                 Input("labels_pred", "categories", hint=_FLOAT_LABELS)),
+                _hcv, plan=_plan_labels)
+
+
+def _hcv_from_table(B, counts, beta):
+    """``(homogeneity, completeness, v_measure)`` as one (3,) float64 tensor, of a contingency
+    table ``counts`` (rows: classes, columns: clusters), rows and columns of zeros allowed
+    (they count nothing: ``0 log 0 = 0``). Backend primitives only, no host read."""
+    counts = B.to_float64(counts)
+    total = B.sum(counts, None)
+    p = counts / total
+    # the marginals from the counts (sums of integers, exact): a single nonzero row has
+    # p_c = N / N = 1 exactly, so H(C) is 0 exactly (and above 0 for two or more rows): the
+    # test of scikit-learn's single class
+    p_c = B.sum(counts, (1,), keepdims=True) / total
+    p_k = B.sum(counts, (0,), keepdims=True) / total
+    h_c, h_k = K.neg_sum_xlogx(B, p_c, None), K.neg_sum_xlogx(B, p_k, None)
+    one_c, one_k = h_c == 0.0, h_k == 0.0
+    nz = counts != 0
+    terms = p * B.where(nz, K.log_pmi(B, p, p_c, p_k, nz), 0.0)
+    terms = B.where((terms < _EPS) & (terms > -_EPS), 0.0, terms)  # as scikit-learn
+    mi = B.nonnegative(B.sum(terms, None))
+    mi = B.where(one_c | one_k, 0.0, mi)  # a single class or cluster: I = 0 exactly
+    hom = B.where(one_c, 1.0, mi / B.where(one_c, 1.0, h_c))
+    com = B.where(one_k, 1.0, mi / B.where(one_k, 1.0, h_k))
+    den = beta * hom + com  # 0 only where h = c = 0 (beta > 0)
+    # (0 * den: 0 where h = c = 0, NaN for an empty table, as h and c)
+    v = B.where(den > 0.0, (1.0 + beta) * hom * com / B.where(den > 0.0, den, 1.0), 0.0 * den)
+    return B.concat([B.reshape(hom, (1,)), B.reshape(com, (1,)), B.reshape(v, (1,))])
+
+
 # --- co-occurrences ----------------------------------------------------------------------
 @public
 def pmi_from_counts(counts: Tensor, *, base: Optional[float] = None, positive: bool = False,
@@ -446,13 +527,17 @@ _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi
                             plan=_plan_pmi_counts, checks=_check_counts, unit=2)
 
 
+_HCV_NAMES = ("homogeneity", "completeness", "v_measure")
+
+
 def statistic_of_table(name: str, table, **options) -> float:
     """``name`` ("mutual_information" in nats, "normalized_mutual_information",
-    "adjusted_mutual_information") of a contingency table of label counts (a NumPy integer
-    array): the value the label estimators give for labels with these counts. Rows and
-    columns of classes that never occur are dropped first (a fixed-size table, as the
-    torchmetrics and Keras metrics accumulate, has them; the labels' own table has not).
-    Raises ``ValueError`` for an empty table."""
+    "adjusted_mutual_information", "homogeneity", "completeness", "v_measure") of a
+    contingency table of label counts (a NumPy integer array; for the last three, rows are the
+    true classes and columns the clusters, option ``beta``): the value the label estimators
+    give for labels with these counts. Rows and columns of classes that never occur are
+    dropped first (a fixed-size table, as the torchmetrics and Keras metrics accumulate, has
+    them; the labels' own table has not). Raises ``ValueError`` for an empty table."""
     t = np.asarray(table, dtype=np.int64)
     t = t[t.sum(1) > 0][:, t.sum(0) > 0]
     n = int(t.sum())
@@ -461,5 +546,10 @@ def statistic_of_table(name: str, table, **options) -> float:
     NB = _dispatch.numpy_backend()
     if name == "mutual_information":
         return float(NB.nonnegative(_mi_from_table(NB, t, n, options.get("method", "plugin"))))
+    if name in _HCV_NAMES:
+        beta = _check_beta(name, options.get("beta", 1.0))
+        return float(_hcv_from_table(NB, t, beta)[_HCV_NAMES.index(name)])
+    if name not in ("normalized_mutual_information", "adjusted_mutual_information"):
+        raise ValueError(f"statistic_of_table: unknown statistic {name!r}")
     adjusted = name == "adjusted_mutual_information"
     return float(_nmi_from_table(NB, t, n, options.get("average", "arithmetic"), adjusted))

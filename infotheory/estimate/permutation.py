@@ -14,8 +14,9 @@ from .._frontend import category_codes
 from ._common import array_like
 from .bounds import donsker_varadhan, infonce, nwj
 from .discrete import (adjusted_mutual_information, contingency_table, entropy_from_counts,
-                       entropy_from_labels, mutual_information_from_labels,
-                       normalized_mutual_information, pmi_from_counts)
+                       entropy_from_labels, homogeneity_completeness_v_measure,
+                       mutual_information_from_labels, normalized_mutual_information,
+                       pmi_from_counts)
 from .gaussian import gaussian_copula, mutual_information_gaussian, o_information_gaussian
 from .knn import (conditional_mutual_information_ksg, differential_entropy, kl_divergence_knn,
                   mutual_information_ksg)
@@ -66,7 +67,8 @@ VARIABLES: Dict[Callable, Optional[Variables]] = {
     o_information_gaussian: _JOINT,
     **dict.fromkeys([entropy_from_counts, entropy_from_labels, contingency_table,
                      pmi_from_counts, differential_entropy, kl_divergence_knn, gaussian_copula,
-                     infonce, nwj, donsker_varadhan]),
+                     infonce, nwj, donsker_varadhan,
+                     homogeneity_completeness_v_measure]),  # (three values: not one statistic)
 }
 _YOURS = Variables((), samples=0)  # a function of yours: its first argument's axis 0
 

@@ -26,7 +26,7 @@ from .losses import BinaryCrossEntropy, CrossEntropy, Entropy, JensenShannonDive
     KLDivergence
 
 __all__ = ["BinaryCrossEntropy", "CrossEntropy", "Entropy", "JensenShannonDivergence",
-           "KLDivergence", "metrics"]
+           "KLDivergence"]
 
 # the names earlier versions saved under: losses and the metrics whose names no loss had
 _OLD = {cls.__name__: cls for cls in (BinaryCrossEntropy, CrossEntropy, Entropy,

@@ -14,12 +14,15 @@ import math
 import numpy as np
 
 from .. import _kernels as K
-from ..estimate.discrete import _average, statistic_of_table
+from ..estimate.discrete import _average, _hcv_from_table, statistic_of_table
 from ._declare import AVERAGE, BASE, BETA, IGNORE_INDEX, NUM_CLASSES, Spec
 
 
 def _count(B, cond, like):
     return B.sum(B.where(cond, 1.0 + 0.0 * like, 0.0 * like), None)
+
+
+_HCV = ("homogeneity", "completeness", "v_measure")
 
 
 def table_statistic(B, name: str, counts, *, beta: float = 1.0,
@@ -33,27 +36,16 @@ def table_statistic(B, name: str, counts, *, beta: float = 1.0,
     mi = B.nonnegative(K.sum_pmi_terms(B, p, p_t, p_p, (0, 1)))
     if name == "mutual_information":
         return mi
+    if name in _HCV:  # (the estimator's own table statistic)
+        return _hcv_from_table(B, counts, beta)[_HCV.index(name)]
     h_t, h_p = K.neg_sum_xlogx(B, p_t, (0, 1)), K.neg_sum_xlogx(B, p_p, (0, 1))
-    if name == "normalized_mutual_information":
-        occur_t, occur_p = _count(B, p_t > 0, p_t), _count(B, p_p > 0, p_p)
-        # one nonzero cell per occurring row and column: the same partition relabeled, 1
-        # exactly (as scikit-learn for one class each, and the estimator for any number)
-        same = (occur_t == occur_p) & (_count(B, p > 0, p) == occur_t)
-        ratio = B.where(mi == 0.0, 0.0 * mi, mi / B.where(mi == 0.0, 1.0 + 0.0 * mi,
-                                                           _average(B, h_t, h_p, average)))
-        return B.where(same, 1.0 + 0.0 * mi, ratio)
-    # scikit-learn's homogeneity_completeness_v_measure: 1 where the entropy is 0
-    homogeneity = B.where(h_t == 0.0, 1.0 + 0.0 * mi, mi / B.where(h_t == 0.0, 1.0 + 0.0 * mi,
-                                                                  h_t))
-    completeness = B.where(h_p == 0.0, 1.0 + 0.0 * mi, mi / B.where(h_p == 0.0, 1.0 + 0.0 * mi,
-                                                                   h_p))
-    if name == "homogeneity":
-        return homogeneity
-    if name == "completeness":
-        return completeness
-    s = beta * homogeneity + completeness
-    return B.where(s == 0.0, 0.0 * mi, (1.0 + beta) * homogeneity * completeness /
-                   B.where(s == 0.0, 1.0 + 0.0 * mi, s))
+    occur_t, occur_p = _count(B, p_t > 0, p_t), _count(B, p_p > 0, p_p)
+    # one nonzero cell per occurring row and column: the same partition relabeled, 1 exactly
+    # (as scikit-learn for one class each, and the estimator for any number)
+    same = (occur_t == occur_p) & (_count(B, p > 0, p) == occur_t)
+    ratio = B.where(mi == 0.0, 0.0 * mi, mi / B.where(mi == 0.0, 1.0 + 0.0 * mi,
+                                                       _average(B, h_t, h_p, average)))
+    return B.where(same, 1.0 + 0.0 * mi, ratio)
 
 
 def host_statistic(name: str, counts: np.ndarray, **options) -> np.ndarray:

@@ -81,7 +81,10 @@ def to_native(backend: str, value, dtype: str):
 
 
 def to_numpy(x) -> np.ndarray:
-    """A NumPy float64 copy of a result of any backend (host copy; for comparisons only)."""
+    """A NumPy float64 copy of a result of any backend (host copy; for comparisons only); a
+    tuple of results (``homogeneity_completeness_v_measure``) as one vector."""
+    if isinstance(x, tuple):
+        return np.concatenate([to_numpy(v).reshape(-1) for v in x])
     if isinstance(x, np.ndarray) or np.isscalar(x):
         return np.asarray(x, dtype=np.float64)
     return np.asarray(it.backend_of(x).to_numpy(x), dtype=np.float64)
