@@ -325,6 +325,8 @@ _AMI = Function("adjusted_mutual_information", _LABEL_PAIR, _nmi, plan=_plan_lab
 
 def _nmi_from_table(B, counts, n, average, adjusted):
     counts = B.to_float64(counts)
+    if not adjusted:
+        return nmi_of_table(B, counts, average)
     nx, ny = B.shape(counts)
     if nx == ny == 1:  # one cluster each: a perfect match (scikit-learn's convention)
         return B.sum(counts, None) * 0.0 + 1.0
@@ -337,12 +339,33 @@ def _nmi_from_table(B, counts, n, average, adjusted):
     mi = B.nonnegative(_mi_table(B, counts))
     a, b = B.sum(counts, (1,)), B.sum(counts, (0,))
     normalizer = _average(B, _label_entropy(B, a), _label_entropy(B, b), average)
-    if not adjusted:
-        return B.where(mi == 0.0, 0.0, mi / B.where(mi == 0.0, 1.0, normalizer))
     emi = expected_mutual_information(B, a, b, n)
     # numerator and denominator kept off 0 as scikit-learn does: for identical partitions
     # I = E[I] = the normalizer up to rounding, and the ratio of two roundings is not 1
     return _off_zero(B, mi - emi) / _off_zero(B, normalizer - emi)
+
+
+def _occurring(B, marginal):
+    """How many entries of ``marginal`` are above 0 (a float tensor, 0-d)."""
+    return B.sum(B.where(marginal > 0, 1.0 + 0.0 * marginal, 0.0 * marginal), None)
+
+
+def nmi_of_table(B, counts, average):
+    """The normalized mutual information of a float contingency table, as
+    :func:`normalized_mutual_information` of labels with these counts, with no host read (the
+    Keras metrics run it in a compiled step): rows and columns of zeros allowed (classes that
+    never occurred), NaN for an empty table. 1 when the two partitions are the same up to
+    relabeling (both constant included), 0 when one is constant."""
+    p = counts / B.sum(counts, None)
+    p_t, p_p = B.sum(p, (1,), keepdims=True), B.sum(p, (0,), keepdims=True)
+    mi = B.nonnegative(K.sum_pmi_terms(B, p, p_t, p_p, (0, 1)))
+    h_t, h_p = K.neg_sum_xlogx(B, p_t, (0, 1)), K.neg_sum_xlogx(B, p_p, (0, 1))
+    occur_t, occur_p = _occurring(B, p_t), _occurring(B, p_p)
+    same = (occur_t == occur_p) & (_occurring(B, p) == occur_t)
+    one = (occur_t == 1.0) | (occur_p == 1.0)
+    ratio = B.where(mi == 0.0, 0.0 * mi, mi / B.where(mi == 0.0, 1.0 + 0.0 * mi,
+                                                       _average(B, h_t, h_p, average)))
+    return B.where(same, 1.0 + 0.0 * mi, B.where(one, 0.0 * mi, ratio))
 
 
 def _off_zero(B, d):

@@ -131,6 +131,12 @@ class _Adapter(keras.metrics.Metric):
             for mine, theirs in zip(self.variables, other.variables):
                 mine.assign_add(theirs.value)
 
+    @classmethod
+    def from_config(cls, config):
+        # (earlier versions saved options that are no longer any, as None: Perplexity's base)
+        known = {o.name for o in cls._spec.options} | {"name", "dtype"}
+        return cls(**{k: v for k, v in config.items() if k in known or v is not None})
+
     def get_config(self):
         config = {**super().get_config(), **self._options}
         if config.get("num_classes") is not None:

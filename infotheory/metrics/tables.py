@@ -13,13 +13,8 @@ import math
 
 import numpy as np
 
-from .. import _kernels as K
-from ..estimate.discrete import _average, _hcv_from_table, statistic_of_table
+from ..estimate.discrete import _hcv_from_table, _mi_table, nmi_of_table, statistic_of_table
 from ._declare import AVERAGE, BASE, BETA, IGNORE_INDEX, NUM_CLASSES, Spec
-
-
-def _count(B, cond, like):
-    return B.sum(B.where(cond, 1.0 + 0.0 * like, 0.0 * like), None)
 
 
 _HCV = ("homogeneity", "completeness", "v_measure")
@@ -27,25 +22,15 @@ _HCV = ("homogeneity", "completeness", "v_measure")
 
 def table_statistic(B, name: str, counts, *, beta: float = 1.0,
                     average: str = "arithmetic"):
-    """``name`` of a float contingency table ``counts`` (target x predictions), 0-d: the
+    """``name`` of a float64 contingency table ``counts`` (target x predictions), 0-d: the
     mutual information (nats), "normalized_mutual_information", "homogeneity",
-    "completeness" or "v_measure". NaN for an empty table."""
-    n = B.sum(counts, None)
-    p = counts / n  # (an empty table: NaN throughout, so every statistic is NaN)
-    p_t, p_p = B.sum(p, (1,), keepdims=True), B.sum(p, (0,), keepdims=True)
-    mi = B.nonnegative(K.sum_pmi_terms(B, p, p_t, p_p, (0, 1)))
+    "completeness" or "v_measure", by the label estimators' own table statistics. NaN for an
+    empty table."""
     if name == "mutual_information":
-        return mi
-    if name in _HCV:  # (the estimator's own table statistic)
-        return _hcv_from_table(B, counts, beta)[_HCV.index(name)]
-    h_t, h_p = K.neg_sum_xlogx(B, p_t, (0, 1)), K.neg_sum_xlogx(B, p_p, (0, 1))
-    occur_t, occur_p = _count(B, p_t > 0, p_t), _count(B, p_p > 0, p_p)
-    # one nonzero cell per occurring row and column: the same partition relabeled, 1 exactly
-    # (as scikit-learn for one class each, and the estimator for any number)
-    same = (occur_t == occur_p) & (_count(B, p > 0, p) == occur_t)
-    ratio = B.where(mi == 0.0, 0.0 * mi, mi / B.where(mi == 0.0, 1.0 + 0.0 * mi,
-                                                       _average(B, h_t, h_p, average)))
-    return B.where(same, 1.0 + 0.0 * mi, ratio)
+        return B.nonnegative(_mi_table(B, counts))
+    if name == "normalized_mutual_information":
+        return nmi_of_table(B, counts, average)
+    return _hcv_from_table(B, counts, beta)[_HCV.index(name)]
 
 
 def host_statistic(name: str, counts: np.ndarray, **options) -> np.ndarray:
