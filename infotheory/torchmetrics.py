@@ -44,12 +44,12 @@ def _wide_float(x: torch.Tensor) -> torch.Tensor:
 
 
 def _labels(fn: str, name: str, x) -> torch.Tensor:
-    """Integer labels, flattened, as an int64 copy (an in-place change after ``update`` does
+    """Integer (or bool) labels, flattened, as an int64 copy (an in-place change after ``update`` does
     not reach the state; int8 labels times a class count do not overflow)."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{fn}: {name} must be a torch.Tensor of integer labels, got "
                         f"{type(x).__name__}")
-    if x.is_floating_point() or x.is_complex() or x.dtype == torch.bool:
+    if x.is_floating_point() or x.is_complex():
         raise TypeError(f"{fn}: {name} must hold integer labels, got {x.dtype}")
     return x.detach().reshape(-1).to(torch.int64, copy=True)
 
@@ -70,6 +70,11 @@ class _Adapter(Metric):
         for name, value in options.items():
             setattr(self, name, value)
 
+    def set_dtype(self, dst_type) -> "_Adapter":
+        """Keeps the states as they are (float64 sums, int64 counts and tables): a float16
+        sum or table would lose counts; the inputs of any dtype are taken as they come."""
+        return self
+
     def _inputs(self, args, kwargs):
         return self._update_params.bind(*args, **kwargs).args
 
@@ -85,8 +90,12 @@ class _Mean(_Adapter):
 
     def update(self, *args, **kwargs) -> None:
         spec = self._spec
-        inputs = [_wide_float(x) if isinstance(x, torch.Tensor) else x
-                  for x in self._inputs(args, kwargs)]
+        inputs = self._inputs(args, kwargs)
+        for x, (name, _) in zip(inputs, spec.inputs):
+            if not isinstance(x, torch.Tensor):
+                raise TypeError(f"{spec.name}: {name} must be a torch.Tensor, got "
+                                f"{type(x).__name__}")
+        inputs = [_wide_float(x) for x in inputs]
         values, mask = spec.values(*inputs, **{k: v for k, v in self._options.items()
                                                if k != "base"})
         values = values.detach()
@@ -183,7 +192,11 @@ def _generate(spec: Spec):
                for o in spec.options]
     params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
 
-    def __init__(self, **kwargs):
+    def __init__(self, *args, **kwargs):
+        if args:
+            raise TypeError(f"{spec.name}: the options are keyword-only (for example "
+                            f"{spec.options[0].name}=...), got {len(args)} positional "
+                            f"argument(s)")
         base.__init__(self, **kwargs)
     __init__.__signature__ = inspect.Signature(params)
     update_params = inspect.Signature(

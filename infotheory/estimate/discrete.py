@@ -470,6 +470,10 @@ _HCV = Function("homogeneity_completeness_v_measure",
                 _hcv, plan=_plan_labels)
 
 
+def _at_most_one(B, r):
+    return B.where(r > 1.0, 1.0 + 0.0 * r, r)
+
+
 def _hcv_from_table(B, counts, beta):
     """``(homogeneity, completeness, v_measure)`` as one (3,) float64 tensor, of a contingency
     table ``counts`` (rows: classes, columns: clusters), rows and columns of zeros allowed
@@ -489,8 +493,9 @@ def _hcv_from_table(B, counts, beta):
     terms = B.where((terms < _EPS) & (terms > -_EPS), 0.0, terms)  # as scikit-learn
     mi = B.nonnegative(B.sum(terms, None))
     mi = B.where(one_c | one_k, 0.0, mi)  # a single class or cluster: I = 0 exactly
-    hom = B.where(one_c, 1.0, mi / B.where(one_c, 1.0, h_c))
-    com = B.where(one_k, 1.0, mi / B.where(one_k, 1.0, h_k))
+    # (I <= H up to rounding: a ratio of 1 + 2e-16 is 1, as scikit-learn's)
+    hom = B.where(one_c, 1.0, _at_most_one(B, mi / B.where(one_c, 1.0, h_c)))
+    com = B.where(one_k, 1.0, _at_most_one(B, mi / B.where(one_k, 1.0, h_k)))
     den = beta * hom + com  # 0 only where h = c = 0 (beta > 0)
     # (0 * den: 0 where h = c = 0, NaN for an empty table, as h and c)
     v = B.where(den > 0.0, (1.0 + beta) * hom * com / B.where(den > 0.0, den, 1.0), 0.0 * den)

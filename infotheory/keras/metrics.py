@@ -62,7 +62,9 @@ def _classes(x):
 def _label_pair(y_true, y_pred):
     """(target, prediction) labels from Keras' tensors (see :mod:`infotheory.metrics`)."""
     t, p = len(y_true.shape), len(y_pred.shape)
-    if p == t + 1 or (p == t >= 2 and y_pred.shape[-1] != 1):  # class scores
+    if p == t + 1 and y_pred.shape[-1] == 1:  # Dense(1, "sigmoid") against (N,) labels
+        y_pred = ops.squeeze(y_pred, -1)
+    elif p == t + 1 or (p == t >= 2 and y_pred.shape[-1] != 1):  # class scores
         y_pred = ops.argmax(y_pred, axis=-1)
         if p == t and y_true.shape[-1] == 1:
             y_true = ops.squeeze(y_true, -1)
@@ -222,7 +224,11 @@ def _generate(spec: Spec):
     params += [inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None),
                inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default=None)]
 
-    def __init__(self, name=None, dtype=None, **options):
+    def __init__(self, *args, name=None, dtype=None, **options):
+        if args:
+            raise TypeError(f"{spec.name}: the options are keyword-only (for example "
+                            f"{spec.options[0].name}=...), got {len(args)} positional "
+                            f"argument(s)")
         base.__init__(self, name=name, dtype=dtype, **options)
     __init__.__signature__ = inspect.Signature(params)
     namespace = {"__init__": __init__, "__doc__": doc, "_spec": spec, "__module__": __name__,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from .. import _units
@@ -46,7 +46,7 @@ class Spec:
     values: Optional[Callable] = None
     finish: Optional[Callable] = None
     statistic: Optional[str] = None
-    torch_only: Tuple[str, ...] = field(default=())
+    relations: Optional[Callable[[str, Dict[str, Any]], None]] = None
 
     def checked(self, given: Dict[str, Any]) -> Dict[str, Any]:
         """The options with defaults filled in and each checked; an unknown name is a
@@ -56,7 +56,11 @@ class Spec:
         if unknown:
             raise TypeError(f"{self.name}: unexpected argument(s) {', '.join(unknown)}; it takes "
                             f"{', '.join(known) or 'no options'}")
-        return {name: o.check(self.name, given.get(name, o.default)) for name, o in known.items()}
+        options = {name: o.check(self.name, given.get(name, o.default))
+                   for name, o in known.items()}
+        if self.relations is not None:  # checks of options against each other
+            self.relations(self.name, options)
+        return options
 
 
 # --- checks of options -------------------------------------------------------------------

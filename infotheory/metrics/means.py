@@ -45,6 +45,12 @@ def _bald(p, *, sample_axis, axis, from_logits):
                             base=_E), None
 
 
+def _distinct_axes(fn, options):
+    a, b = options["sample_axis"], options["axis"]
+    if a == b:  # (-1 and 2 may be one axis too: the update says so, knowing the rank)
+        raise ValueError(f"{fn}: sample_axis and axis must be different axes, got {a} for both")
+
+
 _DIVERGENCE_LOGITS = Option("from_logits", False, logits_of_divergence,
                             "which inputs are logits: False, True (both) or 'q' (the "
                             "predictions); Keras' True means 'q' (y_true is a distribution)")
@@ -103,6 +109,6 @@ BALD = Spec(
     inputs=(("p", "dist"),), keras_inputs=("y_pred",),
     options=(Option("sample_axis", 0, integer("sample_axis"), "the axis of the samples"),
              AXIS, FROM_LOGITS, BASE),
-    unit=2.0, higher_is_better=None, values=_bald, finish=_in_unit)
+    unit=2.0, higher_is_better=None, values=_bald, finish=_in_unit, relations=_distinct_axes)
 
 SPECS = (CROSS_ENTROPY, PERPLEXITY, ENTROPY, KL_DIVERGENCE, JENSEN_SHANNON_DIVERGENCE, BALD)

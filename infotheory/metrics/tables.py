@@ -46,11 +46,11 @@ _KERAS = ("y_pred", "y_true")
 _TABLE_OPTIONS = (NUM_CLASSES, IGNORE_INDEX)
 
 
-def _table_spec(name, keras_name, statistic, doc, options=(), unit=None, torch_only=()):
+def _table_spec(name, keras_name, statistic, doc, options=(), unit=None):
     return Spec(name=name, keras_name=keras_name, kind="table", doc=doc, inputs=_LABEL_INPUTS,
                 keras_inputs=_KERAS, options=_TABLE_OPTIONS + options, unit=unit,
                 higher_is_better=None if statistic == "mutual_information" else True,
-                statistic=statistic, torch_only=torch_only)
+                statistic=statistic)
 
 
 MUTUAL_INFORMATION = _table_spec(

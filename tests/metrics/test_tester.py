@@ -252,14 +252,51 @@ def test_keras_one_hot_targets_are_their_argmax():
     assert float(labels.result()) == pytest.approx(want, rel=1e-5)
 
 
-def test_keras_binary_probabilities_are_thresholded():
+@pytest.mark.parametrize("y_shape", ["(N,)", "(N, 1)"])
+def test_keras_binary_probabilities_are_thresholded(y_shape):
+    """A Dense(1, "sigmoid") output (N, 1) against labels (N,) or (N, 1) (the first version
+    took (N, 1) for class scores of one class against (N,): argmax 0, a silent 0.0)."""
     k = Keras()
     y = np.array([0, 1, 1, 0, 1, 0])
     prob = np.array([[0.2], [0.9], [0.6], [0.4], [0.3], [0.1]], dtype="float32")
-    m = k.module.HomogeneityScore(num_classes=2)
-    m.update_state(y[:, None], prob)
     from sklearn.metrics import homogeneity_score
-    assert float(m.result()) == pytest.approx(homogeneity_score(y, (prob[:, 0] > 0.5)), rel=1e-6)
+    m = k.module.HomogeneityScore(num_classes=2)
+    m.update_state(y if y_shape == "(N,)" else y[:, None], prob)
+    want = homogeneity_score(y, (prob[:, 0] > 0.5))
+    assert want > 0.4 and float(m.result()) == pytest.approx(want, rel=1e-6)
+
+
+def test_options_are_keyword_only_and_related_options_are_checked_together(fw):
+    with pytest.raises(TypeError, match="^CrossEntropy: the options are keyword-only"):
+        getattr(fw.module, "CrossEntropy")(True)
+    with pytest.raises(ValueError, match="^BALD: sample_axis and axis must be different"):
+        fw.make("BALD", sample_axis=-1)
+
+
+def test_torch_inputs_must_be_tensors_and_bool_labels_are_labels():
+    t = Torch()
+    with pytest.raises(TypeError, match="^CrossEntropy: preds must be a torch.Tensor"):
+        t.module.CrossEntropy().update(np.array([[0.5, 0.5]]), np.array([0]))
+    b = t.torch.tensor([True, False, True, True])
+    m = t.module.NormalizedMutualInformation()
+    m.update(b, b)
+    assert float(m.compute()) == 1.0
+
+
+def test_torch_set_dtype_keeps_the_wide_states():
+    t = Torch()
+    m = t.module.CrossEntropy().set_dtype(t.torch.float16)
+    table = t.module.MutualInformation(num_classes=3).set_dtype(t.torch.float16)
+    assert (m.total.dtype, m.count.dtype, table.table.dtype) == \
+        (t.torch.float64, t.torch.int64, t.torch.int64)
+
+
+def test_clustering_scores_of_identical_partitions_are_one_exactly(fw):
+    a = np.arange(50) % 5
+    for name in ("HomogeneityScore", "CompletenessScore", "VMeasureScore"):
+        m = fw.make(name, num_classes=5)
+        fw.update(m, ((a + 1) % 5, a))
+        assert fw.value(m) == 1.0, name
 
 
 def test_torch_narrow_integer_labels_with_many_classes():
@@ -276,11 +313,12 @@ def test_torch_narrow_integer_labels_with_many_classes():
 def test_torch_kept_labels_are_copies():
     t = Torch()
     x, y = t.torch.tensor([0, 0, 1, 1, 2]), t.torch.tensor([0, 0, 1, 1, 1])
-    m = t.module.MutualInformation()
+    m = t.module.MutualInformation(base=math.e)
+    from sklearn.metrics import mutual_info_score
+    want = mutual_info_score(y.numpy(), x.numpy())
     m.update(x, y)
-    before = float(m.compute())
-    x.fill_(0)  # the caller reuses its buffer
-    assert float(m.compute()) == before > 0
+    x.fill_(0)  # the caller reuses its buffer (no compute before: it could be cached)
+    assert float(m.compute()) == pytest.approx(want, rel=1e-12) and want > 0
 
 
 def test_labels_outside_the_table_make_the_value_nan_in_both():
@@ -300,3 +338,17 @@ def test_ignore_index_skips_label_pairs_in_both():
             m = fw.make("NormalizedMutualInformation", num_classes=n, ignore_index=-1)
             fw.update(m, (preds, target))
             assert fw.value(m) == pytest.approx(want, rel=1e-6), (fw.name, n)
+
+
+def test_scikit_learns_own_clustering_cases_through_both_adapters():
+    from tests.estimate.test_clustering_scores import SKLEARN_CASES
+    for fw in (Torch(), Keras()):
+        for true, pred, beta, want in SKLEARN_CASES:
+            for n in (5, None) if fw.name == "torch" else (5,):
+                got = []
+                for name in ("HomogeneityScore", "CompletenessScore", "VMeasureScore"):
+                    extra = {"beta": beta} if name == "VMeasureScore" else {}
+                    m = getattr(fw.module, name)(num_classes=n, **extra)
+                    fw.update(m, (np.array(pred), np.array(true)))  # (preds, target)
+                    got.append(fw.value(m))
+                assert got == pytest.approx(want, abs=0.01), (fw.name, true, pred, n)
