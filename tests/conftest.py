@@ -84,10 +84,9 @@ SLOWEST_FIRST = (
     "tests/estimate/test_multivariate.py", "tests/measures/test_orders.py",
     "tests/estimate/test_gaussian.py", "tests/sweeps/test_low_precision.py", "tests/conformance/test_documented_cases.py",
     "tests/estimate/test_discrete.py", "tests/integration/test_docs.py",
-    # test_keras before test_metrics, as in path order: once infotheory.keras.metrics is
-    # imported, a Keras model with our loss no longer loads in that process (both register
-    # "infotheory>CrossEntropy": the metrics issue, 30), and test_keras loads one
-    "tests/keras/test_keras.py", "tests/keras/test_metrics.py", "tests/sweeps/test_threads.py",
+    "tests/keras/test_saving.py", "tests/metrics/test_tester.py",
+    "tests/keras/test_keras.py", "tests/metrics/test_distributed.py",
+    "tests/keras/test_metrics.py", "tests/sweeps/test_threads.py",
     "tests/integration/test_packaging.py", "tests/pipeline/test_graph_mode.py",
     "tests/metrics/test_torchmetrics.py",
 )

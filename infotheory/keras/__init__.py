@@ -28,11 +28,25 @@ from .losses import BinaryCrossEntropy, CrossEntropy, Entropy, JensenShannonDive
 __all__ = ["BinaryCrossEntropy", "CrossEntropy", "Entropy", "JensenShannonDivergence",
            "KLDivergence"]
 
-# the names earlier versions saved under: losses and the metrics whose names no loss had
-_OLD = {cls.__name__: cls for cls in (BinaryCrossEntropy, CrossEntropy, Entropy,
-                                      JensenShannonDivergence, KLDivergence)}
+def _loss_or_metric(name: str):
+    """What an earlier version's ``"infotheory>NAME"`` was when a loss and a metric shared the
+    name (CrossEntropy, Entropy, KLDivergence): a loss's config has a ``reduction``."""
+    loss, metric = globals()[name], getattr(metrics, name)
+
+    class LossOrMetric:
+        @classmethod
+        def from_config(cls, config):
+            return (loss if "reduction" in config else metric).from_config(config)
+    LossOrMetric.__name__ = LossOrMetric.__qualname__ = f"{name}LossOrMetric"
+    return LossOrMetric
+
+
+# the names earlier versions saved under: the losses, the metrics whose names no loss had, and
+# the three names both had
+_OLD = {cls.__name__: cls for cls in (BinaryCrossEntropy, JensenShannonDivergence)}
 _OLD.update({name: getattr(metrics, name) for name in (
     "Perplexity", "BALD", "MutualInformation", "NormalizedMutualInformation")})
+_OLD.update({name: _loss_or_metric(name) for name in ("CrossEntropy", "Entropy", "KLDivergence")})
 for _name, _cls in _OLD.items():
     keras.saving.get_custom_objects().setdefault(f"infotheory>{_name}", _cls)
 del _name, _cls

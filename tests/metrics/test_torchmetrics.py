@@ -1,21 +1,19 @@
-"""infotheory.torchmetrics against torchmetrics' own metrics on the same batches, against our
-functions on the concatenation of all batches, and synced over two gloo processes."""
-import json
+"""infotheory.torchmetrics against torchmetrics' own metrics on the same batches and against
+our functions on the concatenation of all batches (the shared battery: test_tester.py; two
+gloo processes: test_distributed.py)."""
 import math
-import os
-import sys
 
 import numpy as np
 import pytest
 
 import infotheory as it
-from tests.conftest import require, run_child
+from tests.conftest import require
 
 torch = require("torch")
 tm = pytest.importorskip("torchmetrics")
-import torchmetrics.clustering  # noqa: E402
-import torchmetrics.regression  # noqa: E402
-import torchmetrics.text  # noqa: E402
+import torchmetrics.clustering  # noqa: E402,F401  (tm.clustering, tm.regression, tm.text)
+import torchmetrics.regression  # noqa: E402,F401
+import torchmetrics.text  # noqa: E402,F401
 
 from infotheory import torchmetrics as itm  # noqa: E402
 
@@ -148,32 +146,6 @@ def test_updates_read_nothing_on_the_host():
         for n, f in saved.items():
             setattr(torch.Tensor, n, f)
     assert calls == []
-
-
-@pytest.mark.slow  # a subprocess (make test-fast skips it)
-def test_two_processes_sync_to_the_function_on_all_data(tmp_path):
-    sklearn = pytest.importorskip("sklearn.metrics")
-    out = tmp_path / "values.json"
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    run_child(["-m", "tests.metrics._ddp_worker", tmp_path / "rendezvous", out], cwd=root,
-              env={"PYTHONPATH": root}, timeout=300)
-    got = json.loads(out.read_text())
-    assert got.pop("host_reads") == []  # a DDP training step with our losses: no host read
-    sys.path.insert(0, root)
-    from tests.metrics._ddp_worker import data
-    z, y, s, x, c = data()
-    ce = torch.nn.functional.cross_entropy(z.reshape(-1, 9), y.reshape(-1), ignore_index=-100)
-    assert got["cross_entropy"] == pytest.approx(float(ce), rel=1e-12)
-    assert got["perplexity"] == pytest.approx(math.exp(float(ce)), rel=1e-12)
-    h = it.entropy(z.reshape(-1, 9), from_logits=True)
-    assert got["entropy"] == pytest.approx(float(h.mean()), rel=1e-12)
-    b = torch.cat([it.bald(s[0], from_logits=True), it.bald(s[1], from_logits=True)])
-    assert got["bald"] == pytest.approx(float(b.mean()), rel=1e-12)
-    xs, cs = x.reshape(-1).numpy(), c.reshape(-1).numpy()
-    for key in ("mi_table", "mi_labels"):
-        assert got[key] == pytest.approx(sklearn.mutual_info_score(xs, cs), rel=1e-10)
-    assert got["nmi"] == pytest.approx(sklearn.normalized_mutual_info_score(xs, cs), rel=1e-10)
-    assert got["ami"] == pytest.approx(sklearn.adjusted_mutual_info_score(xs, cs), rel=1e-10)
 
 
 @pytest.mark.slow  # a subprocess (make test-fast skips it)
