@@ -13,6 +13,7 @@ from infotheory import estimate as E  # noqa: E402
 from infotheory.estimate import discrete  # noqa: E402
 from infotheory.testing import get_backend  # noqa: E402
 from tests.conftest import is_native, native, to_np  # noqa: E402
+from tests.estimate.test_discrete import LABEL_KINDS, LABELS_A, LABELS_B, labels_of_kind  # noqa: E402,E501
 
 HCV = E.homogeneity_completeness_v_measure
 REF = metrics.homogeneity_completeness_v_measure
@@ -150,21 +151,9 @@ def test_numpy_scores_are_numpy_scalars():
     assert all(isinstance(s, np.float64) and np.ndim(s) == 0 for s in r)
 
 
-LABELS_A = ["a", "b", "a", "c", "b", "b", "c", "a"]
-LABELS_B = [True, False, True, True, False, False, True, True]
-
-
-@pytest.mark.parametrize("kind", ["list", "str-array", "object-array", "pandas"])
+@pytest.mark.parametrize("kind", LABEL_KINDS)
 def test_string_bool_and_category_labels_match_sklearn(kind):
-    if kind == "list":
-        a, b = LABELS_A, LABELS_B
-    elif kind == "str-array":
-        a, b = np.array(LABELS_A), np.array(LABELS_B)
-    elif kind == "object-array":
-        a, b = np.array(LABELS_A, dtype=object), np.array(LABELS_B, dtype=object)
-    else:
-        pd = pytest.importorskip("pandas")
-        a, b = pd.Series(LABELS_A), pd.Categorical(LABELS_B)
+    a, b = labels_of_kind(kind)
     for beta in BETAS:
         close([float(s) for s in HCV(a, b, beta=beta)], REF(LABELS_A, LABELS_B, beta=beta))
         close([float(s) for s in HCV(b, a, beta=beta)], REF(LABELS_B, LABELS_A, beta=beta))

@@ -290,18 +290,25 @@ LABELS_A = ["a", "b", "a", "c", "b", "b", "c", "a"]
 LABELS_B = [True, False, True, True, False, False, True, True]
 
 
-@pytest.mark.parametrize("kind", ["list", "str-array", "object-array", "pandas"])
+LABEL_KINDS = ["list", "str-array", "object-array", "pandas"]
+
+
+def labels_of_kind(kind):
+    """LABELS_A and LABELS_B as a list, a str array, an object array or pandas."""
+    if kind == "list":
+        return LABELS_A, LABELS_B
+    if kind == "str-array":
+        return np.array(LABELS_A), np.array(LABELS_B)
+    if kind == "object-array":
+        return np.array(LABELS_A, dtype=object), np.array(LABELS_B, dtype=object)
+    pd = pytest.importorskip("pandas")
+    return pd.Series(LABELS_A), pd.Categorical(LABELS_B)
+
+
+@pytest.mark.parametrize("kind", LABEL_KINDS)
 def test_string_bool_and_object_labels_match_sklearn(kind):
     """They were refused ("non-numeric dtype", "got Series")."""
-    if kind == "list":
-        a, b = LABELS_A, LABELS_B
-    elif kind == "str-array":
-        a, b = np.array(LABELS_A), np.array(LABELS_B)
-    elif kind == "object-array":
-        a, b = np.array(LABELS_A, dtype=object), np.array(LABELS_B, dtype=object)
-    else:
-        pd = pytest.importorskip("pandas")
-        a, b = pd.Series(LABELS_A), pd.Categorical(LABELS_B)
+    a, b = labels_of_kind(kind)
     with it.default_base(math.e):
         assert float(E.mutual_information_from_labels(a, b)) == pytest.approx(
             metrics.mutual_info_score(LABELS_A, LABELS_B), rel=1e-12)

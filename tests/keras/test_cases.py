@@ -7,7 +7,7 @@ Keras' classes on the same inputs."""
 import numpy as np
 import pytest
 
-from tests.keras.test_keras import itk, keras  # noqa: F401  (fixtures: Keras on TensorFlow)
+from tests.keras.test_keras import itk  # noqa: F401  (a fixture; keras: conftest.py)
 
 Y_ONEHOT = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
 Y_SPARSE = np.array([[0], [1], [2]])

@@ -18,16 +18,6 @@ Q = (0.5 * dirichlet_with_zeros(RNG, (16, 5), zero_fraction=0.0) + 0.1).astype("
 
 
 @pytest.fixture(scope="module")
-def keras():
-    require("tensorflow")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("these run on Keras' TensorFlow backend")
-    return keras
-
-
-@pytest.fixture(scope="module")
 def itk(keras):
     import infotheory.keras as itk
 

@@ -16,16 +16,6 @@ Y[0, :3] = -1
 
 
 @pytest.fixture(scope="module")
-def keras():
-    require("tensorflow")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("these run on Keras' TensorFlow backend")
-    return keras
-
-
-@pytest.fixture(scope="module")
 def itm(keras):
     import infotheory.keras.metrics as itm
 

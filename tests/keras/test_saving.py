@@ -270,16 +270,6 @@ def _load(backend, out, *flags):
 
 # --- the tests -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def keras():
-    require("tensorflow")
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("these run on Keras' TensorFlow backend")
-    return keras
-
-
-@pytest.fixture(scope="module")
 def tensorflow_run(keras, tmp_path_factory):
     """Fitted and saved here (TensorFlow); loaded in one child, with the MirroredStrategy
     run."""
