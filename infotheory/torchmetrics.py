@@ -1,6 +1,7 @@
 """Epoch metrics for PyTorch training loops: :class:`torchmetrics.Metric` subclasses generated
-from the declarations in :mod:`infotheory.metrics` (which documents the semantics they share
-with :mod:`infotheory.keras.metrics`). Their states are sums (float64), counts, contingency
+from the declarations in ``infotheory.metrics`` (whose docstring, with the guide
+"Training-time metrics", documents the semantics they share with
+:mod:`infotheory.keras.metrics`). Their states are sums (float64), counts, contingency
 tables or copies of the labels, synced across processes by torchmetrics' own machinery
 (``dist_reduce_fx``), so Lightning, DDP and ``MetricCollection`` handle them as any
 torchmetrics metric.
@@ -44,8 +45,8 @@ def _wide_float(x: torch.Tensor) -> torch.Tensor:
 
 
 def _labels(fn: str, name: str, x) -> torch.Tensor:
-    """Integer (or bool) labels, flattened, as an int64 copy (an in-place change after ``update`` does
-    not reach the state; int8 labels times a class count do not overflow)."""
+    """Integer (or bool) labels, flattened, as an int64 copy (an in-place change after
+    ``update`` does not reach the state; int8 labels times a class count do not overflow)."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{fn}: {name} must be a torch.Tensor of integer labels, got "
                         f"{type(x).__name__}")
@@ -186,7 +187,7 @@ def _generate(spec: Spec):
     doc = (f"{spec.doc}\n\n``update({inputs})``; ``compute()`` gives the value of the epoch "
            f"(NaN before any row). Options (keyword-only; the rest go to "
            f"``torchmetrics.Metric``):\n\n{_options_doc(spec)}\n\nSemantics shared with "
-           f"Keras: :mod:`infotheory.metrics`.")
+           f"Keras: ``infotheory.metrics``, the guide 'Training-time metrics'.")
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params += [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
                for o in spec.options]

@@ -448,7 +448,12 @@ def homogeneity_completeness_v_measure(labels_true: Tensor, labels_pred: Tensor,
     beta = _check_beta(fn, beta)
     labels_true, labels_pred = array_like(labels_true), array_like(labels_pred)
     r = _HCV(labels_true, labels_pred, beta=beta)
-    return r[0], r[1], r[2]
+    try:
+        return r[0], r[1], r[2]
+    except TypeError:  # a third-party tensor without indexing: split its three values
+        B = _dispatch.backend_of(r)
+        host = np.asarray(B.to_numpy(r))
+        return tuple(B.from_numpy(host[i]) for i in range(3))
 
 
 def _check_beta(fn: str, beta) -> float:

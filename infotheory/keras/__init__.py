@@ -4,7 +4,7 @@
   ``BinaryCrossEntropy``, ``KLDivergence``, ``JensenShannonDivergence``, ``Entropy``, with Keras'
   conventions (``name``, ``reduction``, ``dtype``, ``get_config``).
 - Epoch metrics (:mod:`infotheory.keras.metrics`): generated from the declarations in
-  :mod:`infotheory.metrics`, the same as :mod:`infotheory.torchmetrics`.
+  ``infotheory.metrics``, the same as :mod:`infotheory.torchmetrics`.
 
 Importing this package registers both for serialization, under distinct packages
 (``"infotheory.losses>CrossEntropy"``, ``"infotheory.metrics>CrossEntropy"``), so a ``.keras``

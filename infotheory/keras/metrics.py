@@ -1,7 +1,7 @@
 """Keras 3 epoch metrics: ``keras.metrics.Metric`` classes generated from the declarations in
-:mod:`infotheory.metrics` (which documents the semantics they share with
-:mod:`infotheory.torchmetrics`). The value over an epoch is the function on all its batches,
-not a mean of batch values.
+``infotheory.metrics`` (whose docstring, with the guide "Training-time metrics", documents the
+semantics they share with :mod:`infotheory.torchmetrics`). The value over an epoch is the
+function on all its batches, not a mean of batch values.
 
 States are Keras variables (a sum in float64 where the backend has it, a count, or a
 contingency table) with Keras' default ``aggregation="sum"``, so ``tf.distribute`` strategies
@@ -60,7 +60,7 @@ def _classes(x):
 
 
 def _label_pair(y_true, y_pred):
-    """(target, prediction) labels from Keras' tensors (see :mod:`infotheory.metrics`)."""
+    """(target, prediction) labels from Keras' tensors (see ``infotheory.metrics``)."""
     t, p = len(y_true.shape), len(y_pred.shape)
     if p == t + 1 and y_pred.shape[-1] == 1:  # Dense(1, "sigmoid") against (N,) labels
         y_pred = ops.squeeze(y_pred, -1)
@@ -217,7 +217,8 @@ def _generate(spec: Spec):
                         for o in spec.options)
     doc = (f"{spec.doc}\n\n``update_state(y_true, y_pred)`` ({roles}); ``result()`` gives the "
            f"value of the epoch (NaN before any row). Options:\n\n{options}\n\nSemantics "
-           f"shared with torchmetrics: :mod:`infotheory.metrics`.")
+           f"shared with torchmetrics: ``infotheory.metrics``, the guide 'Training-time "
+           f"metrics'.")
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params += [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
                for o in spec.options]
