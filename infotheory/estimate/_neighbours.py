@@ -127,16 +127,24 @@ def _count_within_1d(B, v, radius):
     """:func:`count_within` for scalars by binary search in the sorted values: the points with
     ``|v_j - v_i| < r_i`` form a contiguous range; its ends from ``v_i -+ r_i`` are moved past
     values that the rounding of that sum misplaced (the test is the rounded difference, as a
-    k-d tree computes it)."""
+    k-d tree computes it). A move crosses a whole run of equal values at once (tied data: a
+    value at the boundary may be repeated any number of times), and the test is monotone in
+    the sorted values, so two moves each way settle the ends."""
     s = B.take(v, B.argsort(v))
     n = B.shape(s)[0]
     last = n - 1
+    run_start = B.searchsorted(s, s, "left")  # of the run of equal values at each index
+    run_end = B.searchsorted(s, s, "right")  # one past it
     hi = B.searchsorted(s, v + radius, "left")  # first index past the range
     lo = B.searchsorted(s, v - radius, "right")  # first index in the range
     for _ in range(2):
-        hi = B.where((hi < n) & (B.take(s, B.where(hi < n, hi, last)) - v < radius), hi + 1, hi)
-        hi = B.where((hi > 0) & (B.take(s, B.where(hi > 0, hi - 1, 0)) - v >= radius), hi - 1, hi)
-        lo = B.where((lo > 0) & (v - B.take(s, B.where(lo > 0, lo - 1, 0)) < radius), lo - 1, lo)
-        lo = B.where((lo < n) & (v - B.take(s, B.where(lo < n, lo, last)) >= radius), lo + 1, lo)
+        at = B.where(hi < n, hi, last)
+        hi = B.where((hi < n) & (B.take(s, at) - v < radius), B.take(run_end, at), hi)
+        before = B.where(hi > 0, hi - 1, 0)
+        hi = B.where((hi > 0) & (B.take(s, before) - v >= radius), B.take(run_start, before), hi)
+        before = B.where(lo > 0, lo - 1, 0)
+        lo = B.where((lo > 0) & (v - B.take(s, before) < radius), B.take(run_start, before), lo)
+        at = B.where(lo < n, lo, last)
+        lo = B.where((lo < n) & (v - B.take(s, at) >= radius), B.take(run_end, at), lo)
     inside = B.cast(hi - lo, v.dtype) - 1.0  # less the point itself
     return B.where(radius > 0, inside, 0.0 * radius)  # nothing is closer than 0
