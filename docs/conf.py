@@ -58,6 +58,9 @@ nitpick_ignore_regex = [
                   r"List|Tuple|FrozenSet|Union|Axes|NamedTuple|object|float|int|str|bool)"),
 ]
 
+# commands in the text stay copyable: no typographic dashes or quotes (`--quick`)
+smartquotes = False
+
 # --- the gallery -----------------------------------------------------------------------------
 sphinx_gallery_conf = {
     "examples_dirs": os.path.join(ROOT, "examples"),

@@ -38,7 +38,7 @@ def language_model(steps: int, seed: int = 0) -> list:
         loss = it.cross_entropy(logits, targets, from_logits=True, ignore_index=-100,
                                 label_smoothing=0.1)
         ppl = it.perplexity(logits.detach(), targets, from_logits=True, ignore_index=-100)
-        curve.append((float(loss), float(ppl)))
+        curve.append((float(loss.detach()), float(ppl.detach())))
         if step % max(1, steps // 4) == 0:
             print(f"lm step {step:3d}: loss {curve[-1][0]:.4f} nats, perplexity "
                   f"{curve[-1][1]:.3f}")
@@ -60,7 +60,7 @@ def vae(steps: int, seed: int = 0) -> list:
         z = mu + sigma * torch.randn_like(sigma)
         recon = ((dec(z) - x) ** 2).sum(-1).mean()
         kl = it.gaussian_kl_divergence(mu, sigma, 0.0, 1.0, base=math.e).sum(-1).mean()
-        curve.append((float(recon), float(kl)))
+        curve.append((float(recon.detach()), float(kl.detach())))
         if step % max(1, steps // 4) == 0:
             print(f"vae step {step:3d}: reconstruction {curve[-1][0]:.4f}, KL "
                   f"{curve[-1][1]:.4f} nats")

@@ -187,11 +187,11 @@ def _lookup(x: Any, tracing: bool):
         # an array-like no backend claims (a pandas Series or DataFrame, an xarray DataArray):
         # NumPy's, as its __array__ (the value comes back as NumPy's)
     if not tracing:
-        _remember(t, (generation, found))
+        _cache_type(t, (generation, found))
     return found
 
 
-def _remember(t: type, entry) -> None:
+def _cache_type(t: type, entry) -> None:
     key = id(t)
     if key not in _cache:
         try:

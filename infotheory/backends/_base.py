@@ -153,7 +153,7 @@ class Backend:
     def signature(self, x: Any):
         """What the call checks read of a native tensor (hashable): dtype, static shape and
         anything else that changes how an input is converted (torch: the device). None when
-        it cannot be told, or ``x`` is not a native tensor (the call is then not remembered)."""
+        it cannot be told, or ``x`` is not a native tensor (the call then gets no memoized plan)."""
         if not self.is_native(x):
             return None
         try:
@@ -168,7 +168,7 @@ class Backend:
     def refuses(self, x: Any) -> Optional[str]:
         """Why a native tensor cannot be computed on (a sparse layout, a quantized dtype...),
         as the end of a sentence naming the argument and what to do; None when it can. Asked
-        on the conversion path only (never for a call with a remembered plan)."""
+        on the conversion path only (never for a call whose plan is memoized)."""
         return None
 
     def device(self, x: Any) -> Any:
@@ -178,7 +178,7 @@ class Backend:
 
     def compiling(self) -> bool:
         """True while a compiler traces the call (``torch.compile``): the pipeline then keeps
-        to plain code (no remembered plans). Must work before the framework is imported."""
+        to plain code (no memoized plans). Must work before the framework is imported."""
         return False
 
     #: True if the framework's compiler traces Python and guards on every value it reads

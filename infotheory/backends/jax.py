@@ -86,7 +86,7 @@ class JaxBackend(NumpyDtypes, Backend):
 
     def signature(self, x):
         jax = sys.modules.get("jax")
-        # A tracer (inside jit, grad, vmap) is not remembered: each trace runs the pipeline.
+        # A tracer (inside jit, grad, vmap) has no signature: each trace plans its call anew.
         if jax is None or not isinstance(x, jax.Array) or isinstance(x, jax.core.Tracer):
             return None
         return (type(x), x.dtype, x.shape)

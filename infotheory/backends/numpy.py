@@ -32,7 +32,7 @@ def _nearly_equal_rows(terms, p, q, nz, small, axis):
 def _total(terms, axis, keepdims=False):
     """Sum. Past one pairwise block of float16/float32 terms the sum is accumulated in float64:
     a float32 entropy of 10^7 uniform outcomes was 2.2e-4 bits off with NumPy's own float32
-    sum, and is below 2e-6 bits with this (``tests/test_bad_inputs.py`` pins it)."""
+    sum, and is below 2e-6 bits with this (``tests/pipeline/test_bad_inputs.py`` pins it)."""
     if terms.dtype.itemsize < 8 and terms.size > _PAIRWISE_BLOCK:
         return terms.sum(axis, dtype=np.float64, keepdims=keepdims).astype(terms.dtype)
     return np.add.reduce(terms, axis=axis, keepdims=keepdims)

@@ -113,7 +113,7 @@ class TorchBackend(Backend):
             return None
         try:
             return (type(x), x.dtype, x.shape, x.device, x.layout)
-        except RuntimeError:  # a nested tensor has no shape: not remembered
+        except RuntimeError:  # a nested tensor has no shape: no memoized plan
             return None
 
     def refuses(self, x):

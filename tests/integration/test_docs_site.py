@@ -121,3 +121,15 @@ def test_the_pages_of_each_user_path_exist(site):
     book = (site / "auto_examples" / "d2l_information_theory.html").read_text()
     for value in ("1.6854753", "0.8635473", "225.5810"):  # the book's values, computed
         assert value in book, value
+
+
+def test_gallery_pages_hold_no_typographic_dash_progress_bar_or_warning(site):
+    """Commands stay copyable (``--quick``, not an en dash), and the outputs carry no progress
+    bar (the Dask page had 19 lines) nor a framework's warning (the LM/VAE page had torch's)."""
+    pages = sorted((site / "auto_examples").glob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "\u2013quick" not in text and "&#8211;quick" not in text, page.name
+        assert "% Completed" not in text, page.name
+        assert "UserWarning" not in text and "DeprecationWarning" not in text, page.name

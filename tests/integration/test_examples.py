@@ -82,7 +82,7 @@ def test_dask_mutual_information_on_a_local_cluster():
     # plug-in MI of 10^6 samples from 100 x 4 cells: bias ~ (cells - 1) / (2 N ln 2) = 2.9e-4
     assert abs(mi - 4.6439) < 3e-3, out
     assert 0.5 < float(re.search(r"NMI = ([\d.]+)", out).group(1)) < 1.0
-    assert "100% Completed" in out  # Dask's progress bar ran
+    assert "Completed" not in out  # no progress bar outside a terminal (the docs page had 19 lines)
 
 
 def test_active_learning_bald_beats_random_acquisition():
