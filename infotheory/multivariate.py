@@ -2,7 +2,7 @@
 measures of a joint distribution (total correlation, dual total correlation, co-information,
 O-information), and Rényi and Tsallis entropies and the Rényi divergence.
 
-The multivariate measures take a joint distribution whose variables lie on ``axes`` (default:
+The multivariate measures take a joint distribution whose variables lie on ``axis`` (default:
 every axis; the other axes are a batch) and are sums of the entropies ``H(X_S)`` of its
 marginals, each computed by summing the other variables out:
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import warnings
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np  # noqa: F401  (the docstring examples)
@@ -106,36 +107,57 @@ _JOINT_DOC = """
 
     Args:
         p: a joint distribution (floating dtype) with one axis per variable.
-        axes: the variables' axes (default: every axis; the others are a batch).
+        axis: the variables' axes, an int or a tuple (default: every axis; the others are a
+            batch).
         base: logarithm base; None: the default unit (bits unless chosen otherwise).
-        validate: check that ``p`` sums to 1 over ``axes`` (host copy).
+        validate: check that ``p`` sums to 1 over ``axis`` (host copy).
+        axes: the deprecated name of ``axis`` (a ``DeprecationWarning``; removed in the next
+            release).
 
-    Returns: ``p``'s shape without ``axes``. NaN for a distribution with an entry outside
+    Returns: ``p``'s shape without ``axis``. NaN for a distribution with an entry outside
     [0, 1] (``validate=True`` says why)."""
 
 
-@public
-def total_correlation(p: Tensor, *, axes: Axes = None, base: Optional[float] = None,
-                      validate: bool = False) -> Tensor:
-    return _TC(p, base=base, validate=validate, axes=axes)
+_NOT_GIVEN = object()
+
+
+def _variables_axis(fn: str, axis, axes):
+    """``axis``, or the deprecated ``axes`` (its name before every function took ``axis``)."""
+    if axes is _NOT_GIVEN:
+        return axis
+    if axis is not None:
+        raise TypeError(f"{fn}: got both axis and axes (the deprecated name of axis)")
+    warnings.warn(f"{fn}: axes= is deprecated and will be removed in the next release; use "
+                  f"axis= (the same values)", DeprecationWarning, stacklevel=3)
+    return axes
 
 
 @public
-def dual_total_correlation(p: Tensor, *, axes: Axes = None, base: Optional[float] = None,
-                           validate: bool = False) -> Tensor:
-    return _DTC(p, base=base, validate=validate, axes=axes)
+def total_correlation(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
+                      validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
+    axis = _variables_axis("total_correlation", axis, axes)
+    return _TC(p, base=base, validate=validate, axes=axis)
 
 
 @public
-def co_information(p: Tensor, *, axes: Axes = None, base: Optional[float] = None,
-                   validate: bool = False) -> Tensor:
-    return _CO(p, base=base, validate=validate, axes=axes)
+def dual_total_correlation(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
+                           validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
+    axis = _variables_axis("dual_total_correlation", axis, axes)
+    return _DTC(p, base=base, validate=validate, axes=axis)
 
 
 @public
-def o_information(p: Tensor, *, axes: Axes = None, base: Optional[float] = None,
-                  validate: bool = False) -> Tensor:
-    return _O(p, base=base, validate=validate, axes=axes)
+def co_information(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
+                   validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
+    axis = _variables_axis("co_information", axis, axes)
+    return _CO(p, base=base, validate=validate, axes=axis)
+
+
+@public
+def o_information(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
+                  validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
+    axis = _variables_axis("o_information", axis, axes)
+    return _O(p, base=base, validate=validate, axes=axis)
 
 
 total_correlation.__doc__ = """Total correlation (multi-information) ``TC = sum_i H(X_i) -

@@ -58,7 +58,7 @@ def _definitions(p):
 
 @pytest.mark.parametrize("name", sorted(MULTI))
 def test_multivariate_measures_match_their_definitions_on_every_backend(backend, name):
-    got = to_np(MULTI[name](native(backend, P3), axes=(1, 2, 3)))
+    got = to_np(MULTI[name](native(backend, P3), axis=(1, 2, 3)))
     ref = [_definitions(p)[name] for p in P3]
     np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(to_np(MULTI[name](native(backend, P4))), _definitions(P4)[name],
@@ -208,7 +208,7 @@ def test_impossible_probabilities_give_nan_and_bad_options_are_refused():
     with pytest.raises(ValueError, match="conditional_mutual_information: p_xyz does not sum to 1"):
         it.conditional_mutual_information(P3[0] * 1.1, validate=True)
     with pytest.raises(ValueError, match="needs at least 2 variables"):
-        it.total_correlation(P4, axes=(0,))
+        it.total_correlation(P4, axis=(0,))
     with pytest.raises(ValueError, match="p_xyz needs at least 3 dimensions"):
         it.conditional_mutual_information(np.full((2, 2), 0.25))
     with pytest.raises(ValueError, match="order must be >= 0"):
@@ -218,3 +218,19 @@ def test_impossible_probabilities_give_nan_and_bad_options_are_refused():
         it.renyi_entropy([0.5, 0.5], "2")
     with pytest.raises(TypeError, match="got an unexpected keyword argument 'base'"):
         it.tsallis_entropy([0.5, 0.5], 2, base=2)
+
+
+@pytest.mark.parametrize("name", ["total_correlation", "dual_total_correlation",
+                                  "co_information", "o_information"])
+def test_axis_is_the_name_and_axes_a_deprecated_alias(name):
+    """Every function takes ``axis`` (an int or a tuple); the multivariate ones took ``axes``:
+    kept for one release with a DeprecationWarning that names the function and the new name."""
+    fn = getattr(it, name)
+    p = np.stack([P4, np.full_like(P4, 1.0 / P4.size)])  # a batch of two on axis 0
+    want = fn(p, axis=(1, 2, 3, 4))
+    with pytest.warns(DeprecationWarning, match=rf"^{name}: axes= is deprecated.*use axis="):
+        old = fn(p, axes=(1, 2, 3, 4))
+    np.testing.assert_array_equal(old, want)
+    assert want.shape == (2,) and want[1] == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(TypeError, match=rf"^{name}: got both axis and axes"):
+        fn(p, axis=(1, 2), axes=(1, 2))
