@@ -45,23 +45,30 @@ Axis = Union[int, Tuple[int, ...], None]
 
 # --- self-information ----------------------------------------------------------------------
 @public
-def self_information(p: Tensor, *, base: Optional[float] = None) -> Tensor:
+def self_information(p: Tensor, *, base: Optional[float] = None,
+                     validate: bool = False) -> Tensor:
     """Self-information (surprisal) of an event of probability ``p``, elementwise.
 
-    ``I(p) = -log_base(p)``; +inf at p = 0, NaN for p outside [0, 1] or NaN. Shape: that of
-    ``p``. Units: bits by default.
+    ``I(p) = -log_base(p)``; +inf at p = 0, NaN for p outside [0, 1] or NaN
+    (``validate=True`` raises and says which). Shape: that of ``p``. Units: bits by default.
 
     >>> float(self_information(1 / 64))
     6.0
     """
-    return _SELF_INFORMATION(p, base=base)
+    return _SELF_INFORMATION(p, base=base, validate=validate)
 
 
 def _self_information(B, p):
     return K.unit_entries(B, 0.0 - B.log(p), p)
 
 
-_SELF_INFORMATION = Function("self_information", [Input("p")], _self_information, unit=2)
+def _check_probability_entries(c):
+    """Each entry a probability (elementwise functions: no axis sums to 1)."""
+    _validation.probabilities(c.fn, "p", c.B, c.t["p"])
+
+
+_SELF_INFORMATION = Function("self_information", [Input("p")], _self_information,
+                             checks=_check_probability_entries, unit=2)
 
 
 # --- entropy ---------------------------------------------------------------------------
@@ -246,7 +253,8 @@ _MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_info
 
 @public
 def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
-                                 p_y: Optional[Tensor] = None, *, base: Optional[float] = None) -> Tensor:
+                                 p_y: Optional[Tensor] = None, *, base: Optional[float] = None,
+                                 validate: bool = False) -> Tensor:
     """Pointwise mutual information ``pmi(x, y) = log_base(p(x,y) / (p(x) p(y)))``, elementwise.
 
     Marginals as in :func:`mutual_information`. Returns the broadcast shape of the inputs;
@@ -258,7 +266,7 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     >>> pointwise_mutual_information([[0.5, 0.0], [0.0, 0.5]]).tolist()
     [[1.0, -inf], [-inf, 1.0]]
     """
-    return _POINTWISE_MUTUAL_INFORMATION(p_xy, p_x, p_y, base=base)
+    return _POINTWISE_MUTUAL_INFORMATION(p_xy, p_x, p_y, base=base, validate=validate)
 
 
 def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
@@ -269,7 +277,8 @@ def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
 
 
 _POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_INPUTS,
-                                         _pointwise_mutual_information, plan=_plan_joint, unit=2)
+                                         _pointwise_mutual_information, plan=_plan_joint,
+                                         checks=_check_joint, unit=2)
 
 
 # --- divergences -------------------------------------------------------------------------
@@ -436,40 +445,43 @@ _JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jen
 
 
 @public
-def binary_entropy(p: Tensor, *, base: Optional[float] = None) -> Tensor:
+def binary_entropy(p: Tensor, *, base: Optional[float] = None, validate: bool = False) -> Tensor:
     """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
 
-    NaN for p outside [0, 1] or NaN.
+    NaN for p outside [0, 1] or NaN (``validate=True`` raises and says which).
 
     >>> float(binary_entropy(0.5))
     1.0
     """
-    return _BINARY_ENTROPY(p, base=base)
+    return _BINARY_ENTROPY(p, base=base, validate=validate)
 
 
 def _binary_entropy(B, p):
     return 0.0 - (K.xlogy_masked(B, p, p) + K.xlogy_masked(B, 1.0 - p, 1.0 - p))
 
 
-_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy, unit=2)
+_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy,
+                           checks=_check_probability_entries, unit=2)
 
 
 _HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
 
 
 @public
-def gaussian_entropy(scale: Tensor, *, base: Optional[float] = None) -> Tensor:
+def gaussian_entropy(scale: Tensor, *, base: Optional[float] = None,
+                     validate: bool = False) -> Tensor:
     """Differential entropy of a normal distribution, ``1/2 log(2 pi e sigma^2)``, elementwise.
 
     ``scale`` is the standard deviation sigma > 0 (any shape; a VAE sums over its latent axis).
     Bits by default; it is negative for sigma < 1 / sqrt(2 pi e), as differential entropy can be.
 
-    A negative or NaN scale gives NaN; a scale of 0 gives -inf.
+    A negative or NaN scale gives NaN; a scale of 0 gives -inf (``validate=True`` raises for
+    a scale that is not positive).
 
     >>> round(float(gaussian_entropy(1.0, base=math.e)), 4)
     1.4189
     """
-    return _GAUSSIAN_ENTROPY(scale, base=base)
+    return _GAUSSIAN_ENTROPY(scale, base=base, validate=validate)
 
 
 def _gaussian_entropy(B, scale):
@@ -489,18 +501,19 @@ _GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaus
 
 @public
 def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
-                           base: Optional[float] = None) -> Tensor:
+                           base: Optional[float] = None, validate: bool = False) -> Tensor:
     """``D(N(loc_p, scale_p^2) || N(loc_q, scale_q^2))``, elementwise and broadcasting:
     ``log(s_q / s_p) + (s_p^2 + (m_p - m_q)^2) / (2 s_q^2) - 1/2``; never below 0.
 
     A VAE's KL term is ``gaussian_kl_divergence(mu, sigma, 0.0, 1.0, base=math.e).sum(-1)``.
 
-    Bits by default (``base``). A negative or NaN scale gives NaN.
+    Bits by default (``base``). A negative or NaN scale gives NaN (``validate=True`` raises for
+    a scale that is not positive).
 
     >>> float(gaussian_kl_divergence(0.0, 1.0, 1.0, 1.0, base=math.e))
     0.5
     """
-    return _GAUSSIAN_KL(loc_p, scale_p, loc_q, scale_q, base=base)
+    return _GAUSSIAN_KL(loc_p, scale_p, loc_q, scale_q, base=base, validate=validate)
 
 
 def _plan_broadcast(c):
