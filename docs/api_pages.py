@@ -9,6 +9,7 @@ SECTIONS = [
     ("infotheory.keras.metrics", "Keras 3 metrics"),
     ("infotheory.torchmetrics", "torchmetrics metrics (DDP, Lightning)"),
     ("infotheory.testing", "The conformance kit (cases, runner, helpers for backend authors)"),
+    ("infotheory.mxnet_compat", "MXNet 1.9.1 on NumPy >= 1.24"),
 ]
 
 

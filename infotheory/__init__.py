@@ -37,7 +37,7 @@ from .multivariate import (
     total_correlation,
     tsallis_entropy,
 )
-from .mxnet_compat import import_mxnet
+from .mxnet_compat import import_mxnet  # noqa: F401  (also infotheory.mxnet_compat's)
 from .uncertainty import bald, expected_entropy, predictive_entropy
 
 __version__ = "0.1.0"
@@ -69,7 +69,6 @@ __all__ = [
     "expected_entropy",
     "gaussian_entropy",
     "gaussian_kl_divergence",
-    "import_mxnet",
     "jensen_shannon_divergence",
     "joint_entropy",
     "kl_divergence",

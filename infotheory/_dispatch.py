@@ -219,14 +219,22 @@ def numpy_backend() -> Backend:
     return _numpy
 
 
-def backend_of(*tensors: Any, fn: str = "backend_of", names=None) -> Backend:
+def backend_of(*tensors: Any) -> Backend:
     """The backend that computes on these inputs.
 
     Framework tensors decide; NumPy arrays, Python numbers and nested lists join them, and alone
     go to NumPy. ``None`` entries are ignored. Raises ``TypeError`` for non-numeric input or for
     tensors of two frameworks.
+
+    >>> backend_of([0.5, 0.5]).name
+    'numpy'
     """
-    return find(tensors, fn, names, compiler_tracing())
+    return find(tensors, "backend_of", None, compiler_tracing())
+
+
+def backend_for(fn: str, *tensors: Any) -> Backend:
+    """:func:`backend_of` whose errors name the calling function ``fn`` (internal)."""
+    return find(tensors, fn, None, compiler_tracing())
 
 
 def claimed(x: Any) -> bool:

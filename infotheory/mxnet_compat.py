@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+__all__ = ["import_mxnet"]
+
 
 def import_mxnet():
     """Import and return ``mxnet``, first restoring ``numpy.bool`` if NumPy removed it.

@@ -110,7 +110,7 @@ ESTIMATES = {
 SAMPLES_MAY_DIFFER = {"kl_divergence_knn"}
 #: Public names that are not functions of tensors, each tested where it lives.
 NOT_FUNCTIONS_OF_TENSORS = {
-    "Backend", "available_backends", "backend_of", "import_mxnet", "register_backend",
+    "Backend", "available_backends", "backend_of", "register_backend",
     "registered_backends", "unregister_backend",  # dispatch: tests/backends, tests/pipeline
     "default_base", "set_default_base", "set_validation", "validation",  # settings: pipeline
     "PermutationResult", "permutation_test",  # a test around an estimator: tests/estimate

@@ -182,7 +182,7 @@ def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
     args[:count] = [array_like(a) for a in args[:count]]
     data = args[:count] if spec.names else [args[0]] + [a for a in args[1:]
                                                          if _dispatch.claimed(a)]
-    B = _dispatch.backend_of(*data, fn=fn)
+    B = _dispatch.backend_for(fn, *data)
     if B.lazy:
         raise NotImplementedError(f"{fn}: the data are lazy {B.name} arrays; compute the "
                                   f"samples into memory first (for Dask: x.compute())")

@@ -24,7 +24,8 @@ if os.environ.get("INFOTHEORY_REQUIRE_DOCS") != "1":
     pytest.importorskip("sphinx_gallery", reason="the docs extra is not installed here")
 
 PUBLIC_MODULES = ("infotheory", "infotheory.estimate", "infotheory.keras",
-                  "infotheory.keras.metrics", "infotheory.torchmetrics", "infotheory.testing")
+                  "infotheory.keras.metrics", "infotheory.torchmetrics", "infotheory.testing",
+                  "infotheory.mxnet_compat")
 # examples shown, not run, when the site is built (they spawn processes)
 NOT_RUN = {"ddp_perplexity"}
 
