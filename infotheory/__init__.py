@@ -27,15 +27,13 @@ from .measures import (
     pointwise_mutual_information,
     self_information,
 )
+from .generalized import renyi_divergence, renyi_entropy, tsallis_entropy
 from .multivariate import (
     co_information,
     conditional_mutual_information,
     dual_total_correlation,
     o_information,
-    renyi_divergence,
-    renyi_entropy,
     total_correlation,
-    tsallis_entropy,
 )
 from .mxnet_compat import import_mxnet  # noqa: F401  (also infotheory.mxnet_compat's)
 from .uncertainty import bald, expected_entropy, predictive_entropy

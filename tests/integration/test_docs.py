@@ -66,6 +66,7 @@ def test_readme_values_match_the_comments():
 
 @pytest.mark.parametrize("module", [infotheory, infotheory.measures, infotheory.losses,
                                     infotheory.uncertainty, infotheory.multivariate,
+                                    infotheory.generalized,
                                     infotheory.estimate.discrete, infotheory.estimate.knn,
                                     infotheory.estimate.bounds,
                                     infotheory.estimate.multivariate,
