@@ -90,14 +90,14 @@ def logits_or_dist(options: dict) -> str:
 
 class Call:
     """What ``plan`` and ``checks`` see: the function's name, the backend, each present input's
-    static shape and resolved kind, the options; for ``checks`` also the tensors (``t``) and the
-    plan's keyword arguments (``kw``). A plan may set ``math`` to a kernel that computes the
+    static shape and resolved kind, the ``options``; for ``checks`` also the ``tensors`` and the
+    keyword arguments the plan returned (``planned``). A plan may set ``math`` to a kernel that computes the
     same thing for this signature (called as ``math(B, *tensors, **kwargs)``)."""
 
     def __init__(self, fn: str, B, shapes: Dict[str, tuple], kinds: Dict[str, str],
-                 options: dict, tensors=None, kw=None):
-        self.fn, self.B, self.shapes, self.kinds, self.o = fn, B, shapes, kinds, options
-        self.t, self.kw = tensors, kw
+                 options: dict, tensors=None, planned=None):
+        self.fn, self.B, self.shapes, self.kinds, self.options = fn, B, shapes, kinds, options
+        self.tensors, self.planned = tensors, planned
         #: (i, j, message): input i's shape must equal input j's leading dimensions, where the
         #: static shapes cannot tell (a graph's unknown dimensions): checked in the graph.
         self.runtime_shapes: list = []
@@ -115,12 +115,12 @@ class Call:
         """Value checks of ``name`` (or of ``x`` when given): logits (no NaN, no +inf), or
         probabilities summing to 1 over ``axes`` (entries in [0, 1] only, when ``axes`` is
         None)."""
-        x = self.t[name] if x is None else x
+        x = self.tensors[name] if x is None else x
         if from_logits:
             _validation.logits(self.fn, name, self.B, x)
         else:
             _validation.probabilities(self.fn, name, self.B, x, axes,
-                                      takes_logits="from_logits" in self.o)
+                                      takes_logits="from_logits" in self.options)
 
 
 class Plan:

@@ -45,14 +45,14 @@ def _order(fn: str, order) -> float:
 
 
 def _plan_renyi(c):
-    check_flag(c.fn, "from_logits", c.o["from_logits"])
+    check_flag(c.fn, "from_logits", c.options["from_logits"])
     (name,) = c.shapes
-    return {"axis": axes(c.fn, c.o["axis"], len(c.shape(name))),
-            "order": _order(c.fn, c.o["order"]), "from_logits": c.o["from_logits"]}
+    return {"axis": axes(c.fn, c.options["axis"], len(c.shape(name))),
+            "order": _order(c.fn, c.options["order"]), "from_logits": c.options["from_logits"]}
 
 
 def _check_renyi(c):
-    c.validate_dist_or_logits("p", c.kw["axis"], c.kw["from_logits"])
+    c.validate_dist_or_logits("p", c.planned["axis"], c.planned["from_logits"])
 
 
 def _log_probabilities(B, p, axis, from_logits):
@@ -214,7 +214,7 @@ def renyi_divergence(p: Tensor, q: Tensor, order: float, *, axis: Axes = -1,
 
 def _plan_renyi_divergence(c):
     kwargs = _plan_divergence(c)
-    kwargs["order"] = _order(c.fn, c.o["order"])
+    kwargs["order"] = _order(c.fn, c.options["order"])
     return kwargs
 
 

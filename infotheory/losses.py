@@ -56,8 +56,8 @@ def _check_labels(c, shape, pred_name):
 
 
 def _validate_labels(c, pred_name):
-    k = c.B.shape(c.t[pred_name])[-1]
-    _validation.labels(c.fn, "y", c.B, c.t["y"], k, c.o["ignore_index"])
+    k = c.B.shape(c.tensors[pred_name])[-1]
+    _validation.labels(c.fn, "y", c.B, c.tensors["y"], k, c.options["ignore_index"])
 
 
 def _check_weight(c, shape):
@@ -131,15 +131,15 @@ _TARGETS = Input("y", "dist", broadcasts_to="y_hat")
 
 
 def _plan_cross_entropy(c):
-    _reduction(c.fn, c.o["reduction"])
-    _check_options(c.fn, c.o["ignore_index"], c.o["label_smoothing"], c.o["from_logits"])
+    _reduction(c.fn, c.options["reduction"])
+    _check_options(c.fn, c.options["ignore_index"], c.options["label_smoothing"], c.options["from_logits"])
     shape = _check_classes(c, "y_hat")
     _check_weight(c, shape)
     labels = c.kinds["y"] == "labels"
     if labels:
         _check_labels(c, shape, "y_hat")
     else:
-        if c.o["ignore_index"] is not None:
+        if c.options["ignore_index"] is not None:
             raise c.error("ignore_index applies to class indices; y has a floating dtype "
                           "(probability targets)")
         try:
@@ -148,18 +148,18 @@ def _plan_cross_entropy(c):
             raise ValueError(f"{e}; y was read as probability targets because it has a "
                              f"floating dtype (for class indices pass an integer dtype)"
                              ) from None
-    if labels and c.o["from_logits"]:  # the training step's case: straight to the kernel
+    if labels and c.options["from_logits"]:  # the training step's case: straight to the kernel
         c.math = K.cross_entropy_labels
-        return {k: c.o[k] for k in ("ignore_index", "label_smoothing", "reduction")}
-    return dict(c.o, labels=labels)
+        return {k: c.options[k] for k in ("ignore_index", "label_smoothing", "reduction")}
+    return dict(c.options, labels=labels)
 
 
 def _check_cross_entropy(c):
     if c.kinds["y"] == "labels":
         _validate_labels(c, "y_hat")
     else:
-        _validation.probabilities(c.fn, "y", c.B, c.t["y"], (-1,))
-    c.validate_dist_or_logits("y_hat", (-1,), c.o["from_logits"])
+        _validation.probabilities(c.fn, "y", c.B, c.tensors["y"], (-1,))
+    c.validate_dist_or_logits("y_hat", (-1,), c.options["from_logits"])
 
 
 def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_index,
@@ -220,17 +220,17 @@ def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
 
 
 def _plan_nll_loss(c):
-    _reduction(c.fn, c.o["reduction"])
-    _check_options(c.fn, c.o["ignore_index"], 0.0)
+    _reduction(c.fn, c.options["reduction"])
+    _check_options(c.fn, c.options["ignore_index"], 0.0)
     shape = _check_classes(c, "log_probs")
     _check_weight(c, shape)
     _check_labels(c, shape, "log_probs")
-    return dict(c.o)
+    return dict(c.options)
 
 
 def _check_nll_loss(c):
     _validate_labels(c, "log_probs")
-    _validation.log_probabilities(c.fn, "log_probs", c.B, c.t["log_probs"])
+    _validation.log_probabilities(c.fn, "log_probs", c.B, c.tensors["log_probs"])
 
 
 def _nll_loss(B, log_probs, y, weight, reduction, ignore_index):
@@ -264,10 +264,10 @@ def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
 
 
 def _plan_perplexity(c):
-    _check_options(c.fn, c.o["ignore_index"], 0.0, c.o["from_logits"])
+    _check_options(c.fn, c.options["ignore_index"], 0.0, c.options["from_logits"])
     shape = _check_classes(c, "y_hat")
     _check_labels(c, shape, "y_hat")
-    return dict(c.o, labels=True)
+    return dict(c.options, labels=True)
 
 
 def _perplexity(B, y_hat, y, weight, **kw):
@@ -316,14 +316,14 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
 
 
 def _plan_binary_cross_entropy(c):  # shapes: the inputs' contracts
-    _reduction(c.fn, c.o["reduction"])
-    check_flag(c.fn, "from_logits", c.o["from_logits"])
-    return dict(c.o)
+    _reduction(c.fn, c.options["reduction"])
+    check_flag(c.fn, "from_logits", c.options["from_logits"])
+    return dict(c.options)
 
 
 def _check_binary_cross_entropy(c):
-    _validation.probabilities(c.fn, "y", c.B, c.t["y"])
-    c.validate_dist_or_logits("y_hat", None, c.kw["from_logits"])
+    _validation.probabilities(c.fn, "y", c.B, c.tensors["y"])
+    c.validate_dist_or_logits("y_hat", None, c.planned["from_logits"])
 
 
 def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reduction):

@@ -64,7 +64,7 @@ def _self_information(B, p):
 
 def _check_probability_entries(c):
     """Each entry a probability (elementwise functions: no axis sums to 1)."""
-    _validation.probabilities(c.fn, "p", c.B, c.t["p"])
+    _validation.probabilities(c.fn, "p", c.B, c.tensors["p"])
 
 
 _SELF_INFORMATION = Function("self_information", [Input("p")], _self_information,
@@ -118,13 +118,13 @@ def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: Optional[float] 
 
 def _plan_entropy(c):
     (name,) = c.shapes
-    check_flag(c.fn, "from_logits", c.o["from_logits"])
-    return {"axis": axes(c.fn, c.o["axis"], len(c.shape(name))), "from_logits": c.o["from_logits"]}
+    check_flag(c.fn, "from_logits", c.options["from_logits"])
+    return {"axis": axes(c.fn, c.options["axis"], len(c.shape(name))), "from_logits": c.options["from_logits"]}
 
 
 def _check_entropy(c):
-    (name,) = c.t
-    c.validate_dist_or_logits(name, c.kw["axis"], c.kw["from_logits"])
+    (name,) = c.tensors
+    c.validate_dist_or_logits(name, c.planned["axis"], c.planned["from_logits"])
 
 
 def _entropy(B, p, axis, from_logits):
@@ -157,12 +157,12 @@ def _plan_joint(c):
 
 
 def _check_joint(c):
-    fn, B, p_xy = c.fn, c.B, c.t["p_xy"]
+    fn, B, p_xy = c.fn, c.B, c.tensors["p_xy"]
     _validation.probabilities(fn, "p_xy", B, p_xy, (-2, -1))
     for name, over in (("p_x", "y"), ("p_y", "x")):
-        if c.t.get(name) is not None:
-            given = c.t[name]
-            if name == "p_x" and c.kw["x_column"]:
+        if c.tensors.get(name) is not None:
+            given = c.tensors[name]
+            if name == "p_x" and c.planned["x_column"]:
                 given = B.expand_dims(given, -1)
             _validation.marginal(fn, name, B, given, p_xy, over)
 
@@ -308,11 +308,11 @@ def _plan_divergence(c):
     reach its rank (``lead``). Logits are normalized over the broadcast shape: a size-1 axis
     that broadcasts to n copies divides each probability by n (``log_repeats``: log n for p
     and for q)."""
-    _check_from_logits(c.fn, c.o["from_logits"])
+    _check_from_logits(c.fn, c.options["from_logits"])
     shape = broadcast(c.fn, p=c.shape("p"), q=c.shape("q"))
-    ax = axes(c.fn, c.o["axis"], len(shape))
+    ax = axes(c.fn, c.options["axis"], len(shape))
     lead, repeats = [], []
-    logits = _reads_logits(c.o["from_logits"])
+    logits = _reads_logits(c.options["from_logits"])
     for name, other in (("p", "q"), ("q", "p")):
         own = c.shape(name)
         lead.append(len(shape) - len(own))
@@ -328,15 +328,15 @@ def _plan_divergence(c):
             if own[a] == 1 and shape[a] is not None:
                 n *= shape[a]
         repeats.append(math.log(n))
-    return {"axis": ax, "from_logits": c.o["from_logits"], "log_repeats": tuple(repeats),
+    return {"axis": ax, "from_logits": c.options["from_logits"], "log_repeats": tuple(repeats),
             "lead": tuple(lead)}
 
 
 def _check_divergence(c):
-    logits = _reads_logits(c.kw["from_logits"])
-    for name, lead in zip(("p", "q"), c.kw["lead"]):
-        c.validate_dist_or_logits(name, c.kw["axis"], logits[name],
-                                  _to_rank(c.B, c.t[name], lead))
+    logits = _reads_logits(c.planned["from_logits"])
+    for name, lead in zip(("p", "q"), c.planned["lead"]):
+        c.validate_dist_or_logits(name, c.planned["axis"], logits[name],
+                                  _to_rank(c.B, c.tensors[name], lead))
 
 
 def _to_rank(B, x, lead: int):
@@ -491,8 +491,8 @@ def _gaussian_entropy(B, scale):
 def _check_scales(c):
     """Standard deviations are positive (inside ``it.validation()``)."""
     for name in ("scale", "scale_p", "scale_q"):
-        if c.t.get(name) is not None:
-            _validation.positive(c.fn, name, c.B, c.t[name])
+        if c.tensors.get(name) is not None:
+            _validation.positive(c.fn, name, c.B, c.tensors[name])
 
 
 _GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaussian_entropy,

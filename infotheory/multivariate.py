@@ -43,7 +43,7 @@ def _marginal_entropy(B, p, keep, variables):
 
 def _plan_variables(c, minimum=2):
     shape = c.shape("p")
-    variables = axes(c.fn, tuple(range(len(shape))) if c.o["axes"] is None else c.o["axes"],
+    variables = axes(c.fn, tuple(range(len(shape))) if c.options["axes"] is None else c.options["axes"],
                      len(shape))
     if len(variables) < minimum:
         raise ValueError(f"{c.fn}: needs at least {minimum} variables (axes), got "
@@ -54,7 +54,7 @@ def _plan_variables(c, minimum=2):
 
 
 def _check_joint(c):
-    c.validate_dist_or_logits("p", c.kw["variables"], False)
+    c.validate_dist_or_logits("p", c.planned["variables"], False)
 
 
 def _total_correlation(B, p, variables):
@@ -242,7 +242,7 @@ def _cmi(B, p, variables):
 
 
 def _check_cmi(c):
-    c.validate_dist_or_logits("p_xyz", c.kw["variables"], False)
+    c.validate_dist_or_logits("p_xyz", c.planned["variables"], False)
 
 
 _CMI = Function("conditional_mutual_information", [Input("p_xyz")], _cmi, plan=_plan_cmi,

@@ -95,7 +95,7 @@ bald.__doc__ = _doc(
 
 
 def _plan(c):
-    fn, o = c.fn, c.o
+    fn, o = c.fn, c.options
     check_flag(fn, "from_logits", o["from_logits"])
     shape = c.shape("p")
     for name in ("sample_axis", "axis"):
@@ -117,7 +117,7 @@ def _plan(c):
 
 
 def _checks(c):
-    c.validate_dist_or_logits("p", (c.kw["a"],), c.kw["from_logits"])
+    c.validate_dist_or_logits("p", (c.planned["a"],), c.planned["from_logits"])
 
 
 def _predictive(B, p, s, a, n, from_logits):

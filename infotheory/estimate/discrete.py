@@ -60,12 +60,12 @@ def entropy_from_counts(counts: Tensor, *, axis=-1, base: Optional[float] = None
 
 
 def _plan_entropy_counts(c):
-    ax = axes(c.fn, c.o["axis"], len(c.shape("counts")))
-    return {"axis": ax, "method": c.o["method"], "bins": _bins(c.shape("counts"), ax)}
+    ax = axes(c.fn, c.options["axis"], len(c.shape("counts")))
+    return {"axis": ax, "method": c.options["method"], "bins": _bins(c.shape("counts"), ax)}
 
 
 def _check_counts(c):
-    _validation.counts(c.fn, "counts", c.B, c.t["counts"])
+    _validation.counts(c.fn, "counts", c.B, c.tensors["counts"])
 
 
 def _bins(shape, ax) -> Optional[int]:
@@ -148,7 +148,7 @@ def entropy_from_labels(x: Tensor, *, base: Optional[float] = None, method: str 
 
 def _plan_labels(c):
     """The label vectors' common length ``n``, with the options."""
-    return dict(c.o, n=same_length(c, *c.shapes))
+    return dict(c.options, n=same_length(c, *c.shapes))
 
 
 def _entropy_labels(B, x, n, method, n_classes):
@@ -538,7 +538,7 @@ def _plan_pmi_counts(c):
     shape = c.shape("counts")
     if len(shape) < 2:
         raise c.error(f"counts must be a (words, contexts) matrix, got shape {tuple(shape)}")
-    return dict(c.o)
+    return dict(c.options)
 
 
 def _pmi_counts(B, counts, positive, alpha):

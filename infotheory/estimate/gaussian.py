@@ -69,7 +69,7 @@ class _Layout(NamedTuple):
 
 def _sample_axis_option(c):
     """The ``sample_axis`` option: None or an int (a NumPy integer too; not a bool)."""
-    a = c.o["sample_axis"]
+    a = c.options["sample_axis"]
     if a is None:
         return None
     if isinstance(a, bool) or not isinstance(a, numbers.Integral):
@@ -210,7 +210,7 @@ def _need_samples(c, name: str, n: int, k: int, bias_correction: bool):
     least = k + 2 if bias_correction else 2
     if n < least:
         hint = ""
-        if c.o["sample_axis"] is not None and k > 2:
+        if c.options["sample_axis"] is not None and k > 2:
             hint = (" (the variables are on the last axis; for one variable per series, add "
                     "a trailing axis: x[..., None])")
         raise c.error(f"{name} has {n} samples of {k} variables; the estimate needs at least "
@@ -347,7 +347,7 @@ def mutual_information_gaussian(x: Tensor, y: Tensor, *, sample_axis: Optional[i
 
 
 def _plan_mi_gaussian(c):
-    check_flag(c.fn, "bias_correction", c.o["bias_correction"])
+    check_flag(c.fn, "bias_correction", c.options["bias_correction"])
     axis = _sample_axis_option(c)
     lx, ly = _layout(c, "x", axis), _layout(c, "y", axis)
     if lx.n != ly.n:
@@ -359,8 +359,8 @@ def _plan_mi_gaussian(c):
         raise c.error(f"the batch shapes of x {lx.batch} and y {ly.batch} (their shapes "
                       f"{lx.shape} and {ly.shape} without the sample and variable axes) do "
                       f"not broadcast") from None
-    _need_samples(c, "x", lx.n, lx.k + ly.k, c.o["bias_correction"])
-    return {"n": lx.n, "bias_correction": c.o["bias_correction"], "lx": lx, "ly": ly}
+    _need_samples(c, "x", lx.n, lx.k + ly.k, c.options["bias_correction"])
+    return {"n": lx.n, "bias_correction": c.options["bias_correction"], "lx": lx, "ly": ly}
 
 
 def _mi_gaussian(B, x, y, n, bias_correction, lx, ly):
@@ -444,7 +444,7 @@ def _check_multiplets(m) -> np.ndarray:
 
 
 def _plan_o_gaussian(c):
-    o = c.o
+    o = c.options
     check_flag(c.fn, "bias_correction", o["bias_correction"])
     lay = _layout(c, "x", _sample_axis_option(c))
     nd, n, k = len(lay.shape), lay.n, lay.k

@@ -137,8 +137,8 @@ def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None)
 
 def _plan_differential_entropy(c):
     n, d = _samples(c, "x")
-    _need_points(c, "x", n, c.o["k"])
-    return {"n": n, "d": d, "k": c.o["k"]}
+    _need_points(c, "x", n, c.options["k"])
+    return {"n": n, "d": d, "k": c.options["k"]}
 
 
 def _differential_entropy(B, x, n, d, k):
@@ -186,9 +186,9 @@ def _plan_mutual_information_ksg(c):
     m, _ = _samples(c, "y")
     if n != m:
         raise c.error(f"x and y must hold the same number of samples, got {n} and {m}")
-    _need_points(c, "x", n, c.o["k"])
-    check_flag(c.fn, "standardize", c.o["standardize"])
-    return {"n": n, "k": c.o["k"], "standardize": c.o["standardize"]}
+    _need_points(c, "x", n, c.options["k"])
+    check_flag(c.fn, "standardize", c.options["standardize"])
+    return {"n": n, "k": c.options["k"], "standardize": c.options["standardize"]}
 
 
 def _mutual_information_ksg(B, x, y, n, k, standardize):
@@ -239,15 +239,15 @@ def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float]
 
 
 def _plan_kl_divergence_knn(c):
-    k = c.o["k"]
+    k = c.options["k"]
     n, d = _samples(c, "x")
     m, e = _samples(c, "y")
     if d != e:
         raise c.error(f"x and y must have the same dimension d, got {d} and {e}")
     _need_points(c, "x", n, k)
     _need_points(c, "y", m, k, extra=0)
-    check_flag(c.fn, "standardize", c.o["standardize"])
-    return {"n": n, "m": m, "d": d, "k": k, "standardize": c.o["standardize"]}
+    check_flag(c.fn, "standardize", c.options["standardize"])
+    return {"n": n, "m": m, "d": d, "k": k, "standardize": c.options["standardize"]}
 
 
 def _kl_divergence_knn(B, x, y, n, m, d, k, standardize):
@@ -303,9 +303,9 @@ def _plan_cmi_ksg(c):
         desc = ", ".join(f"{k} has {v}" for k, v in sizes.items())
         raise c.error(f"x, y and z must hold the same number of samples: {desc}")
     n = sizes["x"]
-    _need_points(c, "x", n, c.o["k"])
-    check_flag(c.fn, "standardize", c.o["standardize"])
-    return {"n": n, "k": c.o["k"], "standardize": c.o["standardize"]}
+    _need_points(c, "x", n, c.options["k"])
+    check_flag(c.fn, "standardize", c.options["standardize"])
+    return {"n": n, "k": c.options["k"], "standardize": c.options["standardize"]}
 
 
 def cmi_ksg(B, fn: str, x, y, z, n: int, k: int, standardize: bool):

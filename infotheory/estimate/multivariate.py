@@ -97,7 +97,7 @@ def _plan_cmi(c):
             raise c.error(f"{name} must be a 1-D vector of labels, got shape "
                           f"{tuple(c.shape(name))}")
     m = _width(c, "z")
-    return {"n": same_rows(c, "x", "y", "z"), "m": m, "method": c.o["method"]}
+    return {"n": same_rows(c, "x", "y", "z"), "m": m, "method": c.options["method"]}
 
 
 def _cmi(B, x, y, z, n, m, method):
@@ -156,7 +156,7 @@ def _plan_te(c):
     if len(s) == 2 and s[0] == 0:
         raise c.error(f"source and target hold no trials (shape {tuple(s)}): there is nothing "
                       f"to estimate from")
-    o = c.o
+    o = c.options
     start = max(o["history"], o["lag"] + o["source_history"] - 1)
     time = s[-1]
     if time is not None and time <= start:
@@ -206,7 +206,7 @@ def _plan_columns(c):
     if width is None or width < 2:
         raise c.error(f"x must hold at least two label columns (n, m), got shape "
                       f"{tuple(c.shape('x'))}")
-    return {"n": same_rows(c, "x"), "m": width, "method": c.o["method"]}
+    return {"n": same_rows(c, "x"), "m": width, "method": c.options["method"]}
 
 
 def _multi(name, combine):
@@ -301,7 +301,7 @@ def _plan_te_ksg(c):
                       f"search all the samples at once; compute it into memory first (for "
                       f"Dask: .compute())", NotImplementedError)
     plan = _plan_te(c)
-    check_flag(c.fn, "standardize", c.o["standardize"])
+    check_flag(c.fn, "standardize", c.options["standardize"])
     s = c.shape("source")
     if None in s:
         raise c.error(f"source needs a known shape, got {tuple(s)}")

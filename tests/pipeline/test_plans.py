@@ -151,8 +151,8 @@ def test_options_are_keyed_by_value_and_type():
     as keys without their types) and each new value get their own plan."""
     f = _frontend.Function("scaled_sum", [_frontend.Input("p")],
                            lambda B, p, scale: B.sum(p, None) * scale,
-                           plan=lambda c: {"scale": c.o["scale"] * 1.0
-                                           if type(c.o["scale"]) is int else c.o["scale"] * 2})
+                           plan=lambda c: {"scale": c.options["scale"] * 1.0
+                                           if type(c.options["scale"]) is int else c.options["scale"] * 2})
     p = np.array([0.25, 0.75])
     got = [float(f(p, scale=k)) for k in (1.0, 2.0, 2, 3.0, 3.0, 1.0, 2)]
     assert got == [2.0, 4.0, 2.0, 6.0, 6.0, 2.0, 2.0]
