@@ -12,7 +12,8 @@ the same framework; entropies and informations are in bits by default (``base=2`
   :func:`total_correlation_from_labels`, :func:`o_information_from_labels`.
 - From continuous samples, k-nearest-neighbour estimators (:mod:`.knn`):
   :func:`differential_entropy`, :func:`mutual_information_ksg`, :func:`kl_divergence_knn`,
-  :func:`conditional_mutual_information_ksg`, :func:`transfer_entropy_ksg`.
+  :func:`conditional_mutual_information_ksg`; :func:`transfer_entropy_ksg` (in
+  :mod:`.multivariate`, beside its label form).
 - Gaussian and Gaussian-copula estimators, batched over multiplets (:mod:`.gaussian`):
   :func:`gaussian_copula`, :func:`mutual_information_gaussian`, :func:`o_information_gaussian`.
 - Significance of any estimate: :func:`permutation_test` (batched for the label estimators).

@@ -115,3 +115,12 @@ def on_table(fn: str, B, finish, columns, n: Optional[int], shape=(), dtype="flo
         NB = _dispatch.numpy_backend()
         return B.float_tensor(np.asarray(finish(NB, np.asarray(B.to_numpy(t)), n)))
     return finish(B, t, n)
+
+
+def psi(x: float) -> float:
+    """The digamma function of a Python number ``x > 0`` (as ``Backend.digamma``)."""
+    shift = sum(1.0 / (x + i) for i in range(10))
+    y = x + 10.0
+    r = 1.0 / (y * y)
+    series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132)))))
+    return math.log(y) - 0.5 / y - series - shift

@@ -36,7 +36,7 @@ from typing import List, NamedTuple, Optional, Tuple
 import numpy as np
 
 from .._frontend import Function, Input, broadcast, check_flag, public
-from .knn import psi
+from ._common import psi
 
 Tensor = object
 

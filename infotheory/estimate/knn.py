@@ -18,19 +18,10 @@ import math
 from typing import Optional
 
 from .._frontend import Function, Input, check_flag, public
-from ._common import check_k
+from ._common import check_k, psi
 from ._neighbours import count_within, knn_distance
 
 Tensor = object
-
-
-def psi(x: float) -> float:
-    """The digamma function of a Python number ``x > 0`` (as ``Backend.digamma``)."""
-    shift = sum(1.0 / (x + i) for i in range(10))
-    y = x + 10.0
-    r = 1.0 / (y * y)
-    series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132)))))
-    return math.log(y) - 0.5 / y - series - shift
 
 
 def log_unit_ball_volume(d: int) -> float:

@@ -41,10 +41,11 @@ def _entropies(B, counts, n, subsets: Sequence[Tuple[int, ...]], method, lead: i
     return out
 
 
-def _cmi_of_table(B, counts, n, x, y, z, method):
-    """``I(X;Y|Z)`` (nats) of a table whose axes ``x``, ``y``, ``z`` (tuples) are the groups."""
+def _cmi_of_table(B, counts, n, x, y, z, method, lead: int = 0):
+    """``I(X;Y|Z)`` (nats) of a table whose axes ``x``, ``y``, ``z`` (tuples) are the groups;
+    the first ``lead`` axes of ``counts`` are a batch of tables (the permutation test's)."""
     xz, yz, xyz = tuple(sorted(x + z)), tuple(sorted(y + z)), tuple(sorted(x + y + z))
-    h = _entropies(B, counts, n, [xz, yz, xyz, z], method)
+    h = _entropies(B, counts, n, [xz, yz, xyz, z], method, lead=lead)
     return h[xz] + h[yz] - h[xyz] - h[z]
 
 

@@ -20,7 +20,7 @@ from .discrete import (adjusted_mutual_information, contingency_table, entropy_f
 from .gaussian import gaussian_copula, mutual_information_gaussian, o_information_gaussian
 from .knn import (conditional_mutual_information_ksg, differential_entropy, kl_divergence_knn,
                   mutual_information_ksg)
-from .multivariate import (_entropies, conditional_mutual_information_from_labels,
+from .multivariate import (_cmi_of_table, conditional_mutual_information_from_labels,
                            o_information_from_labels, total_correlation_from_labels,
                            transfer_entropy_from_labels, transfer_entropy_ksg)
 
@@ -347,7 +347,9 @@ def _batched_null(B, variables, kwargs, P, rng):
         size = min(block, P - start)
         tables = _null_tables(host_x, nx, host_rest, cells, size, rng)
         tables = B.reshape(B.label_tensor(tables, like), (size, nx) + tuple(sizes))
-        out.append(_statistic(B, tables, n, len(sizes), method))
+        # I(X; Y) (one other column) or I(X; Y | Z...) of each table of the stack
+        out.append(_cmi_of_table(B, tables, n, (0,), (1,), tuple(range(2, 1 + len(sizes))),
+                                 method, lead=1))
     null = B.concat(out) * (1.0 / math.log(base))
     return B.nonnegative(null) if method == "plugin" else null
 
@@ -384,15 +386,6 @@ def _null_tables(x, nx, rest, cells, P, rng):
     tables = np.zeros((P, nx, cells), dtype=np.int64)
     tables[:, :, present] = drawn
     return tables
-
-
-def _statistic(B, tables, n, n_rest, method):
-    """I(X; Y) (one other column) or I(X; Y | Z...) in nats of each table of the stack."""
-    lead = 1
-    x, y, z = (0,), (1,), tuple(range(2, 1 + n_rest))
-    xz, yz, xyz = x + z, y + z, x + y + z
-    h = _entropies(B, tables, n, [xz, yz, xyz, z], method, lead=lead)
-    return h[xz] + h[yz] - h[xyz] - h[z]
 
 
 _BATCHED = (mutual_information_from_labels, conditional_mutual_information_from_labels)
