@@ -186,8 +186,14 @@ def _generate(spec: Spec):
     inputs = ", ".join(name for name, _ in spec.inputs)
     doc = (f"{spec.doc}\n\n``update({inputs})``; ``compute()`` gives the value of the epoch "
            f"(NaN before any row). Options (keyword-only; the rest go to "
-           f"``torchmetrics.Metric``):\n\n{_options_doc(spec)}\n\nSemantics shared with "
-           f"Keras: ``infotheory.metrics``, the guide 'Training-time metrics'.")
+           f"``torchmetrics.Metric``):\n\n{_options_doc(spec)}\n\nExample::\n\n"
+           f"    from infotheory.torchmetrics import {spec.name}\n"
+           f"    metric = {spec.name}({spec.example_options()})\n"
+           f"    for {inputs} in batches:  # an epoch (or self.log(..., metric) in Lightning)\n"
+           f"        metric.update({inputs})\n"
+           f"    value = metric.compute()  # the value of the epoch\n\n"
+           f"Semantics shared with Keras: ``infotheory.metrics``, the guide 'Training-time "
+           f"metrics'.")
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params += [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
                for o in spec.options]

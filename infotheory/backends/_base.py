@@ -71,7 +71,31 @@ def host_read_error(message: str) -> RuntimeError:
 
 
 class Backend:
-    """One framework's conversion and primitives."""
+    """One framework's conversion and primitives: what every measure is written over.
+
+    A backend plays four roles, each a group of methods below:
+
+    - **Detection** (``is_native``, ``module_name``, ``version``): does an object belong to this
+      framework? Answered only when the framework is already imported, so dispatch never
+      imports one.
+    - **Conversion** (``float_tensor``, ``label_tensor``, ``dtype_kind``, ``shape``,
+      ``upcast``, ``cast``, ``itemsize``, ``to_numpy``, ``from_numpy``): inputs in, results out,
+      in the framework's own tensors (native in, native out).
+    - **Primitives** (``log``, ``exp``, ``where``, ``sum``, ``amax``, ``take_last``,
+      ``expand_dims``, ``take``, ``mean``; optional faster or exacter ones such as
+      ``log_softmax``, ``logsumexp``, ``expm1``, ``log1p``, ``softplus``): the mathematics.
+    - **Estimator primitives** (``to_float64``, ``bincount``, ``cumsum``, ``sorted_unique_inverse``,
+      ``gammaln``, ``argsort``, ``searchsorted``, ...): what ``infotheory.estimate`` needs of
+      an eager backend.
+
+    The methods a backend must implement are ``REQUIRED`` (the measures and losses) and
+    ``ESTIMATOR`` (the estimators) in this module; the others have generic defaults written over
+    them. A backend may also replace a kernel with a fused op (``fused``) or declare a function
+    ``unsupported``. Register one with :func:`infotheory.register_backend` or the
+    ``infotheory.backends`` entry point, and check it with the conformance kit
+    (``python -m infotheory crosscheck --backend MODULE:CLASS``); the guide for backend authors
+    walks through one.
+    """
 
     #: Short name, as shown by ``python -m infotheory backends`` and in error messages.
     name: str = "?"

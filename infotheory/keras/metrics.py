@@ -216,9 +216,13 @@ def _generate(spec: Spec):
     options = "\n".join(f"- ``{o.name}`` (default ``{o.default!r}``): {o.doc}"
                         for o in spec.options)
     doc = (f"{spec.doc}\n\n``update_state(y_true, y_pred)`` ({roles}); ``result()`` gives the "
-           f"value of the epoch (NaN before any row). Options:\n\n{options}\n\nSemantics "
-           f"shared with torchmetrics: ``infotheory.metrics``, the guide 'Training-time "
-           f"metrics'.")
+           f"value of the epoch (NaN before any row). Options:\n\n{options}\n\nExample::\n\n"
+           f"    import infotheory.keras as itk\n"
+           f"    model.compile(optimizer='adam', loss=...,\n"
+           f"                  metrics=[itk.metrics.{spec.name}({spec.example_options()})])\n"
+           f"    model.fit(x, y)  # logs '{spec.keras_name}', the value of each epoch\n\n"
+           f"Semantics shared with torchmetrics: ``infotheory.metrics``, the guide "
+           f"'Training-time metrics'.")
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params += [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.default)
                for o in spec.options]

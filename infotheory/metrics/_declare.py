@@ -48,6 +48,13 @@ class Spec:
     statistic: Optional[str] = None
     relations: Optional[Callable[[str, Dict[str, Any]], None]] = None
 
+    def example_options(self) -> str:
+        """The options the docstrings' usage examples show."""
+        if self.kind == "table":
+            return "num_classes=10"
+        names = {o.name for o in self.options}
+        return "from_logits=True" if "ignore_index" in names else ""
+
     def checked(self, given: Dict[str, Any]) -> Dict[str, Any]:
         """The options with defaults filled in and each checked; an unknown name is a
         ``TypeError`` as for any Python call."""
