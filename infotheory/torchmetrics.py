@@ -35,10 +35,6 @@ __all__ = [s.name for s in SPECS]
 _LOW = (torch.float16, torch.bfloat16)
 
 
-def _torch_backend():
-    return _dispatch.backend_of(torch.zeros(()))
-
-
 def _wide_float(x: torch.Tensor) -> torch.Tensor:
     """An input below float32 computed in float32 (its epoch sums never overflow)."""
     return x.float() if x.dtype in _LOW else x
@@ -104,8 +100,8 @@ class _Mean(_Adapter):
         self.count += values.numel() if mask is None else mask.sum()
 
     def compute(self) -> torch.Tensor:
-        return value_of_mean(_torch_backend(), self._spec, self.total, self.count,
-                             self._options.get("base"))
+        return value_of_mean(_dispatch.backend_of(self.total), self._spec, self.total,
+                             self.count, self._options.get("base"))
 
 
 class _Table(_Adapter):
@@ -135,7 +131,7 @@ class _Table(_Adapter):
             self.kept_preds.append(p)
             self.kept_target.append(t)
         else:
-            self.table += fold_table(_torch_backend(), t, p, self._shape,
+            self.table += fold_table(_dispatch.backend_of(t), t, p, self._shape,
                                      self._options["ignore_index"])
 
     def _flat_table(self):
@@ -162,7 +158,8 @@ class _Table(_Adapter):
             value = math.nan if host[-1] else tables.host_statistic(
                 spec.statistic, host[:-1].reshape(shape), average=options["average"])
             return torch.tensor(value, dtype=torch.float64, device=flat.device)
-        return value_of_table(_torch_backend(), spec, flat.to(torch.float64), shape, options)
+        flat = flat.to(torch.float64)
+        return value_of_table(_dispatch.backend_of(flat), spec, flat, shape, options)
 
     def _sync_dist(self, dist_sync_fn=None, process_group=None) -> None:
         # a process that kept no labels gathers an empty int64 tensor, as the others' dtype
@@ -200,10 +197,7 @@ def _generate(spec: Spec):
     params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
 
     def __init__(self, *args, **kwargs):
-        if args:
-            raise TypeError(f"{spec.name}: the options are keyword-only (for example "
-                            f"{spec.options[0].name}=...), got {len(args)} positional "
-                            f"argument(s)")
+        spec.refuse_positional(args)
         base.__init__(self, **kwargs)
     __init__.__signature__ = inspect.Signature(params)
     update_params = inspect.Signature(

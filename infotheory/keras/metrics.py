@@ -163,7 +163,7 @@ class _Mean(_Adapter):
             x = ops.convert_to_tensor(given[name])
             if role == "target":
                 x = _labels_or_targets(x, given["y_pred"])
-            inputs.append(_at_least_float32(x) if _floating(x) else x)
+            inputs.append(_at_least_float32(x))
         values, mask = spec.values(*inputs, **self._value_options())
         wide = self.total.dtype
         self.total.assign_add(ops.sum(ops.cast(values, wide)))
@@ -230,10 +230,7 @@ def _generate(spec: Spec):
                inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default=None)]
 
     def __init__(self, *args, name=None, dtype=None, **options):
-        if args:
-            raise TypeError(f"{spec.name}: the options are keyword-only (for example "
-                            f"{spec.options[0].name}=...), got {len(args)} positional "
-                            f"argument(s)")
+        spec.refuse_positional(args)
         base.__init__(self, name=name, dtype=dtype, **options)
     __init__.__signature__ = inspect.Signature(params)
     namespace = {"__init__": __init__, "__doc__": doc, "_spec": spec, "__module__": __name__,

@@ -2,14 +2,14 @@
 adapters, so a bad argument fails there, with our message, before any update)."""
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from .. import _units
 from ..estimate._chunked import MAX_TABLE_CELLS
-from ..estimate.discrete import AVERAGES
+from .._frontend import check_flag
+from ..estimate.discrete import _check_average, _check_beta
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,13 @@ class Spec:
         names = {o.name for o in self.options}
         return "from_logits=True" if "ignore_index" in names else ""
 
+    def refuse_positional(self, args) -> None:
+        """Options are keyword-only (a generated ``__init__`` takes ``*args`` to say so)."""
+        if args:
+            raise TypeError(f"{self.name}: the options are keyword-only (for example "
+                            f"{self.options[0].name}=...), got {len(args)} positional "
+                            f"argument(s)")
+
     def checked(self, given: Dict[str, Any]) -> Dict[str, Any]:
         """The options with defaults filled in and each checked; an unknown name is a
         ``TypeError`` as for any Python call."""
@@ -73,8 +80,7 @@ class Spec:
 # --- checks of options -------------------------------------------------------------------
 def flag(name: str):
     def check(fn, value):
-        if value is not True and value is not False:
-            raise TypeError(f"{fn}: {name} must be True or False, got {value!r}")
+        check_flag(fn, name, value)
         return value
     return check
 
@@ -102,16 +108,8 @@ def base(fn, value):
 
 
 def average(fn, value):
-    if not isinstance(value, str) or value not in AVERAGES:
-        raise ValueError(f"{fn}: average must be one of {AVERAGES}, got {value!r}")
+    _check_average(fn, value)
     return value
-
-
-def beta(fn, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
-            not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"{fn}: beta must be a finite number > 0, got {value!r}")
-    return float(value)
 
 
 def num_classes(fn, value):
@@ -149,4 +147,4 @@ NUM_CLASSES = Option("num_classes", None, num_classes,
                      "labels (torch only)")
 AVERAGE = Option("average", "arithmetic", average,
                  "the mean of the two entropies: 'arithmetic', 'geometric', 'min' or 'max'")
-BETA = Option("beta", 1.0, beta, "the weight of completeness against homogeneity")
+BETA = Option("beta", 1.0, _check_beta, "the weight of completeness against homogeneity")
