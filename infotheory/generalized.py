@@ -11,7 +11,8 @@ import numbers
 from typing import Any, Optional, Sequence, Union
 
 from . import _kernels as K
-from ._frontend import Function, Input, axes, check_flag, logits_or_dist, public
+from ._checks import axes, check_flag
+from ._frontend import Function, Input, logits_or_dist, public
 from .measures import _DIVERGENCE_INPUTS, _check_divergence, _plan_divergence
 
 Tensor = Any
@@ -123,18 +124,19 @@ def _tsallis_entropy(B, p, axis, order, from_logits):
 @public
 def renyi_entropy(p: Tensor, order: float, *, axis: Axes = -1, base: Optional[float] = None,
                   from_logits: bool = False, validate: bool = False) -> Tensor:
-    """Rényi entropy of order ``alpha`` ``H_alpha = log(sum_i p_i^alpha) / (1 - alpha)`` over
-    ``axis``, in bits by default. Its limits are exact: order 0 is the log of the support's size
-    (Hartley), 1 is Shannon's entropy, ``math.inf`` the min-entropy ``-log max p``.
+    r"""Rényi entropy of order :math:`\alpha`,
+    :math:`H_\alpha(p) = \frac{1}{1 - \alpha} \log_b \sum_i p_i^\alpha`, over ``axis``, in bits
+    by default. Its limits are exact: order 0 is the log of the support's size (Hartley), 1 is
+    Shannon's entropy, ``math.inf`` the min-entropy :math:`H_\infty(p) = -\log_b \max_i p_i`.
     Non-increasing in the order, and accurate to a few ulps at every order: the sum is taken as
-    ``1 + sum_i p_i expm1((alpha - 1) log p_i)`` (rows sum to 1), which does not cancel near
-    order 1, and huge orders approach the min-entropy without overflow.
+    :math:`1 + \sum_i p_i \operatorname{expm1}((\alpha - 1) \log p_i)` (rows sum to 1), which
+    does not cancel near order 1, and huge orders approach the min-entropy without overflow.
 
     Args:
         p: probabilities (floating dtype), or logits with ``from_logits=True`` (taken through
             ``log_softmax``: stable at any magnitude).
-        order: ``alpha >= 0``, a Python number; ``math.inf``, or an int beyond float range,
-            gives the min-entropy.
+        order: :math:`\alpha \ge 0`, a Python number; ``math.inf``, or an int beyond float
+            range, gives the min-entropy.
         axis, base, validate: as :func:`infotheory.entropy` (bits by default).
 
     Returns: ``p``'s shape without ``axis``.
@@ -153,16 +155,18 @@ def renyi_entropy(p: Tensor, order: float, *, axis: Axes = -1, base: Optional[fl
 @public
 def tsallis_entropy(p: Tensor, order: float, *, axis: Axes = -1, from_logits: bool = False,
                     validate: bool = False) -> Tensor:
-    """Tsallis entropy ``S_q = (1 - sum_i p_i^q) / (q - 1)`` over ``axis``, of order ``q >= 0``.
-    Its limits are exact: order 0 is the support's size minus 1, 1 is Shannon's entropy in
-    nats, ``math.inf`` gives 0 (``sum p^q`` stays in [0, 1] while ``1 / (q - 1)`` goes to 0).
-    Accurate to a few ulps at every order: summed as ``-sum_i p_i expm1((q - 1) log p_i) /
-    (q - 1)`` (rows sum to 1), terms of one sign, with no cancellation near order 1. Tsallis
-    entropy has no base: it is not a logarithm (its values are nats only at order 1).
+    r"""Tsallis entropy :math:`S_q(p) = \frac{1 - \sum_i p_i^q}{q - 1}` over ``axis``, of order
+    :math:`q \ge 0`. Its limits are exact: order 0 is the support's size minus 1, 1 is
+    Shannon's entropy in nats, ``math.inf`` gives 0 (:math:`\sum_i p_i^q` stays in [0, 1] while
+    :math:`1 / (q - 1)` goes to 0). Accurate to a few ulps at every order: summed as
+    :math:`-\sum_i p_i \operatorname{expm1}((q - 1) \log p_i) / (q - 1)` (rows sum to 1),
+    terms of one sign, with no cancellation near order 1. Tsallis entropy has no base: it is
+    not a logarithm (its values are nats only at order 1).
 
     Args:
         p: probabilities (floating dtype), or logits with ``from_logits=True``.
-        order: ``q >= 0``, a Python number; ``math.inf``, or an int beyond float range, gives 0.
+        order: :math:`q \ge 0`, a Python number; ``math.inf``, or an int beyond float range,
+            gives 0.
         axis, validate: as :func:`infotheory.entropy`.
 
     Returns: ``p``'s shape without ``axis``.
@@ -185,20 +189,23 @@ _TSALLIS = Function("tsallis_entropy", [Input("p", logits_or_dist)], _tsallis_en
 def renyi_divergence(p: Tensor, q: Tensor, order: float, *, axis: Axes = -1,
                      base: Optional[float] = None, from_logits: Union[bool, str] = False,
                      validate: bool = False) -> Tensor:
-    """Rényi divergence of order ``alpha``
-    ``D_alpha(P||Q) = log(sum_i p_i^alpha q_i^(1 - alpha)) / (alpha - 1)`` over ``axis``, >= 0,
-    in bits by default. Its limits are exact: order 0 is ``-log Q(supp P)``, 1 is the KL
-    divergence, ``math.inf`` is ``log max_i p_i / q_i``. Where ``q = 0 < p`` it is +inf for
-    orders >= 1; for orders below 1 such terms contribute 0 (the definition's value). Accurate
-    at every order: the sum is taken as ``1 + sum_i p_i expm1((alpha - 1) log(p_i / q_i))`` from
-    order 1/2 up and ``1 + sum_i q_i expm1(alpha log(p_i / q_i))`` below (rows sum to 1), so
-    nothing cancels near order 1 or 0, and huge orders approach ``log max p / q``.
+    r"""Rényi divergence of order :math:`\alpha`,
+    :math:`D_\alpha(P \,\|\, Q) = \frac{1}{\alpha - 1} \log_b \sum_i p_i^\alpha q_i^{1 - \alpha}`,
+    over ``axis``, >= 0, in bits by default. Its limits are exact: order 0 is
+    :math:`-\log_b Q(\operatorname{supp} P)`, 1 is the KL divergence, ``math.inf`` is
+    :math:`\log_b \max_i p_i / q_i`. Where :math:`q_i = 0 < p_i` it is +inf for orders >= 1;
+    for orders below 1 such terms contribute 0 (the definition's value). Accurate at every
+    order: the sum is taken as
+    :math:`1 + \sum_i p_i \operatorname{expm1}((\alpha - 1) \log(p_i / q_i))` from order 1/2 up
+    and :math:`1 + \sum_i q_i \operatorname{expm1}(\alpha \log(p_i / q_i))` below (rows sum to
+    1), so nothing cancels near order 1 or 0, and huge orders approach
+    :math:`\log_b \max_i p_i / q_i`.
 
     Args:
         p, q: probabilities (floating dtype), broadcasting; ``from_logits`` as
             :func:`infotheory.kl_divergence` (True: both logits, ``"q"``: q logits).
-        order: ``alpha >= 0``, a Python number; ``math.inf``, or an int beyond float range,
-            gives ``log max p / q``.
+        order: :math:`\alpha \ge 0`, a Python number; ``math.inf``, or an int beyond float
+            range, gives :math:`\log_b \max_i p_i / q_i`.
         axis, base, validate: as :func:`infotheory.kl_divergence` (bits by default).
 
     Returns: the broadcast shape without ``axis``.

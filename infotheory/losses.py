@@ -20,9 +20,9 @@ from typing import Any, Optional
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import (Function, Input, check_contract, check_flag, logits_or_dist, need_ndim,
-                        public)
-from ._frontend import reduction as _reduction
+from ._checks import check_contract, check_flag, need_ndim
+from ._frontend import Function, Input, logits_or_dist, public
+from ._checks import reduction as _reduction
 
 Tensor = Any
 

@@ -36,8 +36,8 @@ from typing import Any, Optional, Tuple, Union
 
 from . import _kernels as K
 from . import _validation
-from ._frontend import (Function, Input, axes, broadcast, check_flag, logits_or_dist, need_ndim,
-                        public)
+from ._checks import axes, broadcast, check_flag, need_ndim
+from ._frontend import Function, Input, logits_or_dist, public
 
 Tensor = Any  # a NumPy array, torch.Tensor, tf.Tensor/tf.Variable, mxnet array, or nested list
 Axis = Union[int, Tuple[int, ...], None]
@@ -47,10 +47,11 @@ Axis = Union[int, Tuple[int, ...], None]
 @public
 def self_information(p: Tensor, *, base: Optional[float] = None,
                      validate: bool = False) -> Tensor:
-    """Self-information (surprisal) of an event of probability ``p``, elementwise.
+    r"""Self-information (surprisal) of an event of probability ``p``, elementwise.
 
-    ``I(p) = -log_base(p)``; +inf at p = 0, NaN for p outside [0, 1] or NaN
-    (``validate=True`` raises and says which). Shape: that of ``p``. Units: bits by default.
+    :math:`I(p) = -\log_b p`, with :math:`b` the ``base``; +inf at :math:`p = 0`, NaN for
+    :math:`p` outside [0, 1] or NaN (``validate=True`` raises and says which). Shape: that of
+    ``p``. Units: bits by default.
 
     >>> float(self_information(1 / 64))
     6.0
@@ -75,7 +76,9 @@ _SELF_INFORMATION = Function("self_information", [Input("p")], _self_information
 @public
 def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_logits: bool = False,
             validate: bool = False) -> Tensor:
-    """Shannon entropy ``H(p) = -sum_i p_i log_base p_i`` over ``axis``.
+    r"""Shannon entropy :math:`H(p) = -\sum_i p_i \log_b p_i` over ``axis``.
+
+    :math:`b` is the ``base`` (2 by default: bits).
 
     Args:
         p: probabilities, floating dtype (or unnormalized log-probabilities with
@@ -88,7 +91,8 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_lo
             bits unless :func:`infotheory.set_default_base` or ``default_base`` chose another.
         validate: check that ``p`` is a distribution over ``axis`` (host copy).
 
-    Returns: shape of ``p`` without ``axis``; 0 log 0 = 0; never below 0 for a distribution.
+    Returns: shape of ``p`` without ``axis``; :math:`0 \log 0 = 0`; never below 0 for a
+    distribution.
 
     A row (over the distribution's axes) with an entry below 0, above 1 or NaN gives NaN for
     that row; ``validate=True`` raises instead.
@@ -102,7 +106,7 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_lo
 @public
 def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: Optional[float] = None,
                   validate: bool = False) -> Tensor:
-    """Joint entropy ``H(X, Y) = -sum_{x,y} p(x,y) log_base p(x,y)``.
+    r"""Joint entropy :math:`H(X, Y) = -\sum_{x,y} p(x,y) \log_b p(x,y)`.
 
     ``p_xy[..., x, y]`` is reduced over ``axis`` (the last two axes by default); leading axes are
     a batch. Returns shape ``p_xy.shape[:-2]`` by default.
@@ -180,7 +184,7 @@ def _marginal_y(B, p_xy, p_y):
 @public
 def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: Optional[float] = None,
                         validate: bool = False) -> Tensor:
-    """Conditional entropy ``H(Y|X) = -sum_{x,y} p(x,y) log_base(p(x,y) / p(x))``.
+    r"""Conditional entropy :math:`H(Y \mid X) = -\sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)}`.
 
     Args:
         p_xy: joint distribution ``p_xy[..., x, y]``; leading axes are a batch.
@@ -224,7 +228,7 @@ _CONDITIONAL_ENTROPY = Function("conditional_entropy", _JOINT_INPUTS[:2], _condi
 def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
                        p_y: Optional[Tensor] = None, *, base: Optional[float] = None,
                        validate: bool = False) -> Tensor:
-    """Mutual information ``I(X;Y) = sum_{x,y} p(x,y) log_base(p(x,y) / (p(x) p(y)))``.
+    r"""Mutual information :math:`I(X;Y) = \sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)\,p(y)}`.
 
     ``p_xy[..., x, y]`` is a joint distribution. Omitted marginals are computed from it. A 1-D
     ``p_x`` runs along the x axis (-2) and a 1-D ``p_y`` along the y axis (-1); marginals with
@@ -255,7 +259,8 @@ _MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_info
 def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
                                  p_y: Optional[Tensor] = None, *, base: Optional[float] = None,
                                  validate: bool = False) -> Tensor:
-    """Pointwise mutual information ``pmi(x, y) = log_base(p(x,y) / (p(x) p(y)))``, elementwise.
+    r"""Pointwise mutual information, elementwise:
+    :math:`\operatorname{pmi}(x, y) = \log_b \frac{p(x,y)}{p(x)\,p(y)}`.
 
     Marginals as in :func:`mutual_information`. Returns the broadcast shape of the inputs;
     exactly -inf where ``p_xy == 0``.
@@ -355,13 +360,15 @@ def _log_softmax_broadcast(B, z, axis, log_repeat: float):
 @public
 def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float] = None,
                   from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
-    """Kullback-Leibler divergence ``D(P||Q) = sum_i p_i log_base(p_i / q_i)`` over ``axis``.
+    r"""Kullback-Leibler divergence :math:`D(P \,\|\, Q) = \sum_i p_i \log_b \frac{p_i}{q_i}`
+    over ``axis``.
 
-    Summed term by term as ``p (log p - log q)`` (no H(p, q) - H(p) cancellation, no epsilon
-    clipping); 0 log(0/q) = 0 and +inf where p > 0 and q = 0. ``p`` and ``q`` broadcast (``axis``
-    refers to the broadcast shape, and logits are normalized over it). A difference of logs
-    is accurate to about ``eps * H`` in absolute terms; on NumPy a row whose divergence is
-    below 1/16 nat is recomputed with ``log1p((p - q) / q)`` where p/q is in [1/2, 2], as
+    Summed term by term as :math:`p_i (\log p_i - \log q_i)` (no :math:`H(P, Q) - H(P)`
+    cancellation, no epsilon clipping); :math:`0 \log(0/q) = 0` and :math:`+\infty` where
+    :math:`p > 0` and :math:`q = 0`. ``p`` and ``q`` broadcast (``axis`` refers to the
+    broadcast shape, and logits are normalized over it). A difference of logs is accurate to
+    about :math:`\epsilon H` in absolute terms; on NumPy a row whose divergence is below 1/16
+    nat is recomputed with ``log1p((p - q) / q)`` where :math:`p/q \in [1/2, 2]`, as
     SciPy's ``rel_entr`` does, so that nearly equal distributions keep their relative
     accuracy (a divergence of 1e-13 nats to 1e-13 relative); other backends keep the absolute
     bound.
@@ -410,11 +417,14 @@ _KL_DIVERGENCE = Function("kl_divergence", _DIVERGENCE_INPUTS, _kl_divergence,
 def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float] = None,
                               from_logits: Union[bool, str] = False,
                               validate: bool = False) -> Tensor:
-    """Jensen-Shannon divergence ``1/2 D(P||M) + 1/2 D(Q||M)`` with ``M = (P + Q) / 2``.
+    r"""Jensen-Shannon divergence
+    :math:`\mathrm{JSD}(P, Q) = \tfrac12 D(P \,\|\, M) + \tfrac12 D(Q \,\|\, M)` with
+    :math:`M = \tfrac12 (P + Q)`.
 
     The divergence, not SciPy's ``jensenshannon`` distance (its square root). Symmetric, at most
-    1 bit (``ln 2`` nats), finite with finite gradients where p or q has zeros (m > 0 wherever p
-    or q is). ``p`` and ``q`` broadcast; ``from_logits`` as in :func:`kl_divergence` (``True``:
+    1 bit (:math:`\ln 2` nats), finite with finite gradients where p or q has zeros
+    (:math:`m > 0` wherever p or q is). ``p`` and ``q`` broadcast; ``from_logits`` as in
+    :func:`kl_divergence` (``True``:
     both logits, ``"q"``: only ``q``). Returns the broadcast shape without ``axis``; never
     below 0.
 
@@ -446,7 +456,8 @@ _JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jen
 
 @public
 def binary_entropy(p: Tensor, *, base: Optional[float] = None, validate: bool = False) -> Tensor:
-    """Binary entropy ``H(p) = -p log p - (1 - p) log(1 - p)``, elementwise (bits by default).
+    r"""Binary entropy :math:`H(p) = -p \log_b p - (1 - p) \log_b (1 - p)`, elementwise (bits
+    by default).
 
     NaN for p outside [0, 1] or NaN (``validate=True`` raises and says which).
 
@@ -470,10 +481,12 @@ _HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
 @public
 def gaussian_entropy(scale: Tensor, *, base: Optional[float] = None,
                      validate: bool = False) -> Tensor:
-    """Differential entropy of a normal distribution, ``1/2 log(2 pi e sigma^2)``, elementwise.
+    r"""Differential entropy of a normal distribution,
+    :math:`h(\mathcal{N}(\mu, \sigma^2)) = \tfrac12 \log_b (2 \pi e \sigma^2)`, elementwise.
 
-    ``scale`` is the standard deviation sigma > 0 (any shape; a VAE sums over its latent axis).
-    Bits by default; it is negative for sigma < 1 / sqrt(2 pi e), as differential entropy can be.
+    ``scale`` is the standard deviation :math:`\sigma > 0` (any shape; a VAE sums over its latent
+    axis). Bits by default; it is negative for :math:`\sigma < 1 / \sqrt{2 \pi e}`, as
+    differential entropy can be.
 
     A negative or NaN scale gives NaN; a scale of 0 gives -inf (``validate=True`` raises for
     a scale that is not positive).
@@ -502,8 +515,17 @@ _GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaus
 @public
 def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
                            base: Optional[float] = None, validate: bool = False) -> Tensor:
-    """``D(N(loc_p, scale_p^2) || N(loc_q, scale_q^2))``, elementwise and broadcasting:
-    ``log(s_q / s_p) + (s_p^2 + (m_p - m_q)^2) / (2 s_q^2) - 1/2``; never below 0.
+    r"""KL divergence between two normal distributions, elementwise and broadcasting; never
+    below 0:
+
+    .. math::
+
+        D(\mathcal{N}(\mu_p, \sigma_p^2) \,\|\, \mathcal{N}(\mu_q, \sigma_q^2))
+        = \log \frac{\sigma_q}{\sigma_p} + \frac{\sigma_p^2 + (\mu_p - \mu_q)^2}{2 \sigma_q^2}
+        - \frac12
+
+    with :math:`\mu` the ``loc`` and :math:`\sigma` the ``scale`` arguments (in nats; divided
+    by :math:`\ln b` for ``base`` :math:`b`).
 
     A VAE's KL term is ``gaussian_kl_divergence(mu, sigma, 0.0, 1.0, base=math.e).sum(-1)``.
 

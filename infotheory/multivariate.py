@@ -25,7 +25,8 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np  # noqa: F401  (the docstring examples)
 
 from . import _kernels as K
-from ._frontend import Function, Input, axes, public
+from ._checks import axes
+from ._frontend import Function, Input, public
 
 Tensor = Any
 Axes = Union[int, Sequence[int], None]

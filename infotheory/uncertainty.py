@@ -21,7 +21,8 @@ import numbers
 from typing import Any, Optional
 
 from . import _kernels as K
-from ._frontend import Function, Input, axes, check_flag, logits_or_dist, public
+from ._checks import axes, check_flag
+from ._frontend import Function, Input, logits_or_dist, public
 
 Tensor = Any
 

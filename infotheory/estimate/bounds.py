@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from .._frontend import Function, Input, need_ndim, public
+from .._checks import need_ndim
+from .._frontend import Function, Input, public
 
 Tensor = object
 

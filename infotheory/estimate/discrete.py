@@ -16,7 +16,8 @@ import numpy as np
 from .. import _dispatch
 from .. import _kernels as K
 from .. import _validation
-from .._frontend import Function, Input, axes, public
+from .._checks import axes
+from .._frontend import Function, Input, public
 from ._common import MAX_TABLE_CELLS, array_like, check_method, on_table, same_length
 
 Tensor = object

@@ -35,7 +35,8 @@ from typing import List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
-from .._frontend import Function, Input, broadcast, check_flag, public
+from .._checks import broadcast, check_flag
+from .._frontend import Function, Input, public
 from ._common import psi
 
 Tensor = object

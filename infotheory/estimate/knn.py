@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from .._frontend import Function, Input, check_flag, public
+from .._checks import check_flag
+from .._frontend import Function, Input, public
 from ._common import check_k, psi
 from ._neighbours import count_within, knn_distance
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Dict, Optional, Sequence, Tuple
 
 from .. import _kernels as K
-from .._frontend import Function, Input, check_flag, public
+from .._checks import check_flag
+from .._frontend import Function, Input, public
 from ._common import array_like, check_k, check_method, on_table, same_rows
 from .discrete import _FLOAT_LABELS, MI_METHODS
 from .knn import _column_std as column_std, _scale, cmi_ksg

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 import numpy as np
 
 from .. import _dispatch, _units
-from .._frontend import category_codes
+from .._convert import category_codes
 from ._common import array_like
 from .bounds import donsker_varadhan, infonce, nwj
 from .discrete import (adjusted_mutual_information, contingency_table, entropy_from_counts,
@@ -321,7 +321,7 @@ def _looped_null(B, estimator, x, host, index, args, kwargs, P):
 def _batched_null(B, variables, kwargs, P, rng):
     """MI or CMI from labels on ``P`` shuffles of the labels ``x`` (``variables[0]``) against
     the others, as a (P,) stack: the labels' codes are read on the host (labels of any kind
-    the estimator takes: :func:`~infotheory._frontend.category_codes`), the tables of the
+    the estimator takes: :func:`~infotheory._convert.category_codes`), the tables of the
     shuffled data drawn there (:func:`_null_tables`, from the label counts only, or by
     shuffling ``x``'s codes), and the statistic computed on the stack of tables on the
     backend. Units and the clamp at 0 as the estimator has them."""
