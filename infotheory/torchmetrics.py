@@ -27,7 +27,7 @@ from torchmetrics import Metric
 from torchmetrics.utilities.data import dim_zero_cat
 
 from . import _dispatch
-from .estimate.discrete import contingency_table
+from .estimate.labels import contingency_table
 from .metrics import SPECS, Spec, fold_table, tables, value_of_mean, value_of_table
 
 __all__ = [s.name for s in SPECS]

@@ -83,7 +83,7 @@ SLOWEST_FIRST = (
     "tests/sweeps/test_table.py", "tests/estimate/test_permutation.py",
     "tests/estimate/test_multivariate.py", "tests/measures/test_orders.py",
     "tests/estimate/test_gaussian.py", "tests/sweeps/test_low_precision.py", "tests/conformance/test_documented_cases.py",
-    "tests/estimate/test_discrete.py", "tests/integration/test_docs.py",
+    "tests/estimate/test_counts_and_labels.py", "tests/integration/test_docs.py",
     "tests/keras/test_saving.py", "tests/metrics/test_tester.py",
     "tests/keras/test_keras.py", "tests/metrics/test_distributed.py",
     "tests/keras/test_metrics.py", "tests/sweeps/test_threads.py",

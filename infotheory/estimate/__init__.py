@@ -3,17 +3,17 @@
 Every function takes any backend's tensors (or NumPy arrays and lists) and returns a tensor of
 the same framework; entropies and informations are in bits by default (``base=2``).
 
-- From counts and labels (:mod:`.discrete`): :func:`entropy_from_counts`,
-  :func:`entropy_from_labels`, :func:`contingency_table`, :func:`mutual_information_from_labels`,
-  :func:`normalized_mutual_information`, :func:`adjusted_mutual_information`,
-  :func:`homogeneity_completeness_v_measure`, :func:`pmi_from_counts`.
-- Beyond pairs, from labels (:mod:`.multivariate`):
+- From counts (:mod:`.counts`): :func:`entropy_from_counts`, :func:`pmi_from_counts`.
+- From labels (:mod:`.labels`): :func:`entropy_from_labels`, :func:`contingency_table`,
+  :func:`mutual_information_from_labels`; two labelings compared as partitions
+  (:mod:`.clustering`): :func:`normalized_mutual_information`,
+  :func:`adjusted_mutual_information`, :func:`homogeneity_completeness_v_measure`.
+- Beyond pairs, from label columns (:mod:`.multivariate`):
   :func:`conditional_mutual_information_from_labels`, :func:`transfer_entropy_from_labels`,
   :func:`total_correlation_from_labels`, :func:`o_information_from_labels`.
 - From continuous samples, k-nearest-neighbour estimators (:mod:`.knn`):
   :func:`differential_entropy`, :func:`mutual_information_ksg`, :func:`kl_divergence_knn`,
-  :func:`conditional_mutual_information_ksg`; :func:`transfer_entropy_ksg` (in
-  :mod:`.multivariate`, beside its label form).
+  :func:`conditional_mutual_information_ksg`, :func:`transfer_entropy_ksg`.
 - Gaussian and Gaussian-copula estimators, batched over multiplets (:mod:`.gaussian`):
   :func:`gaussian_copula`, :func:`mutual_information_gaussian`, :func:`o_information_gaussian`.
 - Significance of any estimate: :func:`permutation_test` (batched for the label estimators).
@@ -25,7 +25,6 @@ from .multivariate import (
     o_information_from_labels,
     total_correlation_from_labels,
     transfer_entropy_from_labels,
-    transfer_entropy_ksg,
 )
 from .gaussian import gaussian_copula, mutual_information_gaussian, o_information_gaussian
 from .permutation import PermutationResult, permutation_test
@@ -35,16 +34,14 @@ from .knn import (
     differential_entropy,
     kl_divergence_knn,
     mutual_information_ksg,
+    transfer_entropy_ksg,
 )
-from .discrete import (
+from .counts import entropy_from_counts, pmi_from_counts
+from .labels import contingency_table, entropy_from_labels, mutual_information_from_labels
+from .clustering import (
     adjusted_mutual_information,
-    contingency_table,
-    entropy_from_counts,
-    entropy_from_labels,
     homogeneity_completeness_v_measure,
-    mutual_information_from_labels,
     normalized_mutual_information,
-    pmi_from_counts,
 )
 
 __all__ = [

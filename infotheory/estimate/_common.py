@@ -3,13 +3,24 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Optional
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .. import _dispatch
+from .. import _kernels as K
 from .._frontend import Call
 from ._chunked import MAX_TABLE_CELLS, check_table_size, lazy_table  # noqa: F401
+
+Tensor = object
+MI_METHODS = ("plugin", "miller_madow")
+FLOAT_LABELS = ("; for continuous samples use infotheory.estimate.differential_entropy or "
+                "mutual_information_ksg (k-nearest neighbours)")
+
+
+def plugin_only(options) -> bool:
+    """Only the plug-in estimates are clamped at 0 (the corrections may go below)."""
+    return options["method"] == "plugin"
 
 def array_like(x):
     """Labels as scikit-learn takes them: an array-like no backend claims (a pandas Series or
@@ -124,3 +135,77 @@ def psi(x: float) -> float:
     r = 1.0 / (y * y)
     series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132)))))
     return math.log(y) - 0.5 / y - series - shift
+
+
+# --- the entropies of a contingency table ---------------------------------------------------
+def table_entropy(B, counts, n, keep: Tuple[int, ...], method: str = "plugin", lead: int = 0):
+    """``H(X_keep)`` in nats of the table ``counts`` (float, ``n`` samples): the entropy of its
+    marginal over the axes ``keep``, with the Miller-Madow correction when asked; the first
+    ``lead`` axes of ``counts`` are a batch of tables."""
+    axes = tuple(range(len(B.shape(counts)) - lead))
+    rest = tuple(a + lead for a in axes if a not in keep)
+    m = B.sum(counts, rest, keepdims=True) if rest else counts
+    table_axes = tuple(a + lead for a in axes)
+    h = K.neg_sum_xlogx(B, m * (1.0 / n), table_axes)
+    if method == "miller_madow":
+        cells = B.sum(B.where(m > 0, 1.0, 0.0 * m), table_axes)
+        h = h + (cells - 1.0) * (0.5 / n)
+    return h
+
+
+def table_entropies(B, counts, n, subsets: Sequence[Tuple[int, ...]], method,
+                    lead: int = 0) -> Dict:
+    """:func:`table_entropy` of each subset of the table's axes (0 for the empty one)."""
+    counts = B.to_float64(counts)
+    return {keep: table_entropy(B, counts, n, keep, method, lead) if keep else 0.0
+            for keep in subsets}
+
+
+def cmi_of_table(B, counts, n, x, y, z, method, lead: int = 0):
+    """``I(X;Y|Z)`` (nats) of a table whose axes ``x``, ``y``, ``z`` (tuples) are the groups;
+    the first ``lead`` axes of ``counts`` are a batch of tables (the permutation test's)."""
+    xz, yz, xyz = tuple(sorted(x + z)), tuple(sorted(y + z)), tuple(sorted(x + y + z))
+    h = table_entropies(B, counts, n, [xz, yz, xyz, z], method, lead=lead)
+    return h[xz] + h[yz] - h[xyz] - h[z]
+
+
+# --- time series, embedded (transfer entropy) --------------------------------------------------
+def embedding(c: Call) -> int:
+    """The first time step of the embedded series ``source``, ``target`` of a call with options
+    ``history``, ``source_history`` and ``lag`` (checked here, with the shapes)."""
+    for name in ("history", "source_history", "lag"):
+        check_k(c.fn, c.options[name], name)
+    s, t = c.shape("source"), c.shape("target")
+    if len(s) not in (1, 2) or tuple(s) != tuple(t):
+        raise c.error(f"source and target must be sequences (time,) or (trials, time) of "
+                      f"one shape, got {tuple(s)} and {tuple(t)}")
+    if len(s) == 2 and s[0] == 0:
+        raise c.error(f"source and target hold no trials (shape {tuple(s)}): there is nothing "
+                      f"to estimate from")
+    o = c.options
+    start = max(o["history"], o["lag"] + o["source_history"] - 1)
+    time = s[-1]
+    if time is not None and time <= start:
+        raise c.error(f"the sequences have {time} time steps; history={o['history']}, "
+                      f"source_history={o['source_history']} and lag={o['lag']} need more than "
+                      f"{start}")
+    return start
+
+
+def _embedded(B, x, offsets, start):
+    """Columns ``x[..., t + d]`` for ``t`` from ``start`` to the end, one per offset ``d``
+    (<= 0), pooled over trials."""
+    time = B.shape(x)[-1]
+    out = []
+    for d in offsets:
+        col = x[..., start + d:time + d] if d < 0 else x[..., start:]
+        out.append(B.reshape(col, (-1,)) if len(B.shape(x)) == 2 else col)
+    return out
+
+
+def embed(B, source, target, start, history, source_history, lag):
+    """The target's present, the source's past and the target's past as lists of columns."""
+    present = _embedded(B, target, [0], start)
+    past = _embedded(B, target, [-i for i in range(1, history + 1)], start)
+    src = _embedded(B, source, [-(lag + i) for i in range(source_history)], start)
+    return present, src, past

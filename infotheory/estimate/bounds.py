@@ -35,10 +35,16 @@ def _plan_scores(c):
 
 @public
 def infonce(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
-    """InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019):
-    ``I_NCE = log N + mean_i (scores_ii - logsumexp_j scores_ij)``. At most ``log N``; low
-    variance, biased low when the MI exceeds ``log N``. It is ``log N - cross_entropy`` of
-    the rows as logits against the diagonal as labels.
+    r"""InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019). With
+    :math:`f_{ij}` the ``scores``:
+
+    .. math::
+
+        I_\mathrm{NCE} = \log N + \frac{1}{N} \sum_i \Bigl( f_{ii} - \log \sum_j e^{f_{ij}} \Bigr)
+
+    At most :math:`\log N`; low variance, biased low when the MI exceeds :math:`\log N`. It is
+    :math:`\log N` minus the ``cross_entropy`` of the rows as logits against the diagonal as
+    labels.
 
     Bits by default (``base``). A NaN score makes the bound NaN.
 
@@ -67,9 +73,16 @@ def _mean_diagonal(B, scores, n):
 
 @public
 def nwj(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
-    """NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound):
-    ``I_NWJ = mean_i scores_ii - e^-1 mean_{i != j} exp(scores_ij)``. Unbiased for a fixed
-    critic, high variance; tight at ``scores = 1 + log(p(x,y) / (p(x) p(y)))``.
+    r"""NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound). With
+    :math:`f_{ij}` the ``scores``:
+
+    .. math::
+
+        I_\mathrm{NWJ} = \frac{1}{N} \sum_i f_{ii}
+        - \frac{1}{e N (N - 1)} \sum_{i \neq j} e^{f_{ij}}
+
+    Unbiased for a fixed critic, high variance; tight at
+    :math:`f(x, y) = 1 + \log \frac{p(x,y)}{p(x)\,p(y)}`.
 
     Bits by default (``base``). A NaN score makes the bound NaN.
 
@@ -86,10 +99,16 @@ def _nwj(B, scores, n):
 
 @public
 def donsker_varadhan(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
-    """Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018):
-    ``I_DV = mean_i scores_ii - log mean_{i != j} exp(scores_ij)``, the log-mean-exp computed
-    with logsumexp (finite for scores of any size). Tight at
-    ``scores = log(p(x,y) / (p(x) p(y))) + c``.
+    r"""Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018). With
+    :math:`f_{ij}` the ``scores``:
+
+    .. math::
+
+        I_\mathrm{DV} = \frac{1}{N} \sum_i f_{ii}
+        - \log \frac{1}{N (N - 1)} \sum_{i \neq j} e^{f_{ij}}
+
+    The log-mean-exp is computed with logsumexp (finite for scores of any size). Tight at
+    :math:`f(x, y) = \log \frac{p(x,y)}{p(x)\,p(y)} + c`.
 
     Bits by default (``base``). A NaN score makes the bound NaN.
 

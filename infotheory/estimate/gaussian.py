@@ -221,9 +221,9 @@ def _need_samples(c, name: str, n: int, k: int, bias_correction: bool):
 # --- the copula ----------------------------------------------------------------------------
 @public
 def gaussian_copula(x: Tensor, *, sample_axis: Optional[int] = None) -> Tensor:
-    """Gaussian-copula normalization: each series of samples in ``x`` replaced by the
-    standard-normal quantiles of its ranks, ``Phi^-1(rank / (n + 1))`` (ranks 1..n along the
-    sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
+    r"""Gaussian-copula normalization: each series of samples in ``x`` replaced by the
+    standard-normal quantiles of its ranks, :math:`\Phi^{-1}(r_i / (n + 1))` (ranks
+    :math:`r_i = 1, \ldots, n` along the sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
     unitless, of ``x``'s shape, and keeps each series' order; its marginals are standard
     normal whatever the data's were.
 
@@ -295,10 +295,12 @@ _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
 def mutual_information_gaussian(x: Tensor, y: Tensor, *, sample_axis: Optional[int] = None,
                                 base: Optional[float] = None,
                                 bias_correction: bool = True) -> Tensor:
-    """Mutual information of samples under a Gaussian model, ``I = H(X) + H(Y) - H(X, Y)``
-    with each entropy that of a Gaussian with the samples' covariance:
-    ``I = 1/2 log(det C_x det C_y / det C_xy)`` (``-1/2 log(1 - rho^2)`` for two variables
-    of correlation ``rho``), bias-corrected as Ince et al. (2017) do (gcmi's
+    r"""Mutual information of samples under a Gaussian model,
+    :math:`I(X;Y) = H(X) + H(Y) - H(X, Y)` with each entropy that of a Gaussian with the
+    samples' covariance:
+    :math:`I(X;Y) = \tfrac12 \log_b \frac{\det C_X \det C_Y}{\det C_{XY}}`
+    (:math:`-\tfrac12 \log_b (1 - \rho^2)` for two variables of correlation :math:`\rho`),
+    bias-corrected as Ince et al. (2017) do (gcmi's
     ``mi_gg(..., biascorrect=True)``). For the Gaussian-copula MI of any continuous data, pass
     :func:`gaussian_copula` of each (gcmi's ``gcmi_cc``).
 
@@ -380,9 +382,10 @@ _MI_GAUSSIAN = Function("mutual_information_gaussian", [Input("x", "real"), Inpu
 @public
 def o_information_gaussian(x: Tensor, *, sample_axis: Optional[int] = None, multiplets=None,
                            base: Optional[float] = None, bias_correction: bool = True) -> Tensor:
-    """O-information of ``k`` variables under a Gaussian model (Rosas et al. 2019),
-    ``Omega = (k - 2) H(X) + sum_i [H(X_i) - H(X_-i)]`` (``X_-i`` all but the i-th), each
-    entropy ``1/2 log det(2 pi e C)`` of the samples' covariance ``C``, bias-corrected (as
+    r"""O-information of :math:`k` variables under a Gaussian model (Rosas et al. 2019),
+    :math:`\Omega = (k - 2) H(X) + \sum_i \left[ H(X_i) - H(X_{-i}) \right]` (:math:`X_{-i}`
+    all but the :math:`i`-th), each entropy :math:`\tfrac12 \log_b \det(2 \pi e C)` of the
+    samples' covariance :math:`C`, bias-corrected (as
     hoi's ``Oinfo`` with ``method="gc"``, which copula-normalizes first: pass
     :func:`gaussian_copula` of the data for that). > 0 when redundancy dominates, < 0 when
     synergy does; 0 for two variables.

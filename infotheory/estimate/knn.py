@@ -19,7 +19,7 @@ from typing import Optional
 
 from .._checks import check_flag
 from .._frontend import Function, Input, public
-from ._common import check_k, psi
+from ._common import check_k, embed, embedding, psi
 from ._neighbours import count_within, knn_distance
 
 Tensor = object
@@ -105,29 +105,8 @@ def _positive(B, fn: str, name: str, distances) -> None:
                          f"({name} + 1e-10 * std * randn) or use the discrete estimators")
 
 
-@public
-def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None) -> Tensor:
-    """Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
-    Leonenko 1987) with Euclidean distances:
-    ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, ``eps_i`` the distance from
-    ``x_i`` to its k-th nearest neighbour and ``V_d`` the volume of the unit d-ball.
-
-    ``x``: (n, d) samples (or a 1-D vector). Can be negative (a density above 1). Not scale
-    invariant, by nature: ``H(c X) = H(X) + d log c`` (the estimate shifts exactly so, at any
-    scale from 1e-160 to 1e160).
-
-    NaN or infinite samples raise ``ValueError``.
-
-    >>> import numpy as np
-    >>> x = np.random.default_rng(0).normal(size=20000)
-    >>> round(float(differential_entropy(x)), 1)  # N(0, 1): 1/2 log2(2 pi e) = 2.05 bits
-    2.0
-    """
-    check_k("differential_entropy", k)
-    return _DIFFERENTIAL_ENTROPY(x, base=base, k=k)
-
-
 def _plan_differential_entropy(c):
+    check_k(c.fn, c.options["k"])
     n, d = _samples(c, "x")
     _need_points(c, "x", n, c.options["k"])
     return {"n": n, "d": d, "k": c.options["k"]}
@@ -148,32 +127,28 @@ _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
 
 
 @public
-def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[float] = None,
-                           standardize: bool = True) -> Tensor:
-    """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
-    (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
-    with max-norm distances: ``eps_i`` the distance from ``(x_i, y_i)`` to its k-th nearest
-    neighbour in the joint space, ``n_x(i)`` (``n_y(i)``) the number of points strictly
-    closer than ``eps_i`` to ``x_i`` (``y_i``) in the marginal space.
+def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None) -> Tensor:
+    """Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
+    Leonenko 1987) with Euclidean distances:
+    ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, ``eps_i`` the distance from
+    ``x_i`` to its k-th nearest neighbour and ``V_d`` the volume of the unit d-ball.
 
-    ``x``: (n, dx), ``y``: (n, dy) samples (or 1-D vectors). ``standardize=True`` (default)
-    divides each column by its standard deviation first, as scikit-learn's
-    ``mutual_info_regression`` does: the max-norm makes the raw estimate depend on the units of
-    x against y (I(1000 a; b) is not I(a; b) raw); ``False`` keeps the raw units. Not clipped
-    at 0: for independent variables the estimate scatters around 0 (scikit-learn clips it).
+    ``x``: (n, d) samples (or a 1-D vector). Can be negative (a density above 1). Not scale
+    invariant, by nature: ``H(c X) = H(X) + d log c`` (the estimate shifts exactly so, at any
+    scale from 1e-160 to 1e160).
+
     NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> x = rng.normal(size=4000); y = 0.8 * x + 0.6 * rng.normal(size=4000)
-    >>> round(float(mutual_information_ksg(x, y)), 1)  # -1/2 log2(1 - 0.8^2) = 0.74 bits
-    0.7
+    >>> x = np.random.default_rng(0).normal(size=20000)
+    >>> round(float(differential_entropy(x)), 1)  # N(0, 1): 1/2 log2(2 pi e) = 2.05 bits
+    2.0
     """
-    check_k("mutual_information_ksg", k)
-    return _MUTUAL_INFORMATION_KSG(x, y, base=base, k=k, standardize=standardize)
+    return _DIFFERENTIAL_ENTROPY(x, base=base, k=k)
 
 
 def _plan_mutual_information_ksg(c):
+    check_k(c.fn, c.options["k"])
     n, _ = _samples(c, "x")
     m, _ = _samples(c, "y")
     if n != m:
@@ -204,33 +179,32 @@ _MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
 
 
 @public
-def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float] = None,
-                      standardize: bool = True) -> Tensor:
-    """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
-    estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
-    ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
-    from ``x_i`` to its k-th nearest neighbour among the other ``x``, ``nu_k(i)`` to its k-th
-    nearest ``y``.
+def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[float] = None,
+                           standardize: bool = True) -> Tensor:
+    """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
+    (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
+    with max-norm distances: ``eps_i`` the distance from ``(x_i, y_i)`` to its k-th nearest
+    neighbour in the joint space, ``n_x(i)`` (``n_y(i)``) the number of points strictly
+    closer than ``eps_i`` to ``x_i`` (``y_i``) in the marginal space.
 
+    ``x``: (n, dx), ``y``: (n, dy) samples (or 1-D vectors). ``standardize=True`` (default)
+    divides each column by its standard deviation first, as scikit-learn's
+    ``mutual_info_regression`` does: the max-norm makes the raw estimate depend on the units of
+    x against y (I(1000 a; b) is not I(a; b) raw); ``False`` keeps the raw units. Not clipped
+    at 0: for independent variables the estimate scatters around 0 (scikit-learn clips it).
     NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
-    >>> p, q = rng.normal(0, 1, 20000), rng.normal(1, 1, 20000)
-    >>> round(float(kl_divergence_knn(p, q, k=5)), 1)  # closed form: 0.5 nats = 0.72 bits
+    >>> x = rng.normal(size=4000); y = 0.8 * x + 0.6 * rng.normal(size=4000)
+    >>> round(float(mutual_information_ksg(x, y)), 1)  # -1/2 log2(1 - 0.8^2) = 0.74 bits
     0.7
-
-    ``k = 1`` (the default, as the paper's) has the least bias and the most variance: about
-    0.05 bits of standard deviation for the example above; a larger ``k`` trades the other way.
-    ``standardize=True`` (default) divides each column of both samples by the standard
-    deviation of ``x``'s column (KL is unchanged by one invertible map of both; the estimate
-    then does not depend on the units of the columns); ``False`` keeps the raw units.
     """
-    check_k("kl_divergence_knn", k)
-    return _KL_DIVERGENCE_KNN(x, y, base=base, k=k, standardize=standardize)
+    return _MUTUAL_INFORMATION_KSG(x, y, base=base, k=k, standardize=standardize)
 
 
 def _plan_kl_divergence_knn(c):
+    check_k(c.fn, c.options["k"])
     k = c.options["k"]
     n, d = _samples(c, "x")
     m, e = _samples(c, "y")
@@ -264,32 +238,33 @@ _KL_DIVERGENCE_KNN = Function("kl_divergence_knn", [Input("x", "real"), Input("y
 
 
 @public
-def conditional_mutual_information_ksg(x: Tensor, y: Tensor, z: Tensor, *, k: int = 3,
-                                       base: Optional[float] = None,
-                                       standardize: bool = True) -> Tensor:
-    """Conditional mutual information ``I(X;Y|Z)`` of continuous samples, the KSG estimator
-    conditioned as Frenzel & Pompe (2007) do, max-norm distances:
-    ``I = psi(k) - mean_i(psi(n_xz(i) + 1) + psi(n_yz(i) + 1) - psi(n_z(i) + 1))``, ``eps_i``
-    the distance from ``(x_i, y_i, z_i)`` to its k-th nearest neighbour in the joint space and
-    ``n_xz(i)`` (``n_yz``, ``n_z``) the number of points strictly closer than ``eps_i`` in that
-    subspace (ennemi's ``estimate_mi(..., cond=z)``).
+def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float] = None,
+                      standardize: bool = True) -> Tensor:
+    """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
+    estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
+    ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
+    from ``x_i`` to its k-th nearest neighbour among the other ``x``, ``nu_k(i)`` to its k-th
+    nearest ``y``.
 
-    ``x``, ``y``, ``z``: (n, d) samples each (or 1-D vectors). ``standardize=True`` divides each
-    column by its standard deviation first (as :func:`mutual_information_ksg`). Not clipped at 0.
-    Returns a 0-d tensor, in bits by default (``base``). NaN or infinite samples raise
-    ``ValueError``.
+    NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
-    >>> z = rng.normal(size=4000); x = z + rng.normal(size=4000); y = z + rng.normal(size=4000)
-    >>> round(float(conditional_mutual_information_ksg(x, y, z)), 1)  # x, y independent given z
-    0.0
+    >>> p, q = rng.normal(0, 1, 20000), rng.normal(1, 1, 20000)
+    >>> round(float(kl_divergence_knn(p, q, k=5)), 1)  # closed form: 0.5 nats = 0.72 bits
+    0.7
+
+    ``k = 1`` (the default, as the paper's) has the least bias and the most variance: about
+    0.05 bits of standard deviation for the example above; a larger ``k`` trades the other way.
+    ``standardize=True`` (default) divides each column of both samples by the standard
+    deviation of ``x``'s column (KL is unchanged by one invertible map of both; the estimate
+    then does not depend on the units of the columns); ``False`` keeps the raw units.
     """
-    check_k("conditional_mutual_information_ksg", k)
-    return _CMI_KSG(x, y, z, base=base, k=k, standardize=standardize)
+    return _KL_DIVERGENCE_KNN(x, y, base=base, k=k, standardize=standardize)
 
 
 def _plan_cmi_ksg(c):
+    check_k(c.fn, c.options["k"])
     sizes = {name: _samples(c, name)[0] for name in ("x", "y", "z")}
     if len(set(sizes.values())) > 1:
         desc = ", ".join(f"{k} has {v}" for k, v in sizes.items())
@@ -326,3 +301,95 @@ def _cmi_ksg(B, x, y, z, n, k, standardize):
 _CMI_KSG = Function("conditional_mutual_information_ksg",
                     [Input("x", "real"), Input("y", "real"), Input("z", "real")], _cmi_ksg,
                     plan=_plan_cmi_ksg, unit=2)
+
+
+@public
+def conditional_mutual_information_ksg(x: Tensor, y: Tensor, z: Tensor, *, k: int = 3,
+                                       base: Optional[float] = None,
+                                       standardize: bool = True) -> Tensor:
+    """Conditional mutual information ``I(X;Y|Z)`` of continuous samples, the KSG estimator
+    conditioned as Frenzel & Pompe (2007) do, max-norm distances:
+    ``I = psi(k) - mean_i(psi(n_xz(i) + 1) + psi(n_yz(i) + 1) - psi(n_z(i) + 1))``, ``eps_i``
+    the distance from ``(x_i, y_i, z_i)`` to its k-th nearest neighbour in the joint space and
+    ``n_xz(i)`` (``n_yz``, ``n_z``) the number of points strictly closer than ``eps_i`` in that
+    subspace (ennemi's ``estimate_mi(..., cond=z)``).
+
+    ``x``, ``y``, ``z``: (n, d) samples each (or 1-D vectors). ``standardize=True`` divides each
+    column by its standard deviation first (as :func:`mutual_information_ksg`). Not clipped at 0.
+    Returns a 0-d tensor, in bits by default (``base``). NaN or infinite samples raise
+    ``ValueError``.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=4000); x = z + rng.normal(size=4000); y = z + rng.normal(size=4000)
+    >>> round(float(conditional_mutual_information_ksg(x, y, z)), 1)  # x, y independent given z
+    0.0
+    """
+    return _CMI_KSG(x, y, z, base=base, k=k, standardize=standardize)
+
+
+# --- transfer entropy of continuous samples ------------------------------------------------
+def _plan_te_ksg(c):
+    if c.B.lazy:
+        raise c.error(f"source is a lazy {c.B.name} array: the k-nearest-neighbour estimators "
+                      f"search all the samples at once; compute it into memory first (for "
+                      f"Dask: .compute())", NotImplementedError)
+    check_k(c.fn, c.options["k"])
+    check_flag(c.fn, "standardize", c.options["standardize"])
+    plan = {"start": embedding(c), **c.options}
+    s = c.shape("source")
+    if None in s:
+        raise c.error(f"source needs a known shape, got {tuple(s)}")
+    plan["n"] = (s[-1] - plan["start"]) * (s[0] if len(s) == 2 else 1)
+    if plan["n"] < plan["k"] + 1:
+        raise c.error(f"the embedded sequences have {plan['n']} samples; k={plan['k']} needs "
+                      f"at least {plan['k'] + 1}")
+    return plan
+
+
+def _series_std(B, v):
+    """The standard deviation of all the values of a series (or of its trials), (1, 1)."""
+    flat = B.reshape(v, (-1, 1))
+    return B.reshape(_column_std(B, flat, B.shape(flat)[0]), ())
+
+
+def _te_ksg(B, source, target, start, history, source_history, lag, k, standardize, n):
+    _scale(B, "transfer_entropy_ksg", ("source", source), ("target", target))  # NaN: named
+    if standardize:  # each series by its own deviation: the target's present and past columns
+        # on one scale, so that a distance the two share is the same number in both (a tie
+        # the "strictly closer" counts then break alike on every backend)
+        source, target = (v / _series_std(B, v) for v in (source, target))
+    present, src, past = embed(B, source, target, start, history, source_history, lag)
+    stack = lambda cols: B.concat([B.expand_dims(c, 1) for c in cols], axis=1)  # noqa: E731
+    return cmi_ksg(B, "transfer_entropy_ksg", stack(present), stack(src), stack(past), n, k,
+                   False)
+
+
+_TE_KSG = Function("transfer_entropy_ksg", [Input("source", "real"), Input("target", "real")],
+                   _te_ksg, plan=_plan_te_ksg, unit=2)
+
+
+@public
+def transfer_entropy_ksg(source: Tensor, target: Tensor, *, history: int = 1,
+                         source_history: int = 1, lag: int = 1, k: int = 4,
+                         base: Optional[float] = None, standardize: bool = True) -> Tensor:
+    """Transfer entropy from ``source`` to ``target`` of continuous samples,
+    ``I(Y_t ; S_{t-lag}^{(l)} | Y_{t-1}^{(k)})`` (as :func:`transfer_entropy_from_labels`
+    embeds it) by the conditional KSG estimator
+    (:func:`~infotheory.estimate.conditional_mutual_information_ksg`; JIDT's and IDTxl's
+    default, with their default ``k = 4`` neighbours). Bits by default.
+
+    ``source``, ``target``: (time,) or (trials, time), one shape, pooled over trials.
+    ``standardize=True`` divides each series by its standard deviation (over all its values)
+    first, so the target's present and past share one scale; ``False`` keeps the raw units.
+
+    NaN or infinite samples raise ``ValueError``.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> s = rng.normal(size=3001); y = np.r_[0.0, 0.8 * s[:-1]] + 0.6 * rng.normal(size=3001)
+    >>> round(float(transfer_entropy_ksg(s, y)), 1)  # -1/2 log2(1 - 0.64) = 0.74 bits
+    0.7
+    """
+    return _TE_KSG(source, target, base=base, history=history, source_history=source_history,
+                   lag=lag, k=k, standardize=standardize)

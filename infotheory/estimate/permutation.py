@@ -13,16 +13,16 @@ from .. import _dispatch, _units
 from .._convert import category_codes
 from ._common import array_like
 from .bounds import donsker_varadhan, infonce, nwj
-from .discrete import (adjusted_mutual_information, contingency_table, entropy_from_counts,
-                       entropy_from_labels, homogeneity_completeness_v_measure,
-                       mutual_information_from_labels, normalized_mutual_information,
-                       pmi_from_counts)
+from ._common import cmi_of_table
+from .clustering import (adjusted_mutual_information, homogeneity_completeness_v_measure,
+                         normalized_mutual_information)
+from .counts import entropy_from_counts, pmi_from_counts
 from .gaussian import gaussian_copula, mutual_information_gaussian, o_information_gaussian
 from .knn import (conditional_mutual_information_ksg, differential_entropy, kl_divergence_knn,
-                  mutual_information_ksg)
-from .multivariate import (_cmi_of_table, conditional_mutual_information_from_labels,
-                           o_information_from_labels, total_correlation_from_labels,
-                           transfer_entropy_from_labels, transfer_entropy_ksg)
+                  mutual_information_ksg, transfer_entropy_ksg)
+from .labels import contingency_table, entropy_from_labels, mutual_information_from_labels
+from .multivariate import (conditional_mutual_information_from_labels, o_information_from_labels,
+                           total_correlation_from_labels, transfer_entropy_from_labels)
 
 Tensor = Any
 
@@ -348,7 +348,7 @@ def _batched_null(B, variables, kwargs, P, rng):
         tables = _null_tables(host_x, nx, host_rest, cells, size, rng)
         tables = B.reshape(B.label_tensor(tables, like), (size, nx) + tuple(sizes))
         # I(X; Y) (one other column) or I(X; Y | Z...) of each table of the stack
-        out.append(_cmi_of_table(B, tables, n, (0,), (1,), tuple(range(2, 1 + len(sizes))),
+        out.append(cmi_of_table(B, tables, n, (0,), (1,), tuple(range(2, 1 + len(sizes))),
                                  method, lead=1))
     null = B.concat(out) * (1.0 / math.log(base))
     return B.nonnegative(null) if method == "plugin" else null

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from .. import _units
 from ..estimate._chunked import MAX_TABLE_CELLS
 from .._checks import check_flag
-from ..estimate.discrete import _check_average, _check_beta
+from ..estimate.clustering import _check_average, _check_beta
 
 
 @dataclass(frozen=True)

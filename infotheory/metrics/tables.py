@@ -6,14 +6,15 @@ them in its compiled step; a table of fixed size has rows and columns of classes
 occurred, which change nothing here (0 log 0 = 0, and the special cases count the classes that
 occur). They equal the label estimators of :mod:`infotheory.estimate` on the same labels, which
 the metric tester checks. The adjusted mutual information's expectation term needs the host
-(:func:`infotheory.estimate.discrete.statistic_of_table`)."""
+(:func:`infotheory.estimate.clustering.statistic_of_table`)."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ..estimate.discrete import _hcv_from_table, _mi_table, nmi_of_table, statistic_of_table
+from ..estimate.clustering import _hcv_from_table, nmi_of_table, statistic_of_table
+from ..estimate.labels import _mi_table
 from ._declare import AVERAGE, BASE, BETA, IGNORE_INDEX, NUM_CLASSES, Spec
 
 

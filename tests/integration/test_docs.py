@@ -10,9 +10,11 @@ import pytest
 
 import infotheory
 import infotheory.estimate.bounds
-import infotheory.estimate.discrete
+import infotheory.estimate.clustering
+import infotheory.estimate.counts
 import infotheory.estimate.gaussian
 import infotheory.estimate.knn
+import infotheory.estimate.labels
 import infotheory.estimate.multivariate
 import infotheory.estimate.permutation
 import infotheory.losses
@@ -67,7 +69,8 @@ def test_readme_values_match_the_comments():
 @pytest.mark.parametrize("module", [infotheory, infotheory.measures, infotheory.losses,
                                     infotheory.uncertainty, infotheory.multivariate,
                                     infotheory.generalized,
-                                    infotheory.estimate.discrete, infotheory.estimate.knn,
+                                    infotheory.estimate.counts, infotheory.estimate.labels,
+                                    infotheory.estimate.clustering, infotheory.estimate.knn,
                                     infotheory.estimate.bounds,
                                     infotheory.estimate.multivariate,
                                     infotheory.estimate.gaussian,

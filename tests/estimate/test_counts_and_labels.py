@@ -60,7 +60,7 @@ REFERENCES = {"plugin": stats.entropy, "miller_madow": miller_madow, "chao_shen"
 
 
 # --- entropy ------------------------------------------------------------------------------
-@pytest.mark.parametrize("method", E.discrete.ENTROPY_METHODS)
+@pytest.mark.parametrize("method", E.counts.ENTROPY_METHODS)
 def test_entropy_from_counts_matches_reference(backend, method):
     got = to_np(E.entropy_from_counts(native(backend, COUNTS), method=method, base=math.e))
     want = [REFERENCES[method](list(row)) for row in COUNTS]
@@ -104,7 +104,7 @@ def test_entropy_from_labels_matches_pyitlib(backend, method):
     assert got == pytest.approx(want, rel=1e-12)
 
 
-@pytest.mark.parametrize("method", E.discrete.ENTROPY_METHODS)
+@pytest.mark.parametrize("method", E.counts.ENTROPY_METHODS)
 def test_entropy_from_labels_is_entropy_of_counts(method):
     counts = np.unique(X, return_counts=True)[1]
     assert float(E.entropy_from_labels(X, method=method)) == pytest.approx(
