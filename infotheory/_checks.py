@@ -1,5 +1,7 @@
 """The free structural checks: what a plan verifies on static shapes, kinds and options, with
-no tensor value read. Each raises our error naming the function and the argument.
+no tensor value read. Each raises our error naming the function and the argument. Also the
+declaration of a tensor argument (:class:`Input`: its kind and shape contract), which these
+checks and the conversion read.
 
 Used by the declarations' ``plan`` functions and by :mod:`infotheory._frontend` itself.
 """
@@ -7,14 +9,27 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple, Union
 
 from .backends._base import normalize_axes
 
-if TYPE_CHECKING:
-    from ._frontend import Input
-
 REDUCTIONS = ("mean", "sum", "none")
+
+
+class Input:
+    """A tensor argument: its name, kind (a string, or a function of the options giving one),
+    whether it may be None, a hint appended to a dtype error, and its shape contract with
+    another input, checked on the static shapes before ``plan``: ``agrees_with="y_hat"``, the
+    same shape (as torch's losses require of a target); ``broadcasts_to="y_hat"``, a shape that
+    broadcasts to that input's without enlarging it (a weight). A contract never lets a
+    (N, 1) prediction and a (N,) target broadcast to (N, N)."""
+    __slots__ = ("name", "kind", "optional", "hint", "agrees_with", "broadcasts_to")
+
+    def __init__(self, name: str, kind: Union[str, Callable[[dict], str]] = "dist",
+                 optional: bool = False, hint: str = "", *, agrees_with: Optional[str] = None,
+                 broadcasts_to: Optional[str] = None):
+        self.name, self.kind, self.optional, self.hint = name, kind, optional, hint
+        self.agrees_with, self.broadcasts_to = agrees_with, broadcasts_to
 
 
 def log_base(fn: str, base) -> float:

@@ -10,12 +10,11 @@ hashable objects; non-integers become the ranks of their sorted distinct values,
 from __future__ import annotations
 
 import numbers
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from ._frontend import Input
+from ._checks import Input
 
 _INTEGRAL_KINDS = ("labels", "target", "categories", "counts")
 

@@ -27,8 +27,9 @@ from __future__ import annotations
 from typing import Callable, Dict, Optional, Sequence, Tuple, Union
 
 from . import _dispatch, _units, _validation
-from ._checks import check_contract, log_base, shape_of
+from ._checks import Input, check_contract, log_base, shape_of
 from ._convert import convert
+from ._types import F
 from ._units import switch as units
 from ._validation import switch
 from .backends._base import Backend, host_read_error
@@ -50,23 +51,7 @@ def _clear_plans() -> None:
 _dispatch.on_registry_change(_clear_plans)
 
 
-class Input:
-    """A tensor argument: its name, kind (a string, or a function of the options giving one),
-    whether it may be None, a hint appended to a dtype error, and its shape contract with
-    another input, checked on the static shapes before ``plan``: ``agrees_with="y_hat"``, the
-    same shape (as torch's losses require of a target); ``broadcasts_to="y_hat"``, a shape that
-    broadcasts to that input's without enlarging it (a weight). A contract never lets a
-    (N, 1) prediction and a (N,) target broadcast to (N, N)."""
-    __slots__ = ("name", "kind", "optional", "hint", "agrees_with", "broadcasts_to")
-
-    def __init__(self, name: str, kind: Union[str, Callable[[dict], str]] = "dist",
-                 optional: bool = False, hint: str = "", *, agrees_with: Optional[str] = None,
-                 broadcasts_to: Optional[str] = None):
-        self.name, self.kind, self.optional, self.hint = name, kind, optional, hint
-        self.agrees_with, self.broadcasts_to = agrees_with, broadcasts_to
-
-
-def public(f: Callable) -> Callable:
+def public(f: F) -> F:
     """Mark a public function so that AutoGraph (``tf.function``) calls it as it is: plain
     Python over the backend's ops, with no control flow on tensor values, needs no conversion
     (converting the call path only slowed tracing, and in a long test process it once resolved a

@@ -87,7 +87,8 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                   reduction: str = "mean", base: Optional[float] = None, weight: Optional[Tensor] = None,
                   ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
                   validate: bool = False) -> Tensor:
-    """Cross-entropy loss ``-sum_k y_k log_base q_k`` of predictions ``y_hat`` against ``y``.
+    r"""Cross-entropy loss :math:`-\sum_k y_k \log_b q_k` of predictions ``y_hat`` (:math:`q`)
+    against ``y``.
 
     Args:
         y_hat: predicted probabilities ``q`` over the last axis, shape ``(..., K)``, K >= 1; or
@@ -109,10 +110,12 @@ def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
             ``reduction="none"``, left out of the sum and of the mean's denominator (torch's
             ``ignore_index``, Keras' ``ignore_class``). Class indices only. ``None`` (default):
             no index is ignored.
-        label_smoothing: ``eps`` in [0, 1]: the target becomes ``(1 - eps) * target + eps / K``
-            (for class indices as for probability targets), as torch's ``label_smoothing``.
+        label_smoothing: :math:`\varepsilon` in [0, 1]: the target becomes
+            :math:`(1 - \varepsilon)\, y + \varepsilon / K` (for class indices as for
+            probability targets), as torch's ``label_smoothing``.
 
-    Returns: per-sample losses are never below 0 for valid input: each term -y log q is >= 0
+    Returns: per-sample losses are never below 0 for valid input: each term
+    :math:`-y_k \log q_k` is >= 0
     and the log-softmax is exact (it is 0, not +1e-6, for a point mass on every backend).
 
     >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, 2])), 4)
@@ -202,7 +205,8 @@ _CROSS_ENTROPY = Function(
 def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
              weight: Optional[Tensor] = None, ignore_index: Optional[int] = None,
              validate: bool = False) -> Tensor:
-    """Negative log-likelihood loss ``-weight[y] * log_probs[..., y]``, torch's NLLLoss.
+    r"""Negative log-likelihood loss :math:`-w_y \log q_y`, torch's NLLLoss: ``-weight[y] *
+    log_probs[..., y]``.
 
     ``log_probs`` has shape ``(..., K)``, K >= 1 (classes on the last axis; for 2-D input this is
     exactly ``torch.nn.NLLLoss``), ``y`` integer class indices of shape ``log_probs.shape[:-1]``
@@ -247,7 +251,8 @@ _NLL_LOSS = Function("nll_loss", [Input("log_probs", "real"), Input("y", "labels
 @public
 def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                ignore_index: Optional[int] = None, validate: bool = False) -> Tensor:
-    """Perplexity ``exp(mean cross-entropy in nats)`` over the tokens that count.
+    r"""Perplexity :math:`\exp\bigl(-\frac{1}{N} \sum_{t=1}^{N} \ln q_t(y_t)\bigr)`, the
+    exponential of the mean cross-entropy in nats over the :math:`N` tokens that count.
 
     ``y_hat``: probabilities (or logits with ``from_logits=True``) of shape ``(..., K)``; ``y``:
     integer class indices of shape ``y_hat.shape[:-1]``; tokens equal to ``ignore_index`` are
@@ -286,14 +291,15 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
                          pos_weight: Optional[Tensor] = None, weight: Optional[Tensor] = None,
                          reduction: str = "mean", base: Optional[float] = None,
                          validate: bool = False) -> Tensor:
-    """Elementwise Bernoulli cross-entropy
-    ``-w [pos_weight * y log q + (1 - y) log(1 - q)]``, torch's ``binary_cross_entropy`` and
+    r"""Elementwise Bernoulli cross-entropy
+    :math:`-w \left[ c\, y \log_b q + (1 - y) \log_b (1 - q) \right]` (:math:`w` the
+    ``weight``, :math:`c` the ``pos_weight``), torch's ``binary_cross_entropy`` and
     ``binary_cross_entropy_with_logits``.
 
     Args:
-        y_hat: probabilities ``q`` (any shape), or logits with ``from_logits=True``: then
-            ``log q = -softplus(-z)`` and ``log(1 - q) = -softplus(z)``, finite for logits of
-            +-1e4.
+        y_hat: probabilities ``q`` (any shape), or logits :math:`z` with ``from_logits=True``: then
+            :math:`\log q = -\operatorname{softplus}(-z)` and
+            :math:`\log(1 - q) = -\operatorname{softplus}(z)`, finite for logits of +-1e4.
         y: targets in [0, 1] (floating), of ``y_hat``'s shape (as torch requires: a (N, 1)
             prediction against (N,) targets would broadcast to N x N; it raises ``ValueError``).
         pos_weight: weight of the positive term, broadcastable to ``y_hat``'s shape (per class
@@ -301,7 +307,7 @@ def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
         weight: weight of each element's loss, broadcastable to ``y_hat``'s shape.
         reduction: ``"mean"`` over all elements, ``"sum"``, or ``"none"`` (``y_hat``'s shape).
 
-    On probabilities it is exact: 0 log 0 = 0, and +inf where the target is certain and the
+    On probabilities it is exact: :math:`0 \log 0 = 0`, and +inf where the target is certain and the
     prediction calls it impossible (torch clamps each log at -100; Keras clips q). A prediction
     outside [0, 1] or NaN gives NaN for that element (logits passed without
     ``from_logits=True``).

@@ -158,25 +158,28 @@ def o_information(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
     return _O(p, base=base, validate=validate, axes=axis)
 
 
-total_correlation.__doc__ = """Total correlation (multi-information) ``TC = sum_i H(X_i) -
-    H(X_1, ..., X_n)``, >= 0: 0 for independent variables, ``(n - 1) H`` for n copies of one.
+total_correlation.__doc__ = r"""Total correlation (multi-information)
+    :math:`\mathrm{TC}(X_1, \ldots, X_n) = \sum_i H(X_i) - H(X_1, \ldots, X_n)`, >= 0: 0 for
+    independent variables, :math:`(n - 1) H` for :math:`n` copies of one.
     """ + _JOINT_DOC + """
 
     >>> copies = np.zeros((2, 2, 2)); copies[0, 0, 0] = copies[1, 1, 1] = 0.5
     >>> round(float(total_correlation(copies)), 12)
     2.0
     """
-dual_total_correlation.__doc__ = """Dual total correlation (binding information) ``DTC =
-    H(X) - sum_i H(X_i | X_rest)``, >= 0.
+dual_total_correlation.__doc__ = r"""Dual total correlation (binding information)
+    :math:`\mathrm{DTC}(X) = H(X) - \sum_i H(X_i \mid X_{-i})`, >= 0, where :math:`X_{-i}` is
+    every variable but :math:`X_i`.
     """ + _JOINT_DOC + """
 
     >>> copies = np.zeros((2, 2, 2)); copies[0, 0, 0] = copies[1, 1, 1] = 0.5
     >>> round(float(dual_total_correlation(copies)), 12)
     1.0
     """
-co_information.__doc__ = """Co-information (interaction information with dit's sign)
-    ``I(X_1; ...; X_n) = -sum_{S != {}} (-1)^|S| H(X_S)``: ``I(X;Y)`` for two variables,
-    ``I(X;Y) - I(X;Y|Z)`` for three; negative when the variables are synergistic.
+co_information.__doc__ = r"""Co-information (interaction information with dit's sign)
+    :math:`I(X_1; \ldots; X_n) = -\sum_{S \neq \emptyset} (-1)^{|S|} H(X_S)`: :math:`I(X;Y)`
+    for two variables, :math:`I(X;Y) - I(X;Y \mid Z)` for three; negative when the variables
+    are synergistic.
     """ + _JOINT_DOC + """
 
     >>> xor = np.zeros((2, 2, 2))
@@ -186,8 +189,9 @@ co_information.__doc__ = """Co-information (interaction information with dit's s
     >>> round(float(co_information(xor)), 12)
     -1.0
     """
-o_information.__doc__ = """O-information ``Omega = TC - DTC`` (Rosas et al. 2019): > 0 when
-    redundancy dominates the dependencies, < 0 when synergy does (-1 bit for XOR).
+o_information.__doc__ = r"""O-information :math:`\Omega = \mathrm{TC} - \mathrm{DTC}`
+    (Rosas et al. 2019): > 0 when redundancy dominates the dependencies, < 0 when synergy does
+    (-1 bit for XOR).
     """ + _JOINT_DOC + """
 
     >>> xor = np.zeros((2, 2, 2))
@@ -203,9 +207,9 @@ o_information.__doc__ = """O-information ``Omega = TC - DTC`` (Rosas et al. 2019
 @public
 def conditional_mutual_information(p_xyz: Tensor, *, base: Optional[float] = None,
                                    validate: bool = False) -> Tensor:
-    """Conditional mutual information ``I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)`` of a
-    joint distribution ``p_xyz[..., x, y, z]`` over its last three axes (leading axes are a
-    batch), >= 0.
+    r"""Conditional mutual information
+    :math:`I(X;Y \mid Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)` of a joint distribution
+    ``p_xyz[..., x, y, z]`` over its last three axes (leading axes are a batch), >= 0.
 
     Args:
         p_xyz: probabilities, floating dtype, at least 3 dimensions.

@@ -28,7 +28,7 @@ Tensor = Any
 
 
 def _doc(what: str, formula: str) -> str:
-    return f"""{what}: ``{formula}``.
+    return f"""{what}: :math:`{formula}`.
 
     Args:
         p: predictive distributions of ``S`` samples of a model (MC dropout passes, ensemble
@@ -72,20 +72,20 @@ def bald(p: Tensor, *, sample_axis: int = 0, axis: int = -1, base: Optional[floa
 
 predictive_entropy.__doc__ = _doc(
     "Predictive entropy (total uncertainty), the entropy of the mean prediction",
-    "H[p_bar] = -sum_k p_bar_k log p_bar_k, p_bar = (1/S) sum_s p_s") + """
+    r"H[\bar p] = -\sum_k \bar p_k \log_b \bar p_k, \quad \bar p = \frac{1}{S} \sum_s p_s") + """
     >>> round(float(predictive_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
     1.0
     """
 expected_entropy.__doc__ = _doc(
     "Expected entropy (aleatoric uncertainty), the mean of the samples' entropies",
-    "(1/S) sum_s H[p_s]") + """
+    r"\frac{1}{S} \sum_s H[p_s]") + """
     >>> round(float(expected_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
     0.0
     """
 bald.__doc__ = _doc(
     "BALD (epistemic uncertainty): the mutual information between the prediction and the "
     "model's parameters, predictive minus expected entropy, never below 0",
-    "H[p_bar] - (1/S) sum_s H[p_s] = (1/S) sum_s KL(p_s || p_bar)") + """
+    r"H[\bar p] - \frac{1}{S} \sum_s H[p_s] = \frac{1}{S} \sum_s D(p_s \,\|\, \bar p)") + """
     Two samples that disagree completely carry one bit; samples that agree carry none:
 
     >>> round(float(bald([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)

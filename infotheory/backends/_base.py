@@ -31,6 +31,10 @@ The tensor type itself must support Python's arithmetic (``+ - * / **``, unary `
 indexing with integers, slices and integer tensors, and a ``dtype`` attribute.
 :mod:`infotheory.testing.skeleton` is a complete backend over a toy tensor type that shows each
 of these and passes the conformance kit: start from it.
+
+Size: one class, the whole interface a backend implements, in sections by role (about 500
+lines, most of them the docstrings and generic defaults of the optional methods); split across
+modules, a role would be missing from the page a backend's author reads.
 """
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ from .. import _dispatch
 from .. import _kernels as K
 from .._frontend import Function, Input, public
 from ._common import FLOAT_LABELS, array_like, on_table, same_length, table_entropy
+from .._types import ArrayLike, TensorT
 from .labels import LABEL_PAIR, _mi_from_table, _mi_table
 
-Tensor = object
 AVERAGES = ("arithmetic", "geometric", "min", "max")
 _EPS = 2.220446049250313e-16  # float64 machine epsilon (scikit-learn's guard in AMI)
 
@@ -152,8 +152,8 @@ _AMI = Function("adjusted_mutual_information", LABEL_PAIR, _nmi, plan=_plan_nmi)
 
 
 @public
-def normalized_mutual_information(x: Tensor, y: Tensor, *,
-                                  average: str = "arithmetic") -> Tensor:
+def normalized_mutual_information(x: TensorT, y: ArrayLike, *,
+                                  average: str = "arithmetic") -> TensorT:
     """Normalized mutual information ``I(X;Y) / avg(H(X), H(Y))`` of two label vectors, in
     [0, 1] (unitless), as scikit-learn's ``normalized_mutual_info_score``: the average is the
     ``"arithmetic"`` (default), ``"geometric"``, ``"min"`` or ``"max"`` mean; 1 when both
@@ -171,8 +171,8 @@ def normalized_mutual_information(x: Tensor, y: Tensor, *,
 
 
 @public
-def adjusted_mutual_information(x: Tensor, y: Tensor, *,
-                                average: str = "arithmetic") -> Tensor:
+def adjusted_mutual_information(x: TensorT, y: ArrayLike, *,
+                                average: str = "arithmetic") -> TensorT:
     """Mutual information adjusted for chance, as scikit-learn's ``adjusted_mutual_info_score``
     (Vinh, Epps & Bailey 2010): ``(I - E[I]) / (avg(H(X), H(Y)) - E[I])``, with ``E[I]`` the
     expected mutual information of two random labelings with the same cluster sizes under the
@@ -247,8 +247,8 @@ _HCV = Function("homogeneity_completeness_v_measure",
 
 
 @public
-def homogeneity_completeness_v_measure(labels_true: Tensor, labels_pred: Tensor, *,
-                                       beta: float = 1.0) -> Tuple[Tensor, Tensor, Tensor]:
+def homogeneity_completeness_v_measure(labels_true: TensorT, labels_pred: ArrayLike, *,
+                                       beta: float = 1.0) -> Tuple[TensorT, TensorT, TensorT]:
     """Homogeneity, completeness and V-measure of a clustering ``labels_pred`` against the
     classes ``labels_true`` (Rosenberg & Hirschberg 2007), as scikit-learn's
     ``homogeneity_completeness_v_measure``: with ``C`` the classes and ``K`` the clusters,

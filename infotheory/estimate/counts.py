@@ -14,8 +14,8 @@ from .. import _validation
 from .._checks import axes
 from .._frontend import Function, Input, public
 from ._common import check_method, plugin_only
+from .._types import Axis, TensorT
 
-Tensor = object
 ENTROPY_METHODS = ("plugin", "miller_madow", "chao_shen", "james_stein")
 
 
@@ -78,8 +78,8 @@ _ENTROPY_FROM_COUNTS = Function("entropy_from_counts", [Input("counts", "counts"
 
 
 @public
-def entropy_from_counts(counts: Tensor, *, axis=-1, base: Optional[float] = None,
-                        method: str = "plugin", validate: bool = False) -> Tensor:
+def entropy_from_counts(counts: TensorT, *, axis: Axis = -1, base: Optional[float] = None,
+                        method: str = "plugin", validate: bool = False) -> TensorT:
     """Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
 
     ``method``:
@@ -136,8 +136,8 @@ _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi
 
 
 @public
-def pmi_from_counts(counts: Tensor, *, base: Optional[float] = None, positive: bool = False,
-                    context_smoothing: float = 1.0, validate: bool = False) -> Tensor:
+def pmi_from_counts(counts: TensorT, *, base: Optional[float] = None, positive: bool = False,
+                    context_smoothing: float = 1.0, validate: bool = False) -> TensorT:
     """Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
     ``PMI(w, c) = log_base(p(w, c) / (p(w) p_alpha(c)))`` with ``p(w, c) = n_wc / N``,
     ``p(w) = n_w / N`` and the context distribution smoothed as

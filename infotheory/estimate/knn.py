@@ -21,8 +21,8 @@ from .._checks import check_flag
 from .._frontend import Function, Input, public
 from ._common import check_k, embed, embedding, psi
 from ._neighbours import count_within, knn_distance
+from .._types import ArrayLike, TensorT
 
-Tensor = object
 
 
 def log_unit_ball_volume(d: int) -> float:
@@ -127,7 +127,7 @@ _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
 
 
 @public
-def differential_entropy(x: Tensor, *, k: int = 3, base: Optional[float] = None) -> Tensor:
+def differential_entropy(x: TensorT, *, k: int = 3, base: Optional[float] = None) -> TensorT:
     """Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
     Leonenko 1987) with Euclidean distances:
     ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, ``eps_i`` the distance from
@@ -179,8 +179,8 @@ _MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
 
 
 @public
-def mutual_information_ksg(x: Tensor, y: Tensor, *, k: int = 3, base: Optional[float] = None,
-                           standardize: bool = True) -> Tensor:
+def mutual_information_ksg(x: TensorT, y: ArrayLike, *, k: int = 3, base: Optional[float] = None,
+                           standardize: bool = True) -> TensorT:
     """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
     (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
     with max-norm distances: ``eps_i`` the distance from ``(x_i, y_i)`` to its k-th nearest
@@ -238,8 +238,8 @@ _KL_DIVERGENCE_KNN = Function("kl_divergence_knn", [Input("x", "real"), Input("y
 
 
 @public
-def kl_divergence_knn(x: Tensor, y: Tensor, *, k: int = 1, base: Optional[float] = None,
-                      standardize: bool = True) -> Tensor:
+def kl_divergence_knn(x: TensorT, y: ArrayLike, *, k: int = 1, base: Optional[float] = None,
+                      standardize: bool = True) -> TensorT:
     """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
     estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
     ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
@@ -304,9 +304,9 @@ _CMI_KSG = Function("conditional_mutual_information_ksg",
 
 
 @public
-def conditional_mutual_information_ksg(x: Tensor, y: Tensor, z: Tensor, *, k: int = 3,
+def conditional_mutual_information_ksg(x: TensorT, y: ArrayLike, z: ArrayLike, *, k: int = 3,
                                        base: Optional[float] = None,
-                                       standardize: bool = True) -> Tensor:
+                                       standardize: bool = True) -> TensorT:
     """Conditional mutual information ``I(X;Y|Z)`` of continuous samples, the KSG estimator
     conditioned as Frenzel & Pompe (2007) do, max-norm distances:
     ``I = psi(k) - mean_i(psi(n_xz(i) + 1) + psi(n_yz(i) + 1) - psi(n_z(i) + 1))``, ``eps_i``
@@ -370,9 +370,9 @@ _TE_KSG = Function("transfer_entropy_ksg", [Input("source", "real"), Input("targ
 
 
 @public
-def transfer_entropy_ksg(source: Tensor, target: Tensor, *, history: int = 1,
+def transfer_entropy_ksg(source: TensorT, target: ArrayLike, *, history: int = 1,
                          source_history: int = 1, lag: int = 1, k: int = 4,
-                         base: Optional[float] = None, standardize: bool = True) -> Tensor:
+                         base: Optional[float] = None, standardize: bool = True) -> TensorT:
     """Transfer entropy from ``source`` to ``target`` of continuous samples,
     ``I(Y_t ; S_{t-lag}^{(l)} | Y_{t-1}^{(k)})`` (as :func:`transfer_entropy_from_labels`
     embeds it) by the conditional KSG estimator

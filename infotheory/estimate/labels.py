@@ -17,9 +17,9 @@ from .. import _kernels as K
 from .._frontend import Function, Input, public
 from ._common import (FLOAT_LABELS, MAX_TABLE_CELLS, MI_METHODS, array_like, check_method,
                       on_table, plugin_only, same_length)
+from .._types import ArrayLike, TensorT
 from .counts import ENTROPY_METHODS, _entropy_counts
 
-Tensor = object
 LABEL_PAIR = (Input("x", "categories", hint=FLOAT_LABELS),
               Input("y", "categories", hint=FLOAT_LABELS))
 
@@ -63,8 +63,8 @@ _ENTROPY_FROM_LABELS = Function("entropy_from_labels",
 
 
 @public
-def entropy_from_labels(x: Tensor, *, base: Optional[float] = None, method: str = "plugin",
-                        n_classes: Optional[int] = None) -> Tensor:
+def entropy_from_labels(x: TensorT, *, base: Optional[float] = None, method: str = "plugin",
+                        n_classes: Optional[int] = None) -> TensorT:
     """Entropy of a discrete source estimated from a 1-D vector ``x`` of integer symbols:
     :func:`entropy_from_counts` of the counts of its distinct values. The bins (which only
     ``"james_stein"`` reads) are the observed symbols, or ``n_classes`` of them when given
@@ -90,7 +90,7 @@ _CONTINGENCY_TABLE = Function("contingency_table", LABEL_PAIR, _contingency_tabl
 
 
 @public
-def contingency_table(x: Tensor, y: Tensor) -> Tensor:
+def contingency_table(x: TensorT, y: ArrayLike) -> TensorT:
     """Counts of each pair of values of two label vectors of the same length: ``table[i, j]``
     counts the samples with the i-th distinct value of ``x`` and the j-th of ``y`` (both in
     sorted order), as scikit-learn's ``contingency_matrix``. An int64 tensor.
@@ -138,8 +138,8 @@ _MI_FROM_LABELS = Function("mutual_information_from_labels", LABEL_PAIR, _mi_lab
 
 
 @public
-def mutual_information_from_labels(x: Tensor, y: Tensor, *, base: Optional[float] = None,
-                                   method: str = "plugin") -> Tensor:
+def mutual_information_from_labels(x: TensorT, y: ArrayLike, *, base: Optional[float] = None,
+                                   method: str = "plugin") -> TensorT:
     """Mutual information of two label vectors, from their contingency table ``n_ij``:
     ``I = sum_ij (n_ij / N) log(N n_ij / (a_i b_j))`` with row and column sums ``a``, ``b``
     (scikit-learn's ``mutual_info_score``, in units of ``base``: bits by default).

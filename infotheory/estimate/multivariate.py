@@ -13,8 +13,8 @@ from typing import Optional
 from .._frontend import Function, Input, public
 from ._common import (FLOAT_LABELS, MI_METHODS, array_like, check_method, cmi_of_table, embed,
                       embedding, on_table, plugin_only, same_rows, table_entropies)
+from .._types import ArrayLike, TensorT
 
-Tensor = object
 _LABELS = dict(kind="categories", hint=FLOAT_LABELS)
 
 
@@ -58,9 +58,9 @@ _CMI = Function("conditional_mutual_information_from_labels",
 
 
 @public
-def conditional_mutual_information_from_labels(x: Tensor, y: Tensor, z: Tensor, *,
+def conditional_mutual_information_from_labels(x: TensorT, y: ArrayLike, z: ArrayLike, *,
                                                base: Optional[float] = None,
-                                               method: str = "plugin") -> Tensor:
+                                               method: str = "plugin") -> TensorT:
     """Conditional mutual information ``I(X;Y|Z)`` of label vectors, from their contingency
     table: ``H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)`` (pyitlib's
     ``information_mutual_conditional``), in bits by default. ``z`` is one label vector (n,) or
@@ -100,10 +100,10 @@ _TE = Function("transfer_entropy_from_labels",
 
 
 @public
-def transfer_entropy_from_labels(source: Tensor, target: Tensor, *, history: int = 1,
+def transfer_entropy_from_labels(source: TensorT, target: ArrayLike, *, history: int = 1,
                                  source_history: int = 1, lag: int = 1,
                                  base: Optional[float] = None,
-                                 method: str = "plugin") -> Tensor:
+                                 method: str = "plugin") -> TensorT:
     """Transfer entropy from ``source`` to ``target`` (Schreiber 2000), as IDTxl and JIDT
     define it for discrete data: ``TE = I(Y_t ; S_{t-lag}^{(l)} | Y_{t-1}^{(k)})``, the
     information the source's past (``l = source_history`` values ending at ``t - lag``) adds
@@ -164,8 +164,8 @@ _O = Function("o_information_from_labels", [Input("x", **_LABELS)],
 
 
 @public
-def total_correlation_from_labels(x: Tensor, *, base: Optional[float] = None,
-                                  method: str = "plugin") -> Tensor:
+def total_correlation_from_labels(x: TensorT, *, base: Optional[float] = None,
+                                  method: str = "plugin") -> TensorT:
     """Total correlation ``sum_i H(X_i) - H(X_1, ..., X_m)`` of label columns ``x`` (n, m),
     from their contingency table, in bits by default (>= 0 with ``method="plugin"``).
 
@@ -179,8 +179,8 @@ def total_correlation_from_labels(x: Tensor, *, base: Optional[float] = None,
 
 
 @public
-def o_information_from_labels(x: Tensor, *, base: Optional[float] = None,
-                              method: str = "plugin") -> Tensor:
+def o_information_from_labels(x: TensorT, *, base: Optional[float] = None,
+                              method: str = "plugin") -> TensorT:
     """O-information ``TC - DTC = (m - 2) H(X) + sum_i [H(X_i) - H(X_rest)]`` of label
     columns ``x`` (n, m): > 0 when redundancy dominates, < 0 when synergy does. Bits by
     default.

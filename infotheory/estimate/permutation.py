@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple, Union
 
 import numpy as np
 
 from .. import _dispatch, _units
 from .._convert import category_codes
-from ._common import array_like
+from ._common import array_like, cmi_of_table
 from .bounds import donsker_varadhan, infonce, nwj
-from ._common import cmi_of_table
 from .clustering import (adjusted_mutual_information, homogeneity_completeness_v_measure,
                          normalized_mutual_information)
 from .counts import entropy_from_counts, pmi_from_counts
@@ -83,9 +82,10 @@ class PermutationResult(NamedTuple):
     null: Tensor
 
 
-def permutation_test(estimator: Callable, /, *args, n_permutations: int = 1000,
-                     seed=None, shuffle: str = "samples", block_length: Optional[int] = None,
-                     correction: Optional[str] = None, **kwargs) -> PermutationResult:
+def permutation_test(estimator: Callable[..., Any], /, *args: Any, n_permutations: int = 1000,
+                     seed: Union[None, int, np.random.Generator] = None, shuffle: str = "samples",
+                     block_length: Optional[int] = None, correction: Optional[str] = None,
+                     **kwargs: Any) -> PermutationResult:
     """Test the estimate ``estimator(*args, **kwargs)`` against a null hypothesis of no
     dependence: the estimator on ``n_permutations`` (``P``) copies of the data with samples
     shuffled, and the one-sided p-value with the +1 correction of Phipson & Smyth (2010),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -286,7 +286,8 @@ CASES: List[Case] = [
 ]
 
 
-def dirichlet_with_zeros(rng: np.random.Generator, shape, zero_fraction: float = 0.2):
+def dirichlet_with_zeros(rng: np.random.Generator, shape: Tuple[int, ...],
+                         zero_fraction: float = 0.2) -> np.ndarray:
     """Random distributions over the last axis with exact zeros (at least one nonzero)."""
     p = rng.dirichlet(np.full(shape[-1], 0.5), size=shape[:-1])
     p[rng.random(p.shape) < zero_fraction] = 0.0

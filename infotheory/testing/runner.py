@@ -9,11 +9,13 @@ from __future__ import annotations
 import importlib
 import math
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from types import ModuleType
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
 import infotheory as it
+from infotheory.backends._base import Backend
 
 from . import cases as _cases
 from .cases import AGREEMENT_TOL, DTYPE_RTOL, DTYPES, RANDOM_KWARGS, Case
@@ -52,7 +54,7 @@ def load_backend(spec: str) -> str:
     return it.register_backend(cls(), first=True).name
 
 
-def get_backend(name: str):
+def get_backend(name: str) -> Backend:
     """The registered :class:`~infotheory.Backend` of a backend or variant name."""
     return _resolve(name)[0]
 
@@ -66,12 +68,12 @@ def _resolve(name: str):
     raise ValueError(f"unknown backend {name!r}; known: {', '.join(backend_names())}")
 
 
-def load_framework(backend: str):
+def load_framework(backend: str) -> ModuleType:
     """Import a backend's framework and return its module."""
     return _resolve(backend)[0].import_framework()
 
 
-def to_native(backend: str, value, dtype: str):
+def to_native(backend: str, value: Any, dtype: str) -> Any:
     """``value`` as a tensor of ``backend``; floating data in ``dtype``, integers as int64."""
     a = np.asarray(value)
     a = a.astype(np.int64 if a.dtype.kind in "iu" else dtype)
@@ -80,7 +82,7 @@ def to_native(backend: str, value, dtype: str):
     return b.from_numpy(a, variant)
 
 
-def to_numpy(x) -> np.ndarray:
+def to_numpy(x: Any) -> np.ndarray:
     """A NumPy float64 copy of a result of any backend (host copy; for comparisons only); a
     tuple of results (``homogeneity_completeness_v_measure``) as one vector."""
     if isinstance(x, tuple):
