@@ -27,12 +27,16 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    # MathJax 3 from the package, copied into _static/mathjax: no CDN (the build and the site
+    # work offline); it sets mathjax_path to "mathjax/tex-chtml.js"
+    "sphinx-mathjax-offline",
     "sphinx_gallery.gen_gallery",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.md5", "auto_examples/*.json"]
-myst_enable_extensions = ["colon_fence"]
+# $...$ and $$...$$ in the MyST pages are math (rendered by MathJax, as :math: in docstrings)
+myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
 html_theme = "furo"
 templates_path = ["_templates"]

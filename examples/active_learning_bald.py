@@ -1,4 +1,4 @@
-"""
+r"""
 Active learning with BALD against random acquisition
 ====================================================
 
@@ -9,10 +9,11 @@ Active learning with BALD on MC-dropout samples, against random acquisition.
 Data: scikit-learn's 8x8 digits (bundled, no download). A small MLP with dropout starts from
 20 labelled images; each round it is retrained from scratch on the labelled set, then
 acquires 10 more from the pool: the 10 of highest BALD (``it.bald`` of 20 MC-dropout passes,
-the mutual information between the prediction and the network's weights, Gal et al. 2017)
-for one learner, 10 at random for the other. The test accuracy of both is printed per round
-and plotted. BALD comes from logits through a log-mean-exp over
-the samples, never ``log(mean(softmax))``.
+the mutual information between the prediction and the network's weights, Gal et al. 2017:
+:math:`H[\bar p] - \frac{1}{S} \sum_s H[p_s]` with :math:`\bar p = \frac{1}{S} \sum_s p_s` the
+mean of the :math:`S` passes' predictions :math:`p_s`) for one learner, 10 at random for the
+other. The test accuracy of both is printed per round and plotted. BALD comes from logits
+through a log-mean-exp over the samples, never ``log(mean(softmax))``.
 """
 import argparse
 

@@ -1,4 +1,4 @@
-"""
+r"""
 Dive into Deep Learning, section 22.11, on every framework
 ==========================================================
 
@@ -7,9 +7,10 @@ installed framework: each value printed next to the book's.
 
     python examples/d2l_information_theory.py [--quick] [--plot PATH]
 
-It ends with two curves: the binary entropy ``H(p)`` (the book's entropy of a coin), and
-``KL(N(0, 1) || N(mu, 1))`` against ``mu``, the closed form next to the k-nearest-neighbour
-estimate from samples.
+It ends with two curves: the binary entropy
+:math:`H(p) = -p \log_2 p - (1 - p) \log_2 (1 - p)` (the book's entropy of a coin), and
+:math:`D(\mathcal{N}(0, 1) \,\|\, \mathcal{N}(\mu, 1)) = \mu^2 / (2 \ln 2)` bits against
+:math:`\mu`, the closed form next to the k-nearest-neighbour estimate from samples.
 """
 import argparse
 import math

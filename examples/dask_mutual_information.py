@@ -1,4 +1,4 @@
-"""
+r"""
 Dask: mutual information of 10^8 labels on a cluster
 ====================================================
 
@@ -6,9 +6,10 @@ Mutual information of two label columns of 10^8 rows on a dask.distributed clust
 
 The columns are generated lazily, chunk by chunk, on the workers (never whole in memory): ``x``
 uniform over 100 classes, ``y = (x + noise) mod 100`` with ``noise`` uniform over {0, 1, 2, 3},
-so I(X; Y) = H(Y) - H(Y | X) = log2(100) - 2 = 4.6439 bits exactly. ``infotheory`` builds one
-lazy graph per estimator (each chunk's distinct pairs and their counts, merged in a tree, then
-the estimator on the merged table); in a terminal, Dask's progress bar shows the computation.
+so :math:`I(X;Y) = H(Y) - H(Y \mid X) = \log_2 100 - 2 = 4.6439` bits exactly.
+``infotheory`` builds one lazy graph per estimator (each chunk's distinct pairs and their
+counts, merged in a tree, then the estimator on the merged table); in a terminal, Dask's
+progress bar shows the computation.
 
     python examples/dask_mutual_information.py            # 10^8 rows, 2 workers
     python examples/dask_mutual_information.py --quick    # 10^6 rows (the tests run this)

@@ -1,12 +1,13 @@
-"""
+r"""
 Mutual information of correlated Gaussians: KSG, a histogram and scikit-learn
 =============================================================================
 
-For a bivariate Gaussian with correlation ``rho`` the mutual information is
-``-1/2 log2(1 - rho^2)`` bits. This example estimates it from ``n`` samples with the KSG
-estimator (:func:`infotheory.estimate.mutual_information_ksg`), with scikit-learn's
-``mutual_info_regression`` (the same estimator, with noise added), with the Gaussian estimator
-(:func:`infotheory.estimate.mutual_information_gaussian`), and with the plug-in MI of a 2-D
+For a bivariate Gaussian with correlation :math:`\rho` the mutual information is
+:math:`I(X;Y) = -\tfrac12 \log_2 (1 - \rho^2)` bits. This example estimates it from ``n``
+samples with the KSG estimator (:func:`infotheory.estimate.mutual_information_ksg`), with
+scikit-learn's ``mutual_info_regression`` (the same estimator, with noise added), with the
+Gaussian estimator (:func:`infotheory.estimate.mutual_information_gaussian`), and with the
+plug-in MI of a 2-D
 histogram (:func:`infotheory.mutual_information` of the binned joint), against the closed form.
 The histogram's estimate depends on the bins and is biased; the k-NN estimate tracks the truth.
 
