@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Optional, Sequence, Union
+from typing import Optional, Union
 
 from . import _kernels as K
 from ._checks import axes, check_flag
 from ._frontend import Function, Input, logits_or_dist, public
+from ._types import ArrayLike, Axis, TensorT
 from .measures import _DIVERGENCE_INPUTS, _check_divergence, _plan_divergence
 
-Tensor = Any
-Axes = Union[int, Sequence[int], None]
 
 
 # --- Rényi and Tsallis ------------------------------------------------------------------
@@ -121,9 +120,13 @@ def _tsallis_entropy(B, p, axis, order, from_logits):
     return s if from_logits else K.unit_rows(B, s, p, axis)
 
 
+_RENYI = Function("renyi_entropy", [Input("p", logits_or_dist)], _renyi_entropy,
+                  plan=_plan_renyi, checks=_check_renyi, nonnegative=True, unit=2)
+
+
 @public
-def renyi_entropy(p: Tensor, order: float, *, axis: Axes = -1, base: Optional[float] = None,
-                  from_logits: bool = False, validate: bool = False) -> Tensor:
+def renyi_entropy(p: TensorT, order: float, *, axis: Axis = -1, base: Optional[float] = None,
+                  from_logits: bool = False, validate: bool = False) -> TensorT:
     r"""Rényi entropy of order :math:`\alpha`,
     :math:`H_\alpha(p) = \frac{1}{1 - \alpha} \log_b \sum_i p_i^\alpha`, over ``axis``, in bits
     by default. Its limits are exact: order 0 is the log of the support's size (Hartley), 1 is
@@ -152,9 +155,13 @@ def renyi_entropy(p: Tensor, order: float, *, axis: Axes = -1, base: Optional[fl
                   from_logits=from_logits)
 
 
+_TSALLIS = Function("tsallis_entropy", [Input("p", logits_or_dist)], _tsallis_entropy,
+                    plan=_plan_renyi, checks=_check_renyi, nonnegative=True)
+
+
 @public
-def tsallis_entropy(p: Tensor, order: float, *, axis: Axes = -1, from_logits: bool = False,
-                    validate: bool = False) -> Tensor:
+def tsallis_entropy(p: TensorT, order: float, *, axis: Axis = -1, from_logits: bool = False,
+                    validate: bool = False) -> TensorT:
     r"""Tsallis entropy :math:`S_q(p) = \frac{1 - \sum_i p_i^q}{q - 1}` over ``axis``, of order
     :math:`q \ge 0`. Its limits are exact: order 0 is the support's size minus 1, 1 is
     Shannon's entropy in nats, ``math.inf`` gives 0 (:math:`\sum_i p_i^q` stays in [0, 1] while
@@ -177,46 +184,6 @@ def tsallis_entropy(p: Tensor, order: float, *, axis: Axes = -1, from_logits: bo
     0.5
     """
     return _TSALLIS(p, validate=validate, order=order, axis=axis, from_logits=from_logits)
-
-
-_RENYI = Function("renyi_entropy", [Input("p", logits_or_dist)], _renyi_entropy,
-                  plan=_plan_renyi, checks=_check_renyi, nonnegative=True, unit=2)
-_TSALLIS = Function("tsallis_entropy", [Input("p", logits_or_dist)], _tsallis_entropy,
-                    plan=_plan_renyi, checks=_check_renyi, nonnegative=True)
-
-
-@public
-def renyi_divergence(p: Tensor, q: Tensor, order: float, *, axis: Axes = -1,
-                     base: Optional[float] = None, from_logits: Union[bool, str] = False,
-                     validate: bool = False) -> Tensor:
-    r"""Rényi divergence of order :math:`\alpha`,
-    :math:`D_\alpha(P \,\|\, Q) = \frac{1}{\alpha - 1} \log_b \sum_i p_i^\alpha q_i^{1 - \alpha}`,
-    over ``axis``, >= 0, in bits by default. Its limits are exact: order 0 is
-    :math:`-\log_b Q(\operatorname{supp} P)`, 1 is the KL divergence, ``math.inf`` is
-    :math:`\log_b \max_i p_i / q_i`. Where :math:`q_i = 0 < p_i` it is +inf for orders >= 1;
-    for orders below 1 such terms contribute 0 (the definition's value). Accurate at every
-    order: the sum is taken as
-    :math:`1 + \sum_i p_i \operatorname{expm1}((\alpha - 1) \log(p_i / q_i))` from order 1/2 up
-    and :math:`1 + \sum_i q_i \operatorname{expm1}(\alpha \log(p_i / q_i))` below (rows sum to
-    1), so nothing cancels near order 1 or 0, and huge orders approach
-    :math:`\log_b \max_i p_i / q_i`.
-
-    Args:
-        p, q: probabilities (floating dtype), broadcasting; ``from_logits`` as
-            :func:`infotheory.kl_divergence` (True: both logits, ``"q"``: q logits).
-        order: :math:`\alpha \ge 0`, a Python number; ``math.inf``, or an int beyond float
-            range, gives :math:`\log_b \max_i p_i / q_i`.
-        axis, base, validate: as :func:`infotheory.kl_divergence` (bits by default).
-
-    Returns: the broadcast shape without ``axis``.
-    A row of ``p`` or ``q`` with an entry below 0, above 1 or NaN gives NaN, at every order, as
-    in every measure; ``validate=True`` raises ``ValueError`` naming the argument instead.
-
-    >>> round(float(renyi_divergence([0.5, 0.5], [0.25, 0.75], 2)), 4)   # log2(4/3)
-    0.415
-    """
-    return _RENYI_DIVERGENCE(p, q, base=base, validate=validate, order=order, axis=axis,
-                             from_logits=from_logits)
 
 
 def _plan_renyi_divergence(c):
@@ -284,3 +251,37 @@ def _renyi_divergence_finite(B, logp, logq, order, axis):
 _RENYI_DIVERGENCE = Function("renyi_divergence", _DIVERGENCE_INPUTS, _renyi_divergence,
                              plan=_plan_renyi_divergence, checks=_check_divergence,
                              nonnegative=True, unit=2)
+
+
+@public
+def renyi_divergence(p: TensorT, q: ArrayLike, order: float, *, axis: Axis = -1,
+                     base: Optional[float] = None, from_logits: Union[bool, str] = False,
+                     validate: bool = False) -> TensorT:
+    r"""Rényi divergence of order :math:`\alpha`,
+    :math:`D_\alpha(P \,\|\, Q) = \frac{1}{\alpha - 1} \log_b \sum_i p_i^\alpha q_i^{1 - \alpha}`,
+    over ``axis``, >= 0, in bits by default. Its limits are exact: order 0 is
+    :math:`-\log_b Q(\operatorname{supp} P)`, 1 is the KL divergence, ``math.inf`` is
+    :math:`\log_b \max_i p_i / q_i`. Where :math:`q_i = 0 < p_i` it is +inf for orders >= 1;
+    for orders below 1 such terms contribute 0 (the definition's value). Accurate at every
+    order: the sum is taken as
+    :math:`1 + \sum_i p_i \operatorname{expm1}((\alpha - 1) \log(p_i / q_i))` from order 1/2 up
+    and :math:`1 + \sum_i q_i \operatorname{expm1}(\alpha \log(p_i / q_i))` below (rows sum to
+    1), so nothing cancels near order 1 or 0, and huge orders approach
+    :math:`\log_b \max_i p_i / q_i`.
+
+    Args:
+        p, q: probabilities (floating dtype), broadcasting; ``from_logits`` as
+            :func:`infotheory.kl_divergence` (True: both logits, ``"q"``: q logits).
+        order: :math:`\alpha \ge 0`, a Python number; ``math.inf``, or an int beyond float
+            range, gives :math:`\log_b \max_i p_i / q_i`.
+        axis, base, validate: as :func:`infotheory.kl_divergence` (bits by default).
+
+    Returns: the broadcast shape without ``axis``.
+    A row of ``p`` or ``q`` with an entry below 0, above 1 or NaN gives NaN, at every order, as
+    in every measure; ``validate=True`` raises ``ValueError`` naming the argument instead.
+
+    >>> round(float(renyi_divergence([0.5, 0.5], [0.25, 0.75], 2)), 4)   # log2(4/3)
+    0.415
+    """
+    return _RENYI_DIVERGENCE(p, q, base=base, validate=validate, order=order, axis=axis,
+                             from_logits=from_logits)

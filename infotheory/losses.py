@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Optional
+from typing import Optional
 
 from . import _kernels as K
 from . import _validation
 from ._checks import check_contract, check_flag, need_ndim
 from ._frontend import Function, Input, logits_or_dist, public
 from ._checks import reduction as _reduction
-
-Tensor = Any
+from ._types import ArrayLike, TensorT
 
 
 # --- free checks -----------------------------------------------------------------------
@@ -82,53 +81,6 @@ def _check_options(fn, ignore_index, label_smoothing, from_logits=False):
 
 
 # --- cross-entropy -------------------------------------------------------------------------
-@public
-def cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
-                  reduction: str = "mean", base: Optional[float] = None, weight: Optional[Tensor] = None,
-                  ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
-                  validate: bool = False) -> Tensor:
-    r"""Cross-entropy loss :math:`-\sum_k y_k \log_b q_k` of predictions ``y_hat`` (:math:`q`)
-    against ``y``.
-
-    Args:
-        y_hat: predicted probabilities ``q`` over the last axis, shape ``(..., K)``, K >= 1; or
-            logits with ``from_logits=True`` (log-softmax, stable for any magnitude).
-        y: an integer dtype means class indices, of shape ``y_hat.shape[:-1]`` (an index outside
-            ``[0, K)`` gives a NaN loss, except for torch logits on the CPU, which raise
-            ``ValueError``; ``validate=True`` raises everywhere); a floating dtype
-            means probability targets, broadcastable to ``y_hat``'s shape without enlarging it
-            (0 log q = 0 where a target is 0). The dtype decides, whatever the shapes.
-        reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape
-            ``y_hat.shape[:-1]``).
-        base: None (default): nats, like every framework's loss, unless
-            :func:`infotheory.set_default_base` or ``default_base`` chose another unit.
-        weight: one weight per class, shape ``(K,)``: a sample's loss is multiplied by the
-            weight of its class (of each class, for probability targets); the mean over class
-            indices is then divided by the sum of the weights of the samples that count, as
-            ``torch.nn.functional.cross_entropy`` does.
-        ignore_index: a class index whose samples count nowhere: loss 0 under
-            ``reduction="none"``, left out of the sum and of the mean's denominator (torch's
-            ``ignore_index``, Keras' ``ignore_class``). Class indices only. ``None`` (default):
-            no index is ignored.
-        label_smoothing: :math:`\varepsilon` in [0, 1]: the target becomes
-            :math:`(1 - \varepsilon)\, y + \varepsilon / K` (for class indices as for
-            probability targets), as torch's ``label_smoothing``.
-
-    Returns: per-sample losses are never below 0 for valid input: each term
-    :math:`-y_k \log q_k` is >= 0
-    and the log-softmax is exact (it is 0, not +1e-6, for a point mass on every backend).
-
-    >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, 2])), 4)
-    0.9486
-    >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, -100],
-    ...                           ignore_index=-100)), 4)
-    1.204
-    """
-    return _CROSS_ENTROPY(y_hat, y, weight, base=base, validate=validate,
-                          from_logits=from_logits, reduction=reduction,
-                          ignore_index=ignore_index, label_smoothing=label_smoothing)
-
-
 # Probability targets' contract (class indices have their own shape, checked in the plan).
 _TARGETS = Input("y", "dist", broadcasts_to="y_hat")
 
@@ -200,29 +152,54 @@ _CROSS_ENTROPY = Function(
     _cross_entropy, plan=_plan_cross_entropy, checks=_check_cross_entropy, unit=math.e)
 
 
-# --- negative log-likelihood ---------------------------------------------------------------
 @public
-def nll_loss(log_probs: Tensor, y: Tensor, *, reduction: str = "mean",
-             weight: Optional[Tensor] = None, ignore_index: Optional[int] = None,
-             validate: bool = False) -> Tensor:
-    r"""Negative log-likelihood loss :math:`-w_y \log q_y`, torch's NLLLoss: ``-weight[y] *
-    log_probs[..., y]``.
+def cross_entropy(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = False,
+                  reduction: str = "mean", base: Optional[float] = None, weight: Optional[ArrayLike] = None,
+                  ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
+                  validate: bool = False) -> TensorT:
+    r"""Cross-entropy loss :math:`-\sum_k y_k \log_b q_k` of predictions ``y_hat`` (:math:`q`)
+    against ``y``.
 
-    ``log_probs`` has shape ``(..., K)``, K >= 1 (classes on the last axis; for 2-D input this is
-    exactly ``torch.nn.NLLLoss``), ``y`` integer class indices of shape ``log_probs.shape[:-1]``
-    (an index outside ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead). ``weight``
-    and ``ignore_index`` as in :func:`cross_entropy`. Natural log units, as its input.
-    ``reduction``: ``"mean"``, ``"sum"`` or ``"none"``.
+    Args:
+        y_hat: predicted probabilities ``q`` over the last axis, shape ``(..., K)``, K >= 1; or
+            logits with ``from_logits=True`` (log-softmax, stable for any magnitude).
+        y: an integer dtype means class indices, of shape ``y_hat.shape[:-1]`` (an index outside
+            ``[0, K)`` gives a NaN loss, except for torch logits on the CPU, which raise
+            ``ValueError``; ``validate=True`` raises everywhere); a floating dtype
+            means probability targets, broadcastable to ``y_hat``'s shape without enlarging it
+            (0 log q = 0 where a target is 0). The dtype decides, whatever the shapes.
+        reduction: ``"mean"`` (over the batch), ``"sum"`` or ``"none"`` (shape
+            ``y_hat.shape[:-1]``).
+        base: None (default): nats, like every framework's loss, unless
+            :func:`infotheory.set_default_base` or ``default_base`` chose another unit.
+        weight: one weight per class, shape ``(K,)``: a sample's loss is multiplied by the
+            weight of its class (of each class, for probability targets); the mean over class
+            indices is then divided by the sum of the weights of the samples that count, as
+            ``torch.nn.functional.cross_entropy`` does.
+        ignore_index: a class index whose samples count nowhere: loss 0 under
+            ``reduction="none"``, left out of the sum and of the mean's denominator (torch's
+            ``ignore_index``, Keras' ``ignore_class``). Class indices only. ``None`` (default):
+            no index is ignored.
+        label_smoothing: :math:`\varepsilon` in [0, 1]: the target becomes
+            :math:`(1 - \varepsilon)\, y + \varepsilon / K` (for class indices as for
+            probability targets), as torch's ``label_smoothing``.
 
-    >>> import math
-    >>> q = [[math.log(0.3), math.log(0.6), math.log(0.1)], [math.log(0.2), math.log(0.3), math.log(0.5)]]
-    >>> round(float(nll_loss(q, [0, 2])), 4)
+    Returns: per-sample losses are never below 0 for valid input: each term
+    :math:`-y_k \log q_k` is >= 0
+    and the log-softmax is exact (it is 0, not +1e-6, for a point mass on every backend).
+
+    >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, 2])), 4)
     0.9486
+    >>> round(float(cross_entropy([[0.3, 0.6, 0.1], [0.2, 0.3, 0.5]], [0, -100],
+    ...                           ignore_index=-100)), 4)
+    1.204
     """
-    return _NLL_LOSS(log_probs, y, weight, validate=validate, reduction=reduction,
-                     ignore_index=ignore_index)
+    return _CROSS_ENTROPY(y_hat, y, weight, base=base, validate=validate,
+                          from_logits=from_logits, reduction=reduction,
+                          ignore_index=ignore_index, label_smoothing=label_smoothing)
 
 
+# --- negative log-likelihood ---------------------------------------------------------------
 def _plan_nll_loss(c):
     _reduction(c.fn, c.options["reduction"])
     _check_options(c.fn, c.options["ignore_index"], 0.0)
@@ -247,27 +224,29 @@ _NLL_LOSS = Function("nll_loss", [Input("log_probs", "real"), Input("y", "labels
                      _nll_loss, plan=_plan_nll_loss, checks=_check_nll_loss)
 
 
-# --- perplexity ----------------------------------------------------------------------------
 @public
-def perplexity(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
-               ignore_index: Optional[int] = None, validate: bool = False) -> Tensor:
-    r"""Perplexity :math:`\exp\bigl(-\frac{1}{N} \sum_{t=1}^{N} \ln q_t(y_t)\bigr)`, the
-    exponential of the mean cross-entropy in nats over the :math:`N` tokens that count.
+def nll_loss(log_probs: TensorT, y: ArrayLike, *, reduction: str = "mean",
+             weight: Optional[ArrayLike] = None, ignore_index: Optional[int] = None,
+             validate: bool = False) -> TensorT:
+    r"""Negative log-likelihood loss :math:`-w_y \log q_y`, torch's NLLLoss: ``-weight[y] *
+    log_probs[..., y]``.
 
-    ``y_hat``: probabilities (or logits with ``from_logits=True``) of shape ``(..., K)``; ``y``:
-    integer class indices of shape ``y_hat.shape[:-1]``; tokens equal to ``ignore_index`` are
-    left out. What torchmetrics' ``Perplexity`` computes; the book's exercise. A 0-d tensor.
+    ``log_probs`` has shape ``(..., K)``, K >= 1 (classes on the last axis; for 2-D input this is
+    exactly ``torch.nn.NLLLoss``), ``y`` integer class indices of shape ``log_probs.shape[:-1]``
+    (an index outside ``[0, K)`` gives a NaN loss; ``validate=True`` raises instead). ``weight``
+    and ``ignore_index`` as in :func:`cross_entropy`. Natural log units, as its input.
+    ``reduction``: ``"mean"``, ``"sum"`` or ``"none"``.
 
-    A probability row with an entry below 0, above 1 or NaN (anywhere in the row) gives NaN, as
-    for :func:`cross_entropy`.
-
-    >>> round(float(perplexity([[0.5, 0.5], [0.25, 0.75]], [0, 1])), 4)
-    1.633
+    >>> import math
+    >>> q = [[math.log(0.3), math.log(0.6), math.log(0.1)], [math.log(0.2), math.log(0.3), math.log(0.5)]]
+    >>> round(float(nll_loss(q, [0, 2])), 4)
+    0.9486
     """
-    return _PERPLEXITY(y_hat, y, None, validate=validate, from_logits=from_logits,
-                       reduction="mean", ignore_index=ignore_index, label_smoothing=0.0)
+    return _NLL_LOSS(log_probs, y, weight, validate=validate, reduction=reduction,
+                     ignore_index=ignore_index)
 
 
+# --- perplexity ----------------------------------------------------------------------------
 def _plan_perplexity(c):
     _check_options(c.fn, c.options["ignore_index"], 0.0, c.options["from_logits"])
     shape = _check_classes(c, "y_hat")
@@ -285,42 +264,27 @@ _PERPLEXITY = Function("perplexity", [Input("y_hat", logits_or_dist, hint=_SWAPP
                        _perplexity, plan=_plan_perplexity, checks=_check_cross_entropy)
 
 
-# --- binary cross-entropy ------------------------------------------------------------------
 @public
-def binary_cross_entropy(y_hat: Tensor, y: Tensor, *, from_logits: bool = False,
-                         pos_weight: Optional[Tensor] = None, weight: Optional[Tensor] = None,
-                         reduction: str = "mean", base: Optional[float] = None,
-                         validate: bool = False) -> Tensor:
-    r"""Elementwise Bernoulli cross-entropy
-    :math:`-w \left[ c\, y \log_b q + (1 - y) \log_b (1 - q) \right]` (:math:`w` the
-    ``weight``, :math:`c` the ``pos_weight``), torch's ``binary_cross_entropy`` and
-    ``binary_cross_entropy_with_logits``.
+def perplexity(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = False,
+               ignore_index: Optional[int] = None, validate: bool = False) -> TensorT:
+    r"""Perplexity :math:`\exp\bigl(-\frac{1}{N} \sum_{t=1}^{N} \ln q_t(y_t)\bigr)`, the
+    exponential of the mean cross-entropy in nats over the :math:`N` tokens that count.
 
-    Args:
-        y_hat: probabilities ``q`` (any shape), or logits :math:`z` with ``from_logits=True``: then
-            :math:`\log q = -\operatorname{softplus}(-z)` and
-            :math:`\log(1 - q) = -\operatorname{softplus}(z)`, finite for logits of +-1e4.
-        y: targets in [0, 1] (floating), of ``y_hat``'s shape (as torch requires: a (N, 1)
-            prediction against (N,) targets would broadcast to N x N; it raises ``ValueError``).
-        pos_weight: weight of the positive term, broadcastable to ``y_hat``'s shape (per class
-            on the last axis).
-        weight: weight of each element's loss, broadcastable to ``y_hat``'s shape.
-        reduction: ``"mean"`` over all elements, ``"sum"``, or ``"none"`` (``y_hat``'s shape).
+    ``y_hat``: probabilities (or logits with ``from_logits=True``) of shape ``(..., K)``; ``y``:
+    integer class indices of shape ``y_hat.shape[:-1]``; tokens equal to ``ignore_index`` are
+    left out. What torchmetrics' ``Perplexity`` computes; the book's exercise. A 0-d tensor.
 
-    On probabilities it is exact: :math:`0 \log 0 = 0`, and +inf where the target is certain and the
-    prediction calls it impossible (torch clamps each log at -100; Keras clips q). A prediction
-    outside [0, 1] or NaN gives NaN for that element (logits passed without
-    ``from_logits=True``).
+    A probability row with an entry below 0, above 1 or NaN (anywhere in the row) gives NaN, as
+    for :func:`cross_entropy`.
 
-    Nats by default (``base``), as every framework's loss.
-
-    >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
-    0.1643
+    >>> round(float(perplexity([[0.5, 0.5], [0.25, 0.75]], [0, 1])), 4)
+    1.633
     """
-    return _BINARY_CROSS_ENTROPY(y_hat, y, pos_weight, weight, base=base, validate=validate,
-                                 from_logits=from_logits, reduction=reduction)
+    return _PERPLEXITY(y_hat, y, None, validate=validate, from_logits=from_logits,
+                       reduction="mean", ignore_index=ignore_index, label_smoothing=0.0)
 
 
+# --- binary cross-entropy ------------------------------------------------------------------
 def _plan_binary_cross_entropy(c):  # shapes: the inputs' contracts
     _reduction(c.fn, c.options["reduction"])
     check_flag(c.fn, "from_logits", c.options["from_logits"])
@@ -358,6 +322,41 @@ _BINARY_CROSS_ENTROPY = Function(
                              Input("pos_weight", "real", optional=True, broadcasts_to="y_hat"),
                              Input("weight", "real", optional=True, broadcasts_to="y_hat")],
     _binary_cross_entropy, plan=_plan_binary_cross_entropy, checks=_check_binary_cross_entropy, unit=math.e)
+
+
+@public
+def binary_cross_entropy(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = False,
+                         pos_weight: Optional[ArrayLike] = None, weight: Optional[ArrayLike] = None,
+                         reduction: str = "mean", base: Optional[float] = None,
+                         validate: bool = False) -> TensorT:
+    r"""Elementwise Bernoulli cross-entropy
+    :math:`-w \left[ c\, y \log_b q + (1 - y) \log_b (1 - q) \right]` (:math:`w` the
+    ``weight``, :math:`c` the ``pos_weight``), torch's ``binary_cross_entropy`` and
+    ``binary_cross_entropy_with_logits``.
+
+    Args:
+        y_hat: probabilities ``q`` (any shape), or logits :math:`z` with ``from_logits=True``: then
+            :math:`\log q = -\operatorname{softplus}(-z)` and
+            :math:`\log(1 - q) = -\operatorname{softplus}(z)`, finite for logits of +-1e4.
+        y: targets in [0, 1] (floating), of ``y_hat``'s shape (as torch requires: a (N, 1)
+            prediction against (N,) targets would broadcast to N x N; it raises ``ValueError``).
+        pos_weight: weight of the positive term, broadcastable to ``y_hat``'s shape (per class
+            on the last axis).
+        weight: weight of each element's loss, broadcastable to ``y_hat``'s shape.
+        reduction: ``"mean"`` over all elements, ``"sum"``, or ``"none"`` (``y_hat``'s shape).
+
+    On probabilities it is exact: :math:`0 \log 0 = 0`, and +inf where the target is certain and the
+    prediction calls it impossible (torch clamps each log at -100; Keras clips q). A prediction
+    outside [0, 1] or NaN gives NaN for that element (logits passed without
+    ``from_logits=True``).
+
+    Nats by default (``base``), as every framework's loss.
+
+    >>> round(float(binary_cross_entropy([0.9, 0.2], [1.0, 0.0])), 4)
+    0.1643
+    """
+    return _BINARY_CROSS_ENTROPY(y_hat, y, pos_weight, weight, base=base, validate=validate,
+                                 from_logits=from_logits, reduction=reduction)
 
 
 def _zero_times_inf(B, y, log_q):

@@ -32,33 +32,16 @@ Conventions (shared by every function here and in :mod:`infotheory.losses`):
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Tuple, Union
+from typing import Optional, Union
 
 from . import _kernels as K
 from . import _validation
 from ._checks import axes, broadcast, check_flag, need_ndim
 from ._frontend import Function, Input, logits_or_dist, public
-
-Tensor = Any  # a NumPy array, torch.Tensor, tf.Tensor/tf.Variable, mxnet array, or nested list
-Axis = Union[int, Tuple[int, ...], None]
+from ._types import ArrayLike, Axis, TensorT
 
 
 # --- self-information ----------------------------------------------------------------------
-@public
-def self_information(p: Tensor, *, base: Optional[float] = None,
-                     validate: bool = False) -> Tensor:
-    r"""Self-information (surprisal) of an event of probability ``p``, elementwise.
-
-    :math:`I(p) = -\log_b p`, with :math:`b` the ``base``; +inf at :math:`p = 0`, NaN for
-    :math:`p` outside [0, 1] or NaN (``validate=True`` raises and says which). Shape: that of
-    ``p``. Units: bits by default.
-
-    >>> float(self_information(1 / 64))
-    6.0
-    """
-    return _SELF_INFORMATION(p, base=base, validate=validate)
-
-
 def _self_information(B, p):
     return K.unit_entries(B, 0.0 - B.log(p), p)
 
@@ -72,10 +55,48 @@ _SELF_INFORMATION = Function("self_information", [Input("p")], _self_information
                              checks=_check_probability_entries, unit=2)
 
 
-# --- entropy ---------------------------------------------------------------------------
 @public
-def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_logits: bool = False,
-            validate: bool = False) -> Tensor:
+def self_information(p: TensorT, *, base: Optional[float] = None,
+                     validate: bool = False) -> TensorT:
+    r"""Self-information (surprisal) of an event of probability ``p``, elementwise.
+
+    :math:`I(p) = -\log_b p`, with :math:`b` the ``base``; +inf at :math:`p = 0`, NaN for
+    :math:`p` outside [0, 1] or NaN (``validate=True`` raises and says which). Shape: that of
+    ``p``. Units: bits by default.
+
+    >>> float(self_information(1 / 64))
+    6.0
+    """
+    return _SELF_INFORMATION(p, base=base, validate=validate)
+
+
+# --- entropy ---------------------------------------------------------------------------
+def _plan_entropy(c):
+    (name,) = c.shapes
+    check_flag(c.fn, "from_logits", c.options["from_logits"])
+    return {"axis": axes(c.fn, c.options["axis"], len(c.shape(name))), "from_logits": c.options["from_logits"]}
+
+
+def _check_entropy(c):
+    (name,) = c.tensors
+    c.validate_dist_or_logits(name, c.planned["axis"], c.planned["from_logits"])
+
+
+def _entropy(B, p, axis, from_logits):
+    if from_logits:
+        return K.entropy_logits(B, p, axis)
+    return K.entropy_of_probabilities(B, p, axis)
+
+
+# No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and an
+# exact log-softmax is <= 0; a row with p > 1 is NaN (K.unit_rows).
+_ENTROPY = Function("entropy", [Input("p", logits_or_dist)], _entropy, plan=_plan_entropy,
+                    checks=_check_entropy, unit=2)
+
+
+@public
+def entropy(p: TensorT, *, axis: Axis = -1, base: Optional[float] = None, from_logits: bool = False,
+            validate: bool = False) -> TensorT:
     r"""Shannon entropy :math:`H(p) = -\sum_i p_i \log_b p_i` over ``axis``.
 
     :math:`b` is the ``base`` (2 by default: bits).
@@ -103,9 +124,13 @@ def entropy(p: Tensor, *, axis: Axis = -1, base: Optional[float] = None, from_lo
     return _ENTROPY(p, base=base, validate=validate, axis=axis, from_logits=from_logits)
 
 
+_JOINT_ENTROPY = Function("joint_entropy", [Input("p_xy")], _entropy, plan=_plan_entropy,
+                          checks=_check_entropy, unit=2)
+
+
 @public
-def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: Optional[float] = None,
-                  validate: bool = False) -> Tensor:
+def joint_entropy(p_xy: TensorT, *, axis: Axis = (-2, -1), base: Optional[float] = None,
+                  validate: bool = False) -> TensorT:
     r"""Joint entropy :math:`H(X, Y) = -\sum_{x,y} p(x,y) \log_b p(x,y)`.
 
     ``p_xy[..., x, y]`` is reduced over ``axis`` (the last two axes by default); leading axes are
@@ -118,31 +143,6 @@ def joint_entropy(p_xy: Tensor, *, axis: Axis = (-2, -1), base: Optional[float] 
     1.6855
     """
     return _JOINT_ENTROPY(p_xy, base=base, validate=validate, axis=axis, from_logits=False)
-
-
-def _plan_entropy(c):
-    (name,) = c.shapes
-    check_flag(c.fn, "from_logits", c.options["from_logits"])
-    return {"axis": axes(c.fn, c.options["axis"], len(c.shape(name))), "from_logits": c.options["from_logits"]}
-
-
-def _check_entropy(c):
-    (name,) = c.tensors
-    c.validate_dist_or_logits(name, c.planned["axis"], c.planned["from_logits"])
-
-
-def _entropy(B, p, axis, from_logits):
-    if from_logits:
-        return K.entropy_logits(B, p, axis)
-    return K.entropy_of_probabilities(B, p, axis)
-
-
-# No clamp: every term -p log p is >= 0 in floating point for 0 <= p <= 1 (log p <= 0), and an
-# exact log-softmax is <= 0; a row with p > 1 is NaN (K.unit_rows).
-_ENTROPY = Function("entropy", [Input("p", logits_or_dist)], _entropy, plan=_plan_entropy,
-                    checks=_check_entropy, unit=2)
-_JOINT_ENTROPY = Function("joint_entropy", [Input("p_xy")], _entropy, plan=_plan_entropy,
-                          checks=_check_entropy, unit=2)
 
 
 # --- joint measures ----------------------------------------------------------------------
@@ -181,29 +181,6 @@ def _marginal_y(B, p_xy, p_y):
     return B.sum(p_xy, (-2,), keepdims=True) if p_y is None else p_y
 
 
-@public
-def conditional_entropy(p_xy: Tensor, p_x: Optional[Tensor] = None, *, base: Optional[float] = None,
-                        validate: bool = False) -> Tensor:
-    r"""Conditional entropy :math:`H(Y \mid X) = -\sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)}`.
-
-    Args:
-        p_xy: joint distribution ``p_xy[..., x, y]``; leading axes are a batch.
-        p_x: marginal of X. Omitted, it is ``p_xy.sum(-1)``. A 1-D ``p_x`` of length ``n_x``
-            runs along the x axis (-2); one with more dimensions broadcasts against ``p_xy`` as
-            given (``(..., n_x, 1)``).
-        validate: check p_xy is a joint distribution and p_x its marginal over y.
-
-    Returns: shape ``p_xy.shape[:-2]`` (broadcast with ``p_x``'s leading axes); never below 0.
-
-    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
-    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
-
-    >>> round(float(conditional_entropy([[0.1, 0.4], [0.2, 0.3]], [0.5, 0.5])), 4)
-    0.8464
-    """
-    return _CONDITIONAL_ENTROPY(p_xy, p_x, base=base, validate=validate)
-
-
 def _conditional_entropy(B, p_xy, p_x, x_column):
     marginal = _marginal_x(B, p_xy, p_x, x_column)
     h = 0.0 - K.sum_xlogratio(B, p_xy, marginal, (-2, -1))
@@ -225,9 +202,42 @@ _CONDITIONAL_ENTROPY = Function("conditional_entropy", _JOINT_INPUTS[:2], _condi
 
 
 @public
-def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
-                       p_y: Optional[Tensor] = None, *, base: Optional[float] = None,
-                       validate: bool = False) -> Tensor:
+def conditional_entropy(p_xy: TensorT, p_x: Optional[ArrayLike] = None, *, base: Optional[float] = None,
+                        validate: bool = False) -> TensorT:
+    r"""Conditional entropy :math:`H(Y \mid X) = -\sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)}`.
+
+    Args:
+        p_xy: joint distribution ``p_xy[..., x, y]``; leading axes are a batch.
+        p_x: marginal of X. Omitted, it is ``p_xy.sum(-1)``. A 1-D ``p_x`` of length ``n_x``
+            runs along the x axis (-2); one with more dimensions broadcasts against ``p_xy`` as
+            given (``(..., n_x, 1)``).
+        validate: check p_xy is a joint distribution and p_x its marginal over y.
+
+    Returns: shape ``p_xy.shape[:-2]`` (broadcast with ``p_x``'s leading axes); never below 0.
+
+    Bits by default (``base``). A row (over the distribution's axes) with an entry below 0,
+    above 1 or NaN gives NaN for that row; ``validate=True`` raises instead.
+
+    >>> round(float(conditional_entropy([[0.1, 0.4], [0.2, 0.3]], [0.5, 0.5])), 4)
+    0.8464
+    """
+    return _CONDITIONAL_ENTROPY(p_xy, p_x, base=base, validate=validate)
+
+
+def _mutual_information(B, p_xy, p_x, p_y, x_column):
+    marginal = _marginal_x(B, p_xy, p_x, x_column)
+    mi = K.sum_pmi_terms(B, p_xy, marginal, _marginal_y(B, p_xy, p_y), (-2, -1))
+    return _unit_joint(B, mi, p_xy, None if p_x is None else marginal, p_y)
+
+
+_MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_information,
+                               plan=_plan_joint, checks=_check_joint, nonnegative=True, unit=2)
+
+
+@public
+def mutual_information(p_xy: TensorT, p_x: Optional[ArrayLike] = None,
+                       p_y: Optional[ArrayLike] = None, *, base: Optional[float] = None,
+                       validate: bool = False) -> TensorT:
     r"""Mutual information :math:`I(X;Y) = \sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)\,p(y)}`.
 
     ``p_xy[..., x, y]`` is a joint distribution. Omitted marginals are computed from it. A 1-D
@@ -245,20 +255,22 @@ def mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     return _MUTUAL_INFORMATION(p_xy, p_x, p_y, base=base, validate=validate)
 
 
-def _mutual_information(B, p_xy, p_x, p_y, x_column):
-    marginal = _marginal_x(B, p_xy, p_x, x_column)
-    mi = K.sum_pmi_terms(B, p_xy, marginal, _marginal_y(B, p_xy, p_y), (-2, -1))
-    return _unit_joint(B, mi, p_xy, None if p_x is None else marginal, p_y)
+def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
+    nz = p_xy != 0  # exactly -inf where p(x,y) = 0, even if a marginal is 0
+    p_x = _marginal_x(B, p_xy, p_x, x_column) if p_x is not None else None
+    pmi = K.log_pmi(B, p_xy, _marginal_x(B, p_xy, p_x), _marginal_y(B, p_xy, p_y), nz)
+    return _unit_joint(B, B.where(nz, pmi, float("-inf")), p_xy, p_x, p_y, keepdims=True)
 
 
-_MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_information,
-                               plan=_plan_joint, checks=_check_joint, nonnegative=True, unit=2)
+_POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_INPUTS,
+                                         _pointwise_mutual_information, plan=_plan_joint,
+                                         checks=_check_joint, unit=2)
 
 
 @public
-def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
-                                 p_y: Optional[Tensor] = None, *, base: Optional[float] = None,
-                                 validate: bool = False) -> Tensor:
+def pointwise_mutual_information(p_xy: TensorT, p_x: Optional[ArrayLike] = None,
+                                 p_y: Optional[ArrayLike] = None, *, base: Optional[float] = None,
+                                 validate: bool = False) -> TensorT:
     r"""Pointwise mutual information, elementwise:
     :math:`\operatorname{pmi}(x, y) = \log_b \frac{p(x,y)}{p(x)\,p(y)}`.
 
@@ -272,18 +284,6 @@ def pointwise_mutual_information(p_xy: Tensor, p_x: Optional[Tensor] = None,
     [[1.0, -inf], [-inf, 1.0]]
     """
     return _POINTWISE_MUTUAL_INFORMATION(p_xy, p_x, p_y, base=base, validate=validate)
-
-
-def _pointwise_mutual_information(B, p_xy, p_x, p_y, x_column):
-    nz = p_xy != 0  # exactly -inf where p(x,y) = 0, even if a marginal is 0
-    p_x = _marginal_x(B, p_xy, p_x, x_column) if p_x is not None else None
-    pmi = K.log_pmi(B, p_xy, _marginal_x(B, p_xy, p_x), _marginal_y(B, p_xy, p_y), nz)
-    return _unit_joint(B, B.where(nz, pmi, float("-inf")), p_xy, p_x, p_y, keepdims=True)
-
-
-_POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_INPUTS,
-                                         _pointwise_mutual_information, plan=_plan_joint,
-                                         checks=_check_joint, unit=2)
 
 
 # --- divergences -------------------------------------------------------------------------
@@ -357,9 +357,29 @@ def _log_softmax_broadcast(B, z, axis, log_repeat: float):
     return logp - log_repeat if log_repeat else logp
 
 
+def _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead):
+    p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
+    if not from_logits:
+        kl = K.unit_rows(B, K.sum_xlogratio(B, p, q, axis), p, axis, low=False)
+        return K.unit_rows(B, kl, q, axis)  # (q < 0 where p = 0 has no log taken)
+    if from_logits is True and not any(log_repeats):
+        return K.kl_logits(B, p, q, axis)
+    logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])
+    if from_logits == "q":  # p holds probabilities
+        nz = p != 0
+        return K.unit_rows(B, B.sum(p * (B.log(B.where(nz, p, 1.0)) - B.where(nz, logq, 0.0)),
+                                    axis), p, axis, low=False)
+    logp = _log_softmax_broadcast(B, p, axis, log_repeats[0])
+    return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
+
+
+_KL_DIVERGENCE = Function("kl_divergence", _DIVERGENCE_INPUTS, _kl_divergence,
+                          plan=_plan_divergence, checks=_check_divergence, nonnegative=True, unit=2)
+
+
 @public
-def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float] = None,
-                  from_logits: Union[bool, str] = False, validate: bool = False) -> Tensor:
+def kl_divergence(p: TensorT, q: ArrayLike, *, axis: Axis = -1, base: Optional[float] = None,
+                  from_logits: Union[bool, str] = False, validate: bool = False) -> TensorT:
     r"""Kullback-Leibler divergence :math:`D(P \,\|\, Q) = \sum_i p_i \log_b \frac{p_i}{q_i}`
     over ``axis``.
 
@@ -393,30 +413,27 @@ def kl_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float
                           from_logits=from_logits)
 
 
-def _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead):
+def _jensen_shannon(B, p, q, axis, from_logits, log_repeats, lead):
     p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
-    if not from_logits:
-        kl = K.unit_rows(B, K.sum_xlogratio(B, p, q, axis), p, axis, low=False)
-        return K.unit_rows(B, kl, q, axis)  # (q < 0 where p = 0 has no log taken)
-    if from_logits is True and not any(log_repeats):
-        return K.kl_logits(B, p, q, axis)
-    logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])
-    if from_logits == "q":  # p holds probabilities
-        nz = p != 0
-        return K.unit_rows(B, B.sum(p * (B.log(B.where(nz, p, 1.0)) - B.where(nz, logq, 0.0)),
-                                    axis), p, axis, low=False)
-    logp = _log_softmax_broadcast(B, p, axis, log_repeats[0])
-    return B.sum(K.plogq_logits(B, B.exp(logp), logp - logq), axis)
+    if from_logits is True:
+        p = B.exp(_log_softmax_broadcast(B, p, axis, log_repeats[0]))
+    if from_logits:
+        q = B.exp(_log_softmax_broadcast(B, q, axis, log_repeats[1]))
+    m = (p + q) * 0.5
+    jsd = (K.sum_xlogratio.generic(B, p, m, axis) + K.sum_xlogratio.generic(B, q, m, axis)) * 0.5
+    if from_logits is not True:  # (every nonzero entry has its log taken: only the maxima)
+        jsd = K.unit_rows(B, jsd, p, axis, low=False)
+    return jsd if from_logits else K.unit_rows(B, jsd, q, axis, low=False)
 
 
-_KL_DIVERGENCE = Function("kl_divergence", _DIVERGENCE_INPUTS, _kl_divergence,
-                          plan=_plan_divergence, checks=_check_divergence, nonnegative=True, unit=2)
+_JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jensen_shannon,
+                           plan=_plan_divergence, checks=_check_divergence, nonnegative=True, unit=2)
 
 
 @public
-def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Optional[float] = None,
+def jensen_shannon_divergence(p: TensorT, q: ArrayLike, *, axis: Axis = -1, base: Optional[float] = None,
                               from_logits: Union[bool, str] = False,
-                              validate: bool = False) -> Tensor:
+                              validate: bool = False) -> TensorT:
     r"""Jensen-Shannon divergence
     :math:`\mathrm{JSD}(P, Q) = \tfrac12 D(P \,\|\, M) + \tfrac12 D(Q \,\|\, M)` with
     :math:`M = \tfrac12 (P + Q)`.
@@ -437,25 +454,16 @@ def jensen_shannon_divergence(p: Tensor, q: Tensor, *, axis: Axis = -1, base: Op
     return _JENSEN_SHANNON(p, q, base=base, validate=validate, axis=axis, from_logits=from_logits)
 
 
-def _jensen_shannon(B, p, q, axis, from_logits, log_repeats, lead):
-    p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
-    if from_logits is True:
-        p = B.exp(_log_softmax_broadcast(B, p, axis, log_repeats[0]))
-    if from_logits:
-        q = B.exp(_log_softmax_broadcast(B, q, axis, log_repeats[1]))
-    m = (p + q) * 0.5
-    jsd = (K.sum_xlogratio.generic(B, p, m, axis) + K.sum_xlogratio.generic(B, q, m, axis)) * 0.5
-    if from_logits is not True:  # (every nonzero entry has its log taken: only the maxima)
-        jsd = K.unit_rows(B, jsd, p, axis, low=False)
-    return jsd if from_logits else K.unit_rows(B, jsd, q, axis, low=False)
+def _binary_entropy(B, p):
+    return 0.0 - (K.xlogy_masked(B, p, p) + K.xlogy_masked(B, 1.0 - p, 1.0 - p))
 
 
-_JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jensen_shannon,
-                           plan=_plan_divergence, checks=_check_divergence, nonnegative=True, unit=2)
+_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy,
+                           checks=_check_probability_entries, unit=2)
 
 
 @public
-def binary_entropy(p: Tensor, *, base: Optional[float] = None, validate: bool = False) -> Tensor:
+def binary_entropy(p: TensorT, *, base: Optional[float] = None, validate: bool = False) -> TensorT:
     r"""Binary entropy :math:`H(p) = -p \log_b p - (1 - p) \log_b (1 - p)`, elementwise (bits
     by default).
 
@@ -467,34 +475,7 @@ def binary_entropy(p: Tensor, *, base: Optional[float] = None, validate: bool = 
     return _BINARY_ENTROPY(p, base=base, validate=validate)
 
 
-def _binary_entropy(B, p):
-    return 0.0 - (K.xlogy_masked(B, p, p) + K.xlogy_masked(B, 1.0 - p, 1.0 - p))
-
-
-_BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy,
-                           checks=_check_probability_entries, unit=2)
-
-
 _HALF_LOG_2PI_E = 0.5 * math.log(2 * math.pi * math.e)
-
-
-@public
-def gaussian_entropy(scale: Tensor, *, base: Optional[float] = None,
-                     validate: bool = False) -> Tensor:
-    r"""Differential entropy of a normal distribution,
-    :math:`h(\mathcal{N}(\mu, \sigma^2)) = \tfrac12 \log_b (2 \pi e \sigma^2)`, elementwise.
-
-    ``scale`` is the standard deviation :math:`\sigma > 0` (any shape; a VAE sums over its latent
-    axis). Bits by default; it is negative for :math:`\sigma < 1 / \sqrt{2 \pi e}`, as
-    differential entropy can be.
-
-    A negative or NaN scale gives NaN; a scale of 0 gives -inf (``validate=True`` raises for
-    a scale that is not positive).
-
-    >>> round(float(gaussian_entropy(1.0, base=math.e)), 4)
-    1.4189
-    """
-    return _GAUSSIAN_ENTROPY(scale, base=base, validate=validate)
 
 
 def _gaussian_entropy(B, scale):
@@ -513,8 +494,44 @@ _GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaus
 
 
 @public
-def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_q: Tensor, *,
-                           base: Optional[float] = None, validate: bool = False) -> Tensor:
+def gaussian_entropy(scale: TensorT, *, base: Optional[float] = None,
+                     validate: bool = False) -> TensorT:
+    r"""Differential entropy of a normal distribution,
+    :math:`h(\mathcal{N}(\mu, \sigma^2)) = \tfrac12 \log_b (2 \pi e \sigma^2)`, elementwise.
+
+    ``scale`` is the standard deviation :math:`\sigma > 0` (any shape; a VAE sums over its latent
+    axis). Bits by default; it is negative for :math:`\sigma < 1 / \sqrt{2 \pi e}`, as
+    differential entropy can be.
+
+    A negative or NaN scale gives NaN; a scale of 0 gives -inf (``validate=True`` raises for
+    a scale that is not positive).
+
+    >>> round(float(gaussian_entropy(1.0, base=math.e)), 4)
+    1.4189
+    """
+    return _GAUSSIAN_ENTROPY(scale, base=base, validate=validate)
+
+
+def _plan_broadcast(c):
+    broadcast(c.fn, **c.shapes)
+    return {}
+
+
+def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
+    ratio = scale_p / scale_q
+    diff = (loc_p - loc_q) / scale_q
+    return 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)
+
+
+_GAUSSIAN_KL = Function("gaussian_kl_divergence",
+                        [Input(n, "real") for n in ("loc_p", "scale_p", "loc_q", "scale_q")],
+                        _gaussian_kl, plan=_plan_broadcast, checks=_check_scales,
+                        nonnegative=True, unit=2)
+
+
+@public
+def gaussian_kl_divergence(loc_p: TensorT, scale_p: ArrayLike, loc_q: ArrayLike, scale_q: ArrayLike, *,
+                           base: Optional[float] = None, validate: bool = False) -> TensorT:
     r"""KL divergence between two normal distributions, elementwise and broadcasting; never
     below 0:
 
@@ -536,20 +553,3 @@ def gaussian_kl_divergence(loc_p: Tensor, scale_p: Tensor, loc_q: Tensor, scale_
     0.5
     """
     return _GAUSSIAN_KL(loc_p, scale_p, loc_q, scale_q, base=base, validate=validate)
-
-
-def _plan_broadcast(c):
-    broadcast(c.fn, **c.shapes)
-    return {}
-
-
-def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
-    ratio = scale_p / scale_q
-    diff = (loc_p - loc_q) / scale_q
-    return 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)
-
-
-_GAUSSIAN_KL = Function("gaussian_kl_divergence",
-                        [Input(n, "real") for n in ("loc_p", "scale_p", "loc_q", "scale_q")],
-                        _gaussian_kl, plan=_plan_broadcast, checks=_check_scales,
-                        nonnegative=True, unit=2)

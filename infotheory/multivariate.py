@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from typing import Any, Optional, Sequence, Union
+from typing import Optional
 
 import numpy as np  # noqa: F401  (the docstring examples)
 
 from . import _kernels as K
 from ._checks import axes
 from ._frontend import Function, Input, public
-
-Tensor = Any
-Axes = Union[int, Sequence[int], None]
+from ._types import Axis, TensorT
 
 
 # --- entropies of marginals ----------------------------------------------------------------
@@ -101,20 +99,6 @@ _CO = Function("co_information", _JOINT, _co_information, plan=_plan_variables,
 _O = Function("o_information", _JOINT, _o_information, plan=_plan_variables,
               checks=_check_joint, unit=2)
 
-_JOINT_DOC = """
-
-    Args:
-        p: a joint distribution (floating dtype) with one axis per variable.
-        axis: the variables' axes, an int or a tuple (default: every axis; the others are a
-            batch).
-        base: logarithm base; None: the default unit (bits unless chosen otherwise).
-        validate: check that ``p`` sums to 1 over ``axis`` (host copy).
-        axes: the deprecated name of ``axis`` (a ``DeprecationWarning``; removed in the next
-            release).
-
-    Returns: ``p``'s shape without ``axis``. NaN for a distribution with an entry outside
-    [0, 1] (``validate=True`` says why)."""
-
 
 _NOT_GIVEN = object()
 
@@ -131,56 +115,78 @@ def _variables_axis(fn: str, axis, axes):
 
 
 @public
-def total_correlation(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
-                      validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
-    axis = _variables_axis("total_correlation", axis, axes)
-    return _TC(p, base=base, validate=validate, axes=axis)
-
-
-@public
-def dual_total_correlation(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
-                           validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
-    axis = _variables_axis("dual_total_correlation", axis, axes)
-    return _DTC(p, base=base, validate=validate, axes=axis)
-
-
-@public
-def co_information(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
-                   validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
-    axis = _variables_axis("co_information", axis, axes)
-    return _CO(p, base=base, validate=validate, axes=axis)
-
-
-@public
-def o_information(p: Tensor, *, axis: Axes = None, base: Optional[float] = None,
-                  validate: bool = False, axes: Axes = _NOT_GIVEN) -> Tensor:
-    axis = _variables_axis("o_information", axis, axes)
-    return _O(p, base=base, validate=validate, axes=axis)
-
-
-total_correlation.__doc__ = r"""Total correlation (multi-information)
+def total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+                      validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
+    r"""Total correlation (multi-information)
     :math:`\mathrm{TC}(X_1, \ldots, X_n) = \sum_i H(X_i) - H(X_1, \ldots, X_n)`, >= 0: 0 for
     independent variables, :math:`(n - 1) H` for :math:`n` copies of one.
-    """ + _JOINT_DOC + """
+
+    Args:
+        p: a joint distribution (floating dtype) with one axis per variable.
+        axis: the variables' axes, an int or a tuple (default: every axis; the others are a
+            batch).
+        base: logarithm base; None: the default unit (bits unless chosen otherwise).
+        validate: check that ``p`` sums to 1 over ``axis`` (host copy).
+        axes: the deprecated name of ``axis`` (a ``DeprecationWarning``; removed in the next
+            release).
+
+    Returns: ``p``'s shape without ``axis``. NaN for a distribution with an entry outside
+    [0, 1] (``validate=True`` says why).
 
     >>> copies = np.zeros((2, 2, 2)); copies[0, 0, 0] = copies[1, 1, 1] = 0.5
     >>> round(float(total_correlation(copies)), 12)
     2.0
     """
-dual_total_correlation.__doc__ = r"""Dual total correlation (binding information)
+    axis = _variables_axis("total_correlation", axis, axes)
+    return _TC(p, base=base, validate=validate, axes=axis)
+
+
+@public
+def dual_total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+                           validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
+    r"""Dual total correlation (binding information)
     :math:`\mathrm{DTC}(X) = H(X) - \sum_i H(X_i \mid X_{-i})`, >= 0, where :math:`X_{-i}` is
     every variable but :math:`X_i`.
-    """ + _JOINT_DOC + """
+
+    Args:
+        p: a joint distribution (floating dtype) with one axis per variable.
+        axis: the variables' axes, an int or a tuple (default: every axis; the others are a
+            batch).
+        base: logarithm base; None: the default unit (bits unless chosen otherwise).
+        validate: check that ``p`` sums to 1 over ``axis`` (host copy).
+        axes: the deprecated name of ``axis`` (a ``DeprecationWarning``; removed in the next
+            release).
+
+    Returns: ``p``'s shape without ``axis``. NaN for a distribution with an entry outside
+    [0, 1] (``validate=True`` says why).
 
     >>> copies = np.zeros((2, 2, 2)); copies[0, 0, 0] = copies[1, 1, 1] = 0.5
     >>> round(float(dual_total_correlation(copies)), 12)
     1.0
     """
-co_information.__doc__ = r"""Co-information (interaction information with dit's sign)
+    axis = _variables_axis("dual_total_correlation", axis, axes)
+    return _DTC(p, base=base, validate=validate, axes=axis)
+
+
+@public
+def co_information(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+                   validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
+    r"""Co-information (interaction information with dit's sign)
     :math:`I(X_1; \ldots; X_n) = -\sum_{S \neq \emptyset} (-1)^{|S|} H(X_S)`: :math:`I(X;Y)`
     for two variables, :math:`I(X;Y) - I(X;Y \mid Z)` for three; negative when the variables
     are synergistic.
-    """ + _JOINT_DOC + """
+
+    Args:
+        p: a joint distribution (floating dtype) with one axis per variable.
+        axis: the variables' axes, an int or a tuple (default: every axis; the others are a
+            batch).
+        base: logarithm base; None: the default unit (bits unless chosen otherwise).
+        validate: check that ``p`` sums to 1 over ``axis`` (host copy).
+        axes: the deprecated name of ``axis`` (a ``DeprecationWarning``; removed in the next
+            release).
+
+    Returns: ``p``'s shape without ``axis``. NaN for a distribution with an entry outside
+    [0, 1] (``validate=True`` says why).
 
     >>> xor = np.zeros((2, 2, 2))
     >>> for x in (0, 1):
@@ -189,10 +195,28 @@ co_information.__doc__ = r"""Co-information (interaction information with dit's 
     >>> round(float(co_information(xor)), 12)
     -1.0
     """
-o_information.__doc__ = r"""O-information :math:`\Omega = \mathrm{TC} - \mathrm{DTC}`
+    axis = _variables_axis("co_information", axis, axes)
+    return _CO(p, base=base, validate=validate, axes=axis)
+
+
+@public
+def o_information(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+                  validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
+    r"""O-information :math:`\Omega = \mathrm{TC} - \mathrm{DTC}`
     (Rosas et al. 2019): > 0 when redundancy dominates the dependencies, < 0 when synergy does
     (-1 bit for XOR).
-    """ + _JOINT_DOC + """
+
+    Args:
+        p: a joint distribution (floating dtype) with one axis per variable.
+        axis: the variables' axes, an int or a tuple (default: every axis; the others are a
+            batch).
+        base: logarithm base; None: the default unit (bits unless chosen otherwise).
+        validate: check that ``p`` sums to 1 over ``axis`` (host copy).
+        axes: the deprecated name of ``axis`` (a ``DeprecationWarning``; removed in the next
+            release).
+
+    Returns: ``p``'s shape without ``axis``. NaN for a distribution with an entry outside
+    [0, 1] (``validate=True`` says why).
 
     >>> xor = np.zeros((2, 2, 2))
     >>> for x in (0, 1):
@@ -201,33 +225,11 @@ o_information.__doc__ = r"""O-information :math:`\Omega = \mathrm{TC} - \mathrm{
     >>> round(float(o_information(xor)), 12)
     -1.0
     """
+    axis = _variables_axis("o_information", axis, axes)
+    return _O(p, base=base, validate=validate, axes=axis)
 
 
 # --- conditional mutual information ------------------------------------------------------
-@public
-def conditional_mutual_information(p_xyz: Tensor, *, base: Optional[float] = None,
-                                   validate: bool = False) -> Tensor:
-    r"""Conditional mutual information
-    :math:`I(X;Y \mid Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)` of a joint distribution
-    ``p_xyz[..., x, y, z]`` over its last three axes (leading axes are a batch), >= 0.
-
-    Args:
-        p_xyz: probabilities, floating dtype, at least 3 dimensions.
-        base: logarithm base; None: the default unit (bits unless chosen otherwise).
-        validate: check that ``p_xyz`` sums to 1 over its last three axes (host copy).
-
-    Returns: ``p_xyz.shape[:-3]``; NaN for a distribution with an entry outside [0, 1].
-
-    >>> xor = np.zeros((2, 2, 2))
-    >>> for x in (0, 1):
-    ...     for y in (0, 1):
-    ...         xor[x, y, x ^ y] = 0.25
-    >>> float(conditional_mutual_information(xor))   # X and Y independent, but not given Z
-    1.0
-    """
-    return _CMI(p_xyz, base=base, validate=validate)
-
-
 def _plan_cmi(c):
     shape = c.shape("p_xyz")
     if len(shape) < 3:
@@ -252,3 +254,27 @@ def _check_cmi(c):
 
 _CMI = Function("conditional_mutual_information", [Input("p_xyz")], _cmi, plan=_plan_cmi,
                 checks=_check_cmi, nonnegative=True, unit=2)
+
+
+@public
+def conditional_mutual_information(p_xyz: TensorT, *, base: Optional[float] = None,
+                                   validate: bool = False) -> TensorT:
+    r"""Conditional mutual information
+    :math:`I(X;Y \mid Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)` of a joint distribution
+    ``p_xyz[..., x, y, z]`` over its last three axes (leading axes are a batch), >= 0.
+
+    Args:
+        p_xyz: probabilities, floating dtype, at least 3 dimensions.
+        base: logarithm base; None: the default unit (bits unless chosen otherwise).
+        validate: check that ``p_xyz`` sums to 1 over its last three axes (host copy).
+
+    Returns: ``p_xyz.shape[:-3]``; NaN for a distribution with an entry outside [0, 1].
+
+    >>> xor = np.zeros((2, 2, 2))
+    >>> for x in (0, 1):
+    ...     for y in (0, 1):
+    ...         xor[x, y, x ^ y] = 0.25
+    >>> float(conditional_mutual_information(xor))   # X and Y independent, but not given Z
+    1.0
+    """
+    return _CMI(p_xyz, base=base, validate=validate)

@@ -18,81 +18,12 @@ Units follow ``base`` (default: the default unit, bits unless chosen otherwise).
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+from typing import Optional
 
 from . import _kernels as K
 from ._checks import axes, check_flag
 from ._frontend import Function, Input, logits_or_dist, public
-
-Tensor = Any
-
-
-def _doc(what: str, formula: str) -> str:
-    return f"""{what}: :math:`{formula}`.
-
-    Args:
-        p: predictive distributions of ``S`` samples of a model (MC dropout passes, ensemble
-            members), ``S`` along ``sample_axis`` and classes along ``axis``; or logits with
-            ``from_logits=True``. Floating dtype.
-        sample_axis: the axis of the samples (default 0); its size must be known when the
-            call is traced.
-        axis: the class axis (default -1); one axis, not ``sample_axis``.
-        base: logarithm base; None (default): the default unit (bits unless
-            :func:`infotheory.set_default_base` chose another).
-        from_logits: ``p`` holds unnormalized log-probabilities (a log-softmax over ``axis``).
-        validate: check each sample's distribution (host copy).
-
-    Returns: shape of ``p`` without ``sample_axis`` and ``axis``. A row with an entry outside
-    [0, 1] (logits passed as probabilities) gives NaN; ``validate=True`` says why.
-    """
-
-
-@public
-def predictive_entropy(p: Tensor, *, sample_axis: int = 0, axis: int = -1,
-                       base: Optional[float] = None, from_logits: bool = False,
-                       validate: bool = False) -> Tensor:
-    return _PREDICTIVE(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
-                       from_logits=from_logits)
-
-
-@public
-def expected_entropy(p: Tensor, *, sample_axis: int = 0, axis: int = -1,
-                     base: Optional[float] = None, from_logits: bool = False,
-                     validate: bool = False) -> Tensor:
-    return _EXPECTED(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
-                     from_logits=from_logits)
-
-
-@public
-def bald(p: Tensor, *, sample_axis: int = 0, axis: int = -1, base: Optional[float] = None,
-         from_logits: bool = False, validate: bool = False) -> Tensor:
-    return _BALD(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
-                 from_logits=from_logits)
-
-
-predictive_entropy.__doc__ = _doc(
-    "Predictive entropy (total uncertainty), the entropy of the mean prediction",
-    r"H[\bar p] = -\sum_k \bar p_k \log_b \bar p_k, \quad \bar p = \frac{1}{S} \sum_s p_s") + """
-    >>> round(float(predictive_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
-    1.0
-    """
-expected_entropy.__doc__ = _doc(
-    "Expected entropy (aleatoric uncertainty), the mean of the samples' entropies",
-    r"\frac{1}{S} \sum_s H[p_s]") + """
-    >>> round(float(expected_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
-    0.0
-    """
-bald.__doc__ = _doc(
-    "BALD (epistemic uncertainty): the mutual information between the prediction and the "
-    "model's parameters, predictive minus expected entropy, never below 0",
-    r"H[\bar p] - \frac{1}{S} \sum_s H[p_s] = \frac{1}{S} \sum_s D(p_s \,\|\, \bar p)") + """
-    Two samples that disagree completely carry one bit; samples that agree carry none:
-
-    >>> round(float(bald([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
-    1.0
-    >>> float(bald([[[0.3, 0.7]], [[0.3, 0.7]]])[0])
-    0.0
-    """
+from ._types import TensorT
 
 
 def _plan(c):
@@ -147,5 +78,103 @@ def _bald(B, p, s, a, n, from_logits):
 _INPUTS = [Input("p", logits_or_dist)]
 _PREDICTIVE = Function("predictive_entropy", _INPUTS, _predictive, plan=_plan, checks=_checks,
                        unit=2)
+
+
+@public
+def predictive_entropy(p: TensorT, *, sample_axis: int = 0, axis: int = -1,
+                       base: Optional[float] = None, from_logits: bool = False,
+                       validate: bool = False) -> TensorT:
+    r"""Predictive entropy (total uncertainty), the entropy of the mean prediction:
+
+    .. math:: H[\bar p] = -\sum_k \bar p_k \log_b \bar p_k, \quad
+              \bar p = \frac{1}{S} \sum_s p_s
+
+    Args:
+        p: predictive distributions of ``S`` samples of a model (MC dropout passes, ensemble
+            members), ``S`` along ``sample_axis`` and classes along ``axis``; or logits with
+            ``from_logits=True``. Floating dtype.
+        sample_axis: the axis of the samples (default 0); its size must be known when the
+            call is traced.
+        axis: the class axis (default -1); one axis, not ``sample_axis``.
+        base: logarithm base; None (default): the default unit (bits unless
+            :func:`infotheory.set_default_base` chose another).
+        from_logits: ``p`` holds unnormalized log-probabilities (a log-softmax over ``axis``).
+        validate: check each sample's distribution (host copy).
+
+    Returns: shape of ``p`` without ``sample_axis`` and ``axis``. A row with an entry outside
+    [0, 1] (logits passed as probabilities) gives NaN; ``validate=True`` says why.
+
+    >>> round(float(predictive_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
+    1.0
+    """
+    return _PREDICTIVE(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
+                       from_logits=from_logits)
+
+
 _EXPECTED = Function("expected_entropy", _INPUTS, _expected, plan=_plan, checks=_checks, unit=2)
+
+
+@public
+def expected_entropy(p: TensorT, *, sample_axis: int = 0, axis: int = -1,
+                     base: Optional[float] = None, from_logits: bool = False,
+                     validate: bool = False) -> TensorT:
+    r"""Expected entropy (aleatoric uncertainty), the mean of the samples' entropies:
+    :math:`\frac{1}{S} \sum_s H[p_s]`.
+
+    Args:
+        p: predictive distributions of ``S`` samples of a model (MC dropout passes, ensemble
+            members), ``S`` along ``sample_axis`` and classes along ``axis``; or logits with
+            ``from_logits=True``. Floating dtype.
+        sample_axis: the axis of the samples (default 0); its size must be known when the
+            call is traced.
+        axis: the class axis (default -1); one axis, not ``sample_axis``.
+        base: logarithm base; None (default): the default unit (bits unless
+            :func:`infotheory.set_default_base` chose another).
+        from_logits: ``p`` holds unnormalized log-probabilities (a log-softmax over ``axis``).
+        validate: check each sample's distribution (host copy).
+
+    Returns: shape of ``p`` without ``sample_axis`` and ``axis``. A row with an entry outside
+    [0, 1] (logits passed as probabilities) gives NaN; ``validate=True`` says why.
+
+    >>> round(float(expected_entropy([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
+    0.0
+    """
+    return _EXPECTED(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
+                     from_logits=from_logits)
+
+
 _BALD = Function("bald", _INPUTS, _bald, plan=_plan, checks=_checks, nonnegative=True, unit=2)
+
+
+@public
+def bald(p: TensorT, *, sample_axis: int = 0, axis: int = -1, base: Optional[float] = None,
+         from_logits: bool = False, validate: bool = False) -> TensorT:
+    r"""BALD (epistemic uncertainty): the mutual information between the prediction and the
+    model's parameters, predictive minus expected entropy, never below 0:
+
+    .. math:: H[\bar p] - \frac{1}{S} \sum_s H[p_s] = \frac{1}{S} \sum_s D(p_s \,\|\, \bar p)
+
+    Args:
+        p: predictive distributions of ``S`` samples of a model (MC dropout passes, ensemble
+            members), ``S`` along ``sample_axis`` and classes along ``axis``; or logits with
+            ``from_logits=True``. Floating dtype.
+        sample_axis: the axis of the samples (default 0); its size must be known when the
+            call is traced.
+        axis: the class axis (default -1); one axis, not ``sample_axis``.
+        base: logarithm base; None (default): the default unit (bits unless
+            :func:`infotheory.set_default_base` chose another).
+        from_logits: ``p`` holds unnormalized log-probabilities (a log-softmax over ``axis``).
+        validate: check each sample's distribution (host copy).
+
+    Returns: shape of ``p`` without ``sample_axis`` and ``axis``. A row with an entry outside
+    [0, 1] (logits passed as probabilities) gives NaN; ``validate=True`` says why.
+
+    Two samples that disagree completely carry one bit; samples that agree carry none:
+
+    >>> round(float(bald([[[1.0, 0.0]], [[0.0, 1.0]]])[0]), 4)
+    1.0
+    >>> float(bald([[[0.3, 0.7]], [[0.3, 0.7]]])[0])
+    0.0
+    """
+    return _BALD(p, base=base, validate=validate, sample_axis=sample_axis, axis=axis,
+                 from_logits=from_logits)

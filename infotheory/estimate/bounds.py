@@ -13,8 +13,7 @@ from typing import Optional
 
 from .._checks import need_ndim
 from .._frontend import Function, Input, public
-
-Tensor = object
+from .._types import TensorT
 
 
 def _plan_scores(c):
@@ -33,8 +32,36 @@ def _plan_scores(c):
     return {"n": n}
 
 
+def _infonce(B, scores, n):
+    log_p = B.log_softmax(scores, (len(B.shape(scores)) - 1,))
+    return math.log(n) + B.sum(B.diagonal(log_p), (len(B.shape(scores)) - 2,)) / n
+
+
+def _log_mean_exp_off_diagonal(B, scores, n):
+    """``log mean_{i != j} exp(scores_ij)`` over the last two axes, computed with logsumexp."""
+    off = B.where(B.eye(n, scores), -math.inf, scores)
+    ndim = len(B.shape(scores))
+    return B.logsumexp(off, (ndim - 2, ndim - 1)) - math.log(n * (n - 1))
+
+
+def _mean_diagonal(B, scores, n):
+    return B.sum(B.diagonal(scores), (len(B.shape(scores)) - 2,)) / n
+
+
+def _nwj(B, scores, n):
+    return _mean_diagonal(B, scores, n) - B.exp(_log_mean_exp_off_diagonal(B, scores, n) - 1.0)
+
+
+def _donsker_varadhan(B, scores, n):
+    return _mean_diagonal(B, scores, n) - _log_mean_exp_off_diagonal(B, scores, n)
+
+
+_SCORES = [Input("scores", "real")]
+_INFONCE = Function("infonce", _SCORES, _infonce, plan=_plan_scores, unit=2)
+
+
 @public
-def infonce(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
+def infonce(scores: TensorT, *, base: Optional[float] = None) -> TensorT:
     r"""InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019). With
     :math:`f_{ij}` the ``scores``:
 
@@ -55,24 +82,11 @@ def infonce(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     return _INFONCE(scores, base=base)
 
 
-def _infonce(B, scores, n):
-    log_p = B.log_softmax(scores, (len(B.shape(scores)) - 1,))
-    return math.log(n) + B.sum(B.diagonal(log_p), (len(B.shape(scores)) - 2,)) / n
-
-
-def _log_mean_exp_off_diagonal(B, scores, n):
-    """``log mean_{i != j} exp(scores_ij)`` over the last two axes, computed with logsumexp."""
-    off = B.where(B.eye(n, scores), -math.inf, scores)
-    ndim = len(B.shape(scores))
-    return B.logsumexp(off, (ndim - 2, ndim - 1)) - math.log(n * (n - 1))
-
-
-def _mean_diagonal(B, scores, n):
-    return B.sum(B.diagonal(scores), (len(B.shape(scores)) - 2,)) / n
+_NWJ = Function("nwj", _SCORES, _nwj, plan=_plan_scores, unit=2)
 
 
 @public
-def nwj(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
+def nwj(scores: TensorT, *, base: Optional[float] = None) -> TensorT:
     r"""NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound). With
     :math:`f_{ij}` the ``scores``:
 
@@ -93,12 +107,11 @@ def nwj(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     return _NWJ(scores, base=base)
 
 
-def _nwj(B, scores, n):
-    return _mean_diagonal(B, scores, n) - B.exp(_log_mean_exp_off_diagonal(B, scores, n) - 1.0)
+_DONSKER_VARADHAN = Function("donsker_varadhan", _SCORES, _donsker_varadhan, plan=_plan_scores, unit=2)
 
 
 @public
-def donsker_varadhan(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
+def donsker_varadhan(scores: TensorT, *, base: Optional[float] = None) -> TensorT:
     r"""Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018). With
     :math:`f_{ij}` the ``scores``:
 
@@ -117,13 +130,3 @@ def donsker_varadhan(scores: Tensor, *, base: Optional[float] = None) -> Tensor:
     2.8854
     """
     return _DONSKER_VARADHAN(scores, base=base)
-
-
-def _donsker_varadhan(B, scores, n):
-    return _mean_diagonal(B, scores, n) - _log_mean_exp_off_diagonal(B, scores, n)
-
-
-_SCORES = [Input("scores", "real")]
-_INFONCE = Function("infonce", _SCORES, _infonce, plan=_plan_scores, unit=2)
-_NWJ = Function("nwj", _SCORES, _nwj, plan=_plan_scores, unit=2)
-_DONSKER_VARADHAN = Function("donsker_varadhan", _SCORES, _donsker_varadhan, plan=_plan_scores, unit=2)

@@ -38,8 +38,7 @@ import numpy as np
 from .._checks import broadcast, check_flag
 from .._frontend import Function, Input, public
 from ._common import psi
-
-Tensor = object
+from .._types import ArrayLike, TensorT
 
 
 def _normal_quantiles(n: int) -> np.ndarray:
@@ -219,40 +218,6 @@ def _need_samples(c, name: str, n: int, k: int, bias_correction: bool):
 
 
 # --- the copula ----------------------------------------------------------------------------
-@public
-def gaussian_copula(x: Tensor, *, sample_axis: Optional[int] = None) -> Tensor:
-    r"""Gaussian-copula normalization: each series of samples in ``x`` replaced by the
-    standard-normal quantiles of its ranks, :math:`\Phi^{-1}(r_i / (n + 1))` (ranks
-    :math:`r_i = 1, \ldots, n` along the sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
-    unitless, of ``x``'s shape, and keeps each series' order; its marginals are standard
-    normal whatever the data's were.
-
-    Args:
-        x: samples: (n,) one variable, or (..., n, k): ``k`` variables batched over the
-            leading axes; with ``sample_axis``, any shape with the samples on that axis.
-        sample_axis: the axis of the ``n`` samples; None (default): -2, the rows of
-            (..., n, k), or the only axis of a vector. Every series along it is ranked on its
-            own (SciPy's ``rankdata(x, method="ordinal", axis=sample_axis)``: tied values get
-            distinct ranks in order of position, as gcmi's ``copnorm``).
-
-    NaN rule: a series with a NaN sample is NaN throughout (as SciPy's ``rankdata``
-    propagates NaN); the other series are ranked as usual.
-
-    >>> gaussian_copula([10.0, -3.0, 7.0]).round(4).tolist()
-    [0.6745, -0.6745, 0.0]
-
-    An MNE-like (trials, channels, times) array, each (trial, channel) series ranked over
-    time (the default would rank over channels, the next-to-last axis):
-
-    >>> import numpy as np
-    >>> epochs = np.random.default_rng(0).normal(size=(20, 3, 500))
-    >>> c = gaussian_copula(epochs, sample_axis=-1)
-    >>> c.shape, np.allclose(np.sort(c[4, 1]), np.sort(c[0, 2]))  # the same quantiles
-    ((20, 3, 500), True)
-    """
-    return _GAUSSIAN_COPULA(x, sample_axis=sample_axis)
-
-
 def _plan_copula(c):
     lay = _layout(c, "x", _sample_axis_option(c))
     if lay.n < 1:
@@ -290,11 +255,74 @@ _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
                             plan=_plan_copula)
 
 
-# --- mutual information -------------------------------------------------------------------
 @public
-def mutual_information_gaussian(x: Tensor, y: Tensor, *, sample_axis: Optional[int] = None,
+def gaussian_copula(x: TensorT, *, sample_axis: Optional[int] = None) -> TensorT:
+    r"""Gaussian-copula normalization: each series of samples in ``x`` replaced by the
+    standard-normal quantiles of its ranks, :math:`\Phi^{-1}(r_i / (n + 1))` (ranks
+    :math:`r_i = 1, \ldots, n` along the sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
+    unitless, of ``x``'s shape, and keeps each series' order; its marginals are standard
+    normal whatever the data's were.
+
+    Args:
+        x: samples: (n,) one variable, or (..., n, k): ``k`` variables batched over the
+            leading axes; with ``sample_axis``, any shape with the samples on that axis.
+        sample_axis: the axis of the ``n`` samples; None (default): -2, the rows of
+            (..., n, k), or the only axis of a vector. Every series along it is ranked on its
+            own (SciPy's ``rankdata(x, method="ordinal", axis=sample_axis)``: tied values get
+            distinct ranks in order of position, as gcmi's ``copnorm``).
+
+    NaN rule: a series with a NaN sample is NaN throughout (as SciPy's ``rankdata``
+    propagates NaN); the other series are ranked as usual.
+
+    >>> gaussian_copula([10.0, -3.0, 7.0]).round(4).tolist()
+    [0.6745, -0.6745, 0.0]
+
+    An MNE-like (trials, channels, times) array, each (trial, channel) series ranked over
+    time (the default would rank over channels, the next-to-last axis):
+
+    >>> import numpy as np
+    >>> epochs = np.random.default_rng(0).normal(size=(20, 3, 500))
+    >>> c = gaussian_copula(epochs, sample_axis=-1)
+    >>> c.shape, np.allclose(np.sort(c[4, 1]), np.sort(c[0, 2]))  # the same quantiles
+    ((20, 3, 500), True)
+    """
+    return _GAUSSIAN_COPULA(x, sample_axis=sample_axis)
+
+
+# --- mutual information -------------------------------------------------------------------
+def _plan_mi_gaussian(c):
+    check_flag(c.fn, "bias_correction", c.options["bias_correction"])
+    axis = _sample_axis_option(c)
+    lx, ly = _layout(c, "x", axis), _layout(c, "y", axis)
+    if lx.n != ly.n:
+        raise c.error(f"x and y must hold the same samples: x has {lx.n} (shape {lx.shape}, "
+                      f"axis {lx.s}), y {ly.n} (shape {ly.shape}, axis {ly.s})")
+    try:
+        broadcast(c.fn, x=lx.batch, y=ly.batch)
+    except ValueError:
+        raise c.error(f"the batch shapes of x {lx.batch} and y {ly.batch} (their shapes "
+                      f"{lx.shape} and {ly.shape} without the sample and variable axes) do "
+                      f"not broadcast") from None
+    _need_samples(c, "x", lx.n, lx.k + ly.k, c.options["bias_correction"])
+    return {"n": lx.n, "bias_correction": c.options["bias_correction"], "lx": lx, "ly": ly}
+
+
+def _mi_gaussian(B, x, y, n, bias_correction, lx, ly):
+    cols = _columns(B, x, lx) + _columns(B, y, ly)  # (..., n) each, broadcasting over (...)
+    cov = _covariance(B, cols, n)
+    h = lambda idx: _entropy(B, cov, idx, n, bias_correction)  # noqa: E731
+    every = list(range(len(cols)))
+    return h(every[:lx.k]) + h(every[lx.k:]) - h(every)
+
+
+_MI_GAUSSIAN = Function("mutual_information_gaussian", [Input("x", "real"), Input("y", "real")],
+                        _mi_gaussian, plan=_plan_mi_gaussian, unit=2)
+
+
+@public
+def mutual_information_gaussian(x: TensorT, y: ArrayLike, *, sample_axis: Optional[int] = None,
                                 base: Optional[float] = None,
-                                bias_correction: bool = True) -> Tensor:
+                                bias_correction: bool = True) -> TensorT:
     r"""Mutual information of samples under a Gaussian model,
     :math:`I(X;Y) = H(X) + H(Y) - H(X, Y)` with each entropy that of a Gaussian with the
     samples' covariance:
@@ -349,89 +377,7 @@ def mutual_information_gaussian(x: Tensor, y: Tensor, *, sample_axis: Optional[i
                         sample_axis=sample_axis)
 
 
-def _plan_mi_gaussian(c):
-    check_flag(c.fn, "bias_correction", c.options["bias_correction"])
-    axis = _sample_axis_option(c)
-    lx, ly = _layout(c, "x", axis), _layout(c, "y", axis)
-    if lx.n != ly.n:
-        raise c.error(f"x and y must hold the same samples: x has {lx.n} (shape {lx.shape}, "
-                      f"axis {lx.s}), y {ly.n} (shape {ly.shape}, axis {ly.s})")
-    try:
-        broadcast(c.fn, x=lx.batch, y=ly.batch)
-    except ValueError:
-        raise c.error(f"the batch shapes of x {lx.batch} and y {ly.batch} (their shapes "
-                      f"{lx.shape} and {ly.shape} without the sample and variable axes) do "
-                      f"not broadcast") from None
-    _need_samples(c, "x", lx.n, lx.k + ly.k, c.options["bias_correction"])
-    return {"n": lx.n, "bias_correction": c.options["bias_correction"], "lx": lx, "ly": ly}
-
-
-def _mi_gaussian(B, x, y, n, bias_correction, lx, ly):
-    cols = _columns(B, x, lx) + _columns(B, y, ly)  # (..., n) each, broadcasting over (...)
-    cov = _covariance(B, cols, n)
-    h = lambda idx: _entropy(B, cov, idx, n, bias_correction)  # noqa: E731
-    every = list(range(len(cols)))
-    return h(every[:lx.k]) + h(every[lx.k:]) - h(every)
-
-
-_MI_GAUSSIAN = Function("mutual_information_gaussian", [Input("x", "real"), Input("y", "real")],
-                        _mi_gaussian, plan=_plan_mi_gaussian, unit=2)
-
-
 # --- O-information ------------------------------------------------------------------------
-@public
-def o_information_gaussian(x: Tensor, *, sample_axis: Optional[int] = None, multiplets=None,
-                           base: Optional[float] = None, bias_correction: bool = True) -> Tensor:
-    r"""O-information of :math:`k` variables under a Gaussian model (Rosas et al. 2019),
-    :math:`\Omega = (k - 2) H(X) + \sum_i \left[ H(X_i) - H(X_{-i}) \right]` (:math:`X_{-i}`
-    all but the :math:`i`-th), each entropy :math:`\tfrac12 \log_b \det(2 \pi e C)` of the
-    samples' covariance :math:`C`, bias-corrected (as
-    hoi's ``Oinfo`` with ``method="gc"``, which copula-normalizes first: pass
-    :func:`gaussian_copula` of the data for that). > 0 when redundancy dominates, < 0 when
-    synergy does; 0 for two variables.
-
-    Args:
-        x: samples (..., n, k), ``k >= 2`` variables on the last axis, batched over the other
-            axes: the result has the batch shape (``x``'s shape without the sample and
-            variable axes). With ``multiplets``, one data set (n, N) of ``N`` variables.
-        sample_axis: the axis of the ``n`` samples; None (default): -2. Not the last axis,
-            which holds the variables.
-        multiplets: ``None``, or integer indices (M, k) of the variables of each multiplet
-            (each row distinct): the result is (M,), the O-information of each. The covariance
-            of the ``N`` variables is computed once and each multiplet's entropies come from its
-            entries, batched, so the samples are not copied per multiplet.
-        base: the unit's base; None: bits (or the default set by ``set_default_base``).
-        bias_correction: Ince et al.'s (2017, eq. 13) unbiased Gaussian entropies.
-
-    Bits by default.
-
-    Standardized first, so the value does not depend on the data's scale. A NaN sample makes
-    the value NaN.
-
-    >>> import numpy as np, itertools
-    >>> rng = np.random.default_rng(0)
-    >>> z = rng.normal(size=(5000, 1)); x = z + 0.5 * rng.normal(size=(5000, 3))  # redundancy
-    >>> float(o_information_gaussian(x)) > 0
-    True
-    >>> triplets = np.array(list(itertools.combinations(range(3), 3)))
-    >>> np.allclose(o_information_gaussian(x, multiplets=triplets), o_information_gaussian(x))
-    True
-
-    MNE-like epochs (trials, channels, times): the O-information of the channels at each time
-    point, over trials (the samples on axis 0; the variables, channels, moved to the last axis):
-
-    >>> epochs = rng.normal(size=(300, 3, 40)) + rng.normal(size=(300, 1, 40))  # shared: redundant
-    >>> x = np.moveaxis(epochs, 1, -1)  # (trials, times, channels)
-    >>> o = o_information_gaussian(gaussian_copula(x, sample_axis=0), sample_axis=0)
-    >>> o.shape, bool(o.min() > 0)
-    ((40,), True)
-    """
-    if multiplets is not None:
-        multiplets = _check_multiplets(multiplets)
-    return _O_GAUSSIAN(x, base=base, bias_correction=bias_correction, multiplets=multiplets,
-                       sample_axis=sample_axis)
-
-
 def _check_multiplets(m) -> np.ndarray:
     fn = "o_information_gaussian"
     try:
@@ -512,3 +458,56 @@ def _multiplet_covariances(B, x, n, multiplets):
 
 _O_GAUSSIAN = Function("o_information_gaussian", [Input("x", "real")], _o_gaussian,
                        plan=_plan_o_gaussian, unit=2)
+
+
+@public
+def o_information_gaussian(x: TensorT, *, sample_axis: Optional[int] = None, multiplets: Optional[ArrayLike] = None,
+                           base: Optional[float] = None, bias_correction: bool = True) -> TensorT:
+    r"""O-information of :math:`k` variables under a Gaussian model (Rosas et al. 2019),
+    :math:`\Omega = (k - 2) H(X) + \sum_i \left[ H(X_i) - H(X_{-i}) \right]` (:math:`X_{-i}`
+    all but the :math:`i`-th), each entropy :math:`\tfrac12 \log_b \det(2 \pi e C)` of the
+    samples' covariance :math:`C`, bias-corrected (as
+    hoi's ``Oinfo`` with ``method="gc"``, which copula-normalizes first: pass
+    :func:`gaussian_copula` of the data for that). > 0 when redundancy dominates, < 0 when
+    synergy does; 0 for two variables.
+
+    Args:
+        x: samples (..., n, k), ``k >= 2`` variables on the last axis, batched over the other
+            axes: the result has the batch shape (``x``'s shape without the sample and
+            variable axes). With ``multiplets``, one data set (n, N) of ``N`` variables.
+        sample_axis: the axis of the ``n`` samples; None (default): -2. Not the last axis,
+            which holds the variables.
+        multiplets: ``None``, or integer indices (M, k) of the variables of each multiplet
+            (each row distinct): the result is (M,), the O-information of each. The covariance
+            of the ``N`` variables is computed once and each multiplet's entropies come from its
+            entries, batched, so the samples are not copied per multiplet.
+        base: the unit's base; None: bits (or the default set by ``set_default_base``).
+        bias_correction: Ince et al.'s (2017, eq. 13) unbiased Gaussian entropies.
+
+    Bits by default.
+
+    Standardized first, so the value does not depend on the data's scale. A NaN sample makes
+    the value NaN.
+
+    >>> import numpy as np, itertools
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=(5000, 1)); x = z + 0.5 * rng.normal(size=(5000, 3))  # redundancy
+    >>> float(o_information_gaussian(x)) > 0
+    True
+    >>> triplets = np.array(list(itertools.combinations(range(3), 3)))
+    >>> np.allclose(o_information_gaussian(x, multiplets=triplets), o_information_gaussian(x))
+    True
+
+    MNE-like epochs (trials, channels, times): the O-information of the channels at each time
+    point, over trials (the samples on axis 0; the variables, channels, moved to the last axis):
+
+    >>> epochs = rng.normal(size=(300, 3, 40)) + rng.normal(size=(300, 1, 40))  # shared: redundant
+    >>> x = np.moveaxis(epochs, 1, -1)  # (trials, times, channels)
+    >>> o = o_information_gaussian(gaussian_copula(x, sample_axis=0), sample_axis=0)
+    >>> o.shape, bool(o.min() > 0)
+    ((40,), True)
+    """
+    if multiplets is not None:
+        multiplets = _check_multiplets(multiplets)
+    return _O_GAUSSIAN(x, base=base, bias_correction=bias_correction, multiplets=multiplets,
+                       sample_axis=sample_axis)

@@ -155,8 +155,6 @@ def _multi(name, combine):
 _TC = Function("total_correlation_from_labels", [Input("x", **_LABELS)],
                _multi("total_correlation_from_labels", lambda m, h, singles, rests: singles - h),
                plan=_plan_columns, nonnegative=plugin_only, unit=2)
-
-
 _O = Function("o_information_from_labels", [Input("x", **_LABELS)],
               _multi("o_information_from_labels",
                      lambda m, h, singles, rests: (m - 2) * h + singles - rests),

@@ -10,7 +10,7 @@ import infotheory as it
 from infotheory import estimate
 
 t = torch.rand(4, 3)
-a = np.full((4, 3), 1 / 3)
+a: npt.NDArray[np.float64] = np.full((4, 3), 1 / 3)
 labels = torch.tensor([0, 1, 2, 1])
 
 # measures: torch in, torch out; NumPy in, NumPy out
