@@ -18,15 +18,13 @@ from .measures import (
     binary_entropy,
     conditional_entropy,
     entropy,
-    gaussian_entropy,
-    gaussian_kl_divergence,
-    jensen_shannon_divergence,
     joint_entropy,
-    kl_divergence,
     mutual_information,
     pointwise_mutual_information,
     self_information,
 )
+from .divergences import jensen_shannon_divergence, kl_divergence
+from .gaussian import gaussian_entropy, gaussian_kl_divergence
 from .generalized import renyi_divergence, renyi_entropy, tsallis_entropy
 from .multivariate import (
     co_information,

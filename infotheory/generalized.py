@@ -14,7 +14,8 @@ from . import _kernels as K
 from ._checks import axes, check_flag
 from ._frontend import Function, Input, logits_or_dist, public
 from ._types import ArrayLike, Axis, TensorT
-from .measures import _DIVERGENCE_INPUTS, _check_divergence, _plan_divergence
+from .divergences import (_DIVERGENCE_INPUTS, _check_divergence, _kl_divergence,
+                          _log_softmax_broadcast, _plan_divergence, _to_rank)
 
 
 
@@ -194,9 +195,7 @@ def _plan_renyi_divergence(c):
 
 def _renyi_divergence(B, p, q, axis, from_logits, log_repeats, lead, order):
     if order == 1.0:
-        from .measures import _kl_divergence
         return _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead)
-    from .measures import _log_softmax_broadcast, _to_rank
     p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
     logp = _log_softmax_broadcast(B, p, axis, log_repeats[0]) if from_logits is True else \
         K.log_or_neg_inf(B, p)

@@ -28,17 +28,16 @@ variables is a lower bound on the true one, exact for Gaussian copulas (Ince et 
 """
 from __future__ import annotations
 
-import functools
 import math
-import numbers
-from typing import List, NamedTuple, Optional, Tuple
+from typing import Optional
 
 import numpy as np
 
 from .._checks import broadcast, check_flag
 from .._frontend import Function, Input, public
-from ._common import psi
 from .._types import ArrayLike, TensorT
+from ._common import psi
+from ._layout import columns, layout, move_axis, sample_axis_option
 
 
 def _normal_quantiles(n: int) -> np.ndarray:
@@ -54,100 +53,6 @@ def _normal_quantiles(n: int) -> np.ndarray:
 
 
 _COLUMNS = 16  # up to this many variables are ranked column by column (no gather)
-
-
-class _Layout(NamedTuple):
-    """Where the samples of one input are (a plan's, from its static shape): ``s`` the sample
-    axis (>= 0), ``n`` samples of ``k`` variables (the last axis, or 1 where ``s`` is the last
-    axis), ``batch`` the shape without the sample and variable axes."""
-    shape: Tuple[Optional[int], ...]
-    s: int
-    n: int
-    k: int
-    batch: Tuple[Optional[int], ...]
-
-
-def _sample_axis_option(c):
-    """The ``sample_axis`` option: None or an int (a NumPy integer too; not a bool)."""
-    a = c.options["sample_axis"]
-    if a is None:
-        return None
-    if isinstance(a, bool) or not isinstance(a, numbers.Integral):
-        raise c.error(f"sample_axis must be an int or None, got {a!r}", TypeError)
-    return int(a)
-
-
-def _layout(c, name: str, sample_axis: Optional[int]) -> _Layout:
-    """The free checks of the samples ``name`` and their layout: samples on ``sample_axis``
-    (None: -2, or the only axis of a vector), variables on the last axis unless the samples
-    are there."""
-    if c.B.lazy:
-        raise c.error(f"{name} is a lazy {c.B.name} array: the Gaussian estimators rank or "
-                      f"factor all the samples at once; compute them into memory first (for "
-                      f"Dask: {name}.compute())", NotImplementedError)
-    shape = tuple(c.shape(name))
-    nd = len(shape)
-    if nd == 0:
-        raise c.error(f"{name} must hold samples, (n,) or (..., n, k), got a scalar")
-    if sample_axis is None:
-        s = max(nd - 2, 0)
-    elif -nd <= sample_axis < nd:
-        s = sample_axis % nd
-    else:
-        fix = (f"; a 1-D {name} is n samples of one variable: give it as {name}[:, None], or "
-               f"use sample_axis=0 or -1" if nd == 1 else "")
-        raise c.error(f"sample_axis {sample_axis} is out of range for {name} of shape {shape} "
-                      f"({nd} dimension(s)){fix}")
-    last = s == nd - 1
-    n, k = shape[s], 1 if last else shape[-1]
-    if n is None or k is None:
-        raise c.error(f"{name} needs known sample and variable sizes, got shape {shape} with "
-                      f"the samples on axis {s}")
-    if k == 0:
-        raise c.error(f"{name} has no variables (shape {shape}, k = 0 on its last axis)")
-    if not last and s != nd - 2 and None in shape:
-        raise c.error(f"{name} of shape {shape} has its samples on axis {s}; bringing them "
-                      f"next to the variables needs every size known: move them to axis -2 "
-                      f"first")
-    batch = tuple(d for i, d in enumerate(shape) if i != s and (last or i != nd - 1))
-    return _Layout(shape, s, n, k, batch)
-
-
-_CACHED_INDEX = 1 << 18  # gather indices up to this size are kept (8 of them, 2 MiB each)
-
-
-def _move_index(shape: tuple, src: int, dst: int) -> np.ndarray:
-    """Flat positions of an array of ``shape`` with axis ``src`` moved to ``dst`` (int64, C
-    order); the small ones cached, never modified."""
-    if math.prod(shape) <= _CACHED_INDEX:
-        return _cached_move_index(shape, src, dst)
-    return _index_moved(shape, src, dst)
-
-
-def _index_moved(shape: tuple, src: int, dst: int) -> np.ndarray:
-    flat = np.arange(math.prod(shape), dtype=np.int64).reshape(shape)
-    return np.ascontiguousarray(np.moveaxis(flat, src, dst))
-
-
-_cached_move_index = functools.lru_cache(maxsize=8)(_index_moved)
-
-
-def _moved(B, x, shape: tuple, src: int, dst: int):
-    """``x`` of the static ``shape`` with axis ``src`` moved to ``dst``: a gather of its flat
-    entries (the backends share no transpose; the index comes from the shape, no value is
-    read)."""
-    return B.take(B.reshape(x, (-1,)), B.label_tensor(_move_index(shape, src, dst), x))
-
-
-def _columns(B, x, lay: _Layout) -> List:
-    """The variables of samples laid out as ``lay`` says, each (..., n) with the samples on
-    its last axis and the batch axes before them, in order."""
-    nd = len(lay.shape)
-    if lay.s == nd - 1:
-        return [x]
-    if lay.s != nd - 2:
-        x = _moved(B, x, lay.shape, lay.s, nd - 2)
-    return [x[..., j] for j in range(lay.k)]
 
 
 def _standardized(B, x, n: int, axis: int):
@@ -219,7 +124,7 @@ def _need_samples(c, name: str, n: int, k: int, bias_correction: bool):
 
 # --- the copula ----------------------------------------------------------------------------
 def _plan_copula(c):
-    lay = _layout(c, "x", _sample_axis_option(c))
+    lay = layout(c, "x", sample_axis_option(c))
     if lay.n < 1:
         raise c.error("x has no samples")
     nd = len(lay.shape)
@@ -248,7 +153,7 @@ def _copula(B, x, q, shape, s, mode):
                          for j in range(shape[-1])], axis=-1)
     last = len(shape) - 1  # the samples to the last axis, ranked there, and back
     moved = shape[:s] + shape[s + 1:] + (shape[s],)
-    return _moved(B, _ranked(B, _moved(B, x, shape, s, last), q), moved, last, s)
+    return move_axis(B, _ranked(B, move_axis(B, x, shape, s, last), q), moved, last, s)
 
 
 _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
@@ -292,8 +197,8 @@ def gaussian_copula(x: TensorT, *, sample_axis: Optional[int] = None) -> TensorT
 # --- mutual information -------------------------------------------------------------------
 def _plan_mi_gaussian(c):
     check_flag(c.fn, "bias_correction", c.options["bias_correction"])
-    axis = _sample_axis_option(c)
-    lx, ly = _layout(c, "x", axis), _layout(c, "y", axis)
+    axis = sample_axis_option(c)
+    lx, ly = layout(c, "x", axis), layout(c, "y", axis)
     if lx.n != ly.n:
         raise c.error(f"x and y must hold the same samples: x has {lx.n} (shape {lx.shape}, "
                       f"axis {lx.s}), y {ly.n} (shape {ly.shape}, axis {ly.s})")
@@ -308,7 +213,7 @@ def _plan_mi_gaussian(c):
 
 
 def _mi_gaussian(B, x, y, n, bias_correction, lx, ly):
-    cols = _columns(B, x, lx) + _columns(B, y, ly)  # (..., n) each, broadcasting over (...)
+    cols = columns(B, x, lx) + columns(B, y, ly)  # (..., n) each, broadcasting over (...)
     cov = _covariance(B, cols, n)
     h = lambda idx: _entropy(B, cov, idx, n, bias_correction)  # noqa: E731
     every = list(range(len(cols)))
@@ -396,7 +301,7 @@ def _check_multiplets(m) -> np.ndarray:
 def _plan_o_gaussian(c):
     o = c.options
     check_flag(c.fn, "bias_correction", o["bias_correction"])
-    lay = _layout(c, "x", _sample_axis_option(c))
+    lay = layout(c, "x", sample_axis_option(c))
     nd, n, k = len(lay.shape), lay.n, lay.k
     m = o["multiplets"]
     if m is not None:
@@ -418,7 +323,7 @@ def _plan_o_gaussian(c):
 
 def _o_gaussian(B, x, n, bias_correction, multiplets, lay):
     if multiplets is None:
-        cols = _columns(B, x, lay)
+        cols = columns(B, x, lay)
         k = len(cols)
         cov = _covariance(B, cols, n)
     else:

@@ -15,7 +15,7 @@ from typing import Optional
 
 import keras
 
-from .. import _units, losses, measures
+from .. import _units, divergences, losses, measures
 from ._shapes import _labels_or_targets, _same_rank
 
 _PACKAGE = "infotheory.losses"
@@ -116,7 +116,7 @@ class JensenShannonDivergence(_MeasureLoss):
         super().__init__(from_logits, base, name, reduction, dtype)
 
     def call(self, y_true, y_pred):
-        return measures.jensen_shannon_divergence(
+        return divergences.jensen_shannon_divergence(
             keras.ops.cast(y_true, y_pred.dtype), y_pred,
             from_logits="q" if self.from_logits else False, base=self._base())
 
@@ -136,7 +136,7 @@ class KLDivergence(_MeasureLoss):
 
     def call(self, y_true, y_pred):
         # Keras' from_logits is about y_pred: y_true stays a probability distribution.
-        return measures.kl_divergence(y_true, y_pred, from_logits="q" if self.from_logits
+        return divergences.kl_divergence(y_true, y_pred, from_logits="q" if self.from_logits
                                       else False, base=self._base())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .. import _dispatch, losses, measures, uncertainty
+from .. import _dispatch, divergences, losses, measures, uncertainty
 from ._declare import (AXIS, BASE, FROM_LOGITS, IGNORE_INDEX, Option, Spec, integer,
                        logits_of_divergence)
 
@@ -32,11 +32,11 @@ def _entropy(p, *, axis, from_logits):
 
 
 def _kl(p, q, *, axis, from_logits):
-    return measures.kl_divergence(p, q, axis=axis, from_logits=from_logits, base=_E), None
+    return divergences.kl_divergence(p, q, axis=axis, from_logits=from_logits, base=_E), None
 
 
 def _jsd(p, q, *, axis, from_logits):
-    return measures.jensen_shannon_divergence(p, q, axis=axis, from_logits=from_logits,
+    return divergences.jensen_shannon_divergence(p, q, axis=axis, from_logits=from_logits,
                                               base=_E), None
 
 

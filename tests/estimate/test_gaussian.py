@@ -193,8 +193,8 @@ def test_gaussian_copula_ranks_along_the_sample_axis(backend, axis):
 def test_large_arrays_are_moved_by_an_index_made_per_call(backend, monkeypatch):
     """Above the cached size the gather index is made per call: the same values."""
     _eager(backend)
-    from infotheory.estimate import gaussian
-    monkeypatch.setattr(gaussian, "_CACHED_INDEX", 0)
+    from infotheory.estimate import _layout
+    monkeypatch.setattr(_layout, "_CACHED_INDEX", 0)
     np.testing.assert_allclose(to_np(E.gaussian_copula(native(backend, EPOCHS), sample_axis=0)),
                                _copula_reference(EPOCHS, 0), atol=1e-12)
     np.testing.assert_allclose(

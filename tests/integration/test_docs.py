@@ -68,7 +68,8 @@ def test_readme_values_match_the_comments():
 
 @pytest.mark.parametrize("module", [infotheory, infotheory.measures, infotheory.losses,
                                     infotheory.uncertainty, infotheory.multivariate,
-                                    infotheory.generalized,
+                                    infotheory.generalized, infotheory.gaussian,
+                                    infotheory.divergences,
                                     infotheory.estimate.counts, infotheory.estimate.labels,
                                     infotheory.estimate.clustering, infotheory.estimate.knn,
                                     infotheory.estimate.bounds,
