@@ -273,7 +273,12 @@ def _key(f: Function, B, tensors, base, options) -> Optional[tuple]:
             return None
         sigs.append(s)
     values = tuple(options.values())  # by value and type (True, 1, 1.0 are equal otherwise)
-    return (f, B, base, type(base), values, tuple(map(type, values)), *sigs)
+    types = tuple(map(type, values))
+    if not _KEYED_OPTIONS.issuperset(types):  # an array, a tensor, an object: by identity
+        return None  # its hash, if any, would not see a change in place: not keyed
+    return (f, B, base, type(base), values, types, *sigs)
 
 
 _PLAIN = frozenset({str, int, float, bool})  # a base of these types is keyed by value
+# option values keyed by value (tuples: of axes; a plan never keeps what they hold otherwise)
+_KEYED_OPTIONS = _PLAIN | {type(None), tuple}

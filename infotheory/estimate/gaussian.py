@@ -305,6 +305,7 @@ def _plan_o_gaussian(c):
     nd, n, k = len(lay.shape), lay.n, lay.k
     m = o["multiplets"]
     if m is not None:
+        m = _check_multiplets(m)
         if nd != 2 or lay.s != 0:
             raise c.error(f"with multiplets, x must be one data set (n, N) with the samples on "
                           f"axis 0, got shape {lay.shape} with the samples on axis {lay.s}")
@@ -412,7 +413,5 @@ def o_information_gaussian(x: TensorT, *, sample_axis: Optional[int] = None, mul
     >>> o.shape, bool(o.min() > 0)
     ((40,), True)
     """
-    if multiplets is not None:
-        multiplets = _check_multiplets(multiplets)
     return _O_GAUSSIAN(x, base=base, bias_correction=bias_correction, multiplets=multiplets,
                        sample_axis=sample_axis)

@@ -210,3 +210,18 @@ def test_cross_entropy_plans_agree_with_torch(options):
         torch.testing.assert_close(gz, rz, rtol=1e-12, atol=1e-12)
     (plan,) = _frontend._PLANS.values()
     assert plan.direct and plan.math is K.cross_entropy_labels
+
+
+def test_an_option_that_is_an_array_or_tensor_is_not_keyed_by_identity():
+    """multiplets given as a torch tensor and changed in place: the second call uses the new
+    indices (a plan keyed by the tensor's identity would replay the old ones)."""
+    torch = require("torch")
+    from infotheory.estimate import o_information_gaussian
+    x = torch.tensor(RNG.normal(size=(200, 4)) @ RNG.normal(size=(4, 4)))
+    multiplets = torch.tensor([[0, 1, 2]])
+    o_information_gaussian(x, multiplets=multiplets)
+    multiplets[0, 2] = 3  # in place
+    got = to_np(o_information_gaussian(x, multiplets=multiplets))
+    want = fresh(o_information_gaussian, x.numpy(), multiplets=np.array([[0, 1, 3]]))
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert not any(isinstance(v, torch.Tensor) for key in _frontend._PLANS for v in key[4])
