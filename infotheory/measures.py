@@ -1,4 +1,4 @@
-"""Shannon measures of one distribution: self-information, entropy, joint and conditional
+r"""Shannon measures of one distribution: self-information, entropy, joint and conditional
 entropy, mutual information, pointwise mutual information, binary entropy. Each reads
 top-down: its plan (free checks), value checks, math, declaration, public function.
 
@@ -14,16 +14,17 @@ Conventions (shared by every function here and in :mod:`infotheory.divergences`,
   function's default) the unit is the default unit: the book's, bits for the information
   measures and estimators and nats for the losses, unless :func:`infotheory.set_default_base`
   (for the process) or a :func:`infotheory.default_base` block (for a thread) chose another.
-* **Zeros.** 0 log 0 = 0 and 0 log(0/q) = 0 exactly, with a gradient contribution of 0 (masked
-  before the log); p > 0 with q = 0 gives +inf.
+* **Zeros.** :math:`0 \log 0 = 0` and :math:`0 \log(0/q) = 0` exactly, with a gradient
+  contribution of 0 (masked before the log); :math:`p > 0` with :math:`q = 0` gives
+  :math:`+\infty`.
 * **Types.** The result is a tensor of the input's framework, floating dtype and device.
   Distributions must have a floating dtype: integer input looks like counts and raises
   ``TypeError`` (normalize first). float16/bfloat16 accumulate in float32. NumPy arrays and
   Python values beside a framework tensor join that framework. Full reductions give 0-d tensors.
 * **Never negative.** KL divergence, conditional entropy and mutual information are sums of log
   differences that rounding could push below 0; they are clamped at 0 (NaN and -inf stay).
-  Entropy and cross-entropy are sums of terms that are each >= 0 in floating point for valid
-  input, so they need no clamp.
+  Entropy and cross-entropy are sums of terms that are each :math:`\ge 0` in floating point for
+  valid input, so they need no clamp.
 * **Impossible probabilities give NaN.** A distribution (a row over its axes) with an entry
   below 0 or above 1 (logits or counts passed as probabilities: the default is
   ``from_logits=False``) gives NaN for that row, on every backend, in graph mode too, with no

@@ -76,15 +76,20 @@ def _off_zero(B, d):
 
 
 def expected_mutual_information(B, a, b, n: int):
-    """``E[I]`` (nats) of two labelings with cluster sizes ``a`` and ``b`` (float64 vectors)
-    over ``n`` samples under the hypergeometric model:
-    ``sum_ij sum_k (k / n) log(n k / (a_i b_j)) P(k; n, a_i, b_j)`` for ``k`` from
-    ``max(1, a_i + b_j - n)`` to ``min(a_i, b_j)`` (Vinh et al. 2010, eq. 24a).
+    r""":math:`E[I]` (nats) of two labelings with cluster sizes ``a`` and ``b`` (float64
+    vectors) over ``n`` samples under the hypergeometric model:
 
-    The sum over ``k`` runs over a grid, in blocks of rows of ``a`` (bounded memory), and only
-    within ``mean +- (10 sd + 10)`` of the hypergeometric ``k`` of each block: the terms left
-    out have probabilities below 1e-17 (and scikit-learn's sum of them rounds to the same
-    value within 1e-12 in the tests)."""
+    .. math::
+
+        E[I] = \sum_{i,j} \sum_k \frac{k}{n} \log \frac{n k}{a_i b_j} \, P(k; n, a_i, b_j)
+
+    for :math:`k` from :math:`\max(1, a_i + b_j - n)` to :math:`\min(a_i, b_j)` (Vinh et al.
+    2010, eq. 24a).
+
+    The sum over :math:`k` runs over a grid, in blocks of rows of ``a`` (bounded memory), and
+    only within :math:`\text{mean} \pm (10\,\text{sd} + 10)` of the hypergeometric :math:`k`
+    of each block: the terms left out have probabilities below 1e-17 (and scikit-learn's sum
+    of them rounds to the same value within 1e-12 in the tests)."""
     ai_all, bj = B.reshape(a, (-1, 1)), B.reshape(b, (1, -1))
     mean = ai_all * bj / n
     reach = 10.0 * (mean * (n - ai_all) * (n - bj) / (n * max(n - 1.0, 1.0))) ** 0.5 + 10.0
@@ -154,12 +159,12 @@ _AMI = Function("adjusted_mutual_information", LABEL_PAIR, _nmi, plan=_plan_nmi)
 @public
 def normalized_mutual_information(x: TensorT, y: ArrayLike, *,
                                   average: str = "arithmetic") -> TensorT:
-    """Normalized mutual information ``I(X;Y) / avg(H(X), H(Y))`` of two label vectors, in
-    [0, 1] (unitless), as scikit-learn's ``normalized_mutual_info_score``: the average is the
-    ``"arithmetic"`` (default), ``"geometric"``, ``"min"`` or ``"max"`` mean; 1 when both
-    vectors hold a single value, 0 when one does or the mutual information is 0. Empty vectors
-    raise ``ValueError`` (scikit-learn returns 1.0 for them; there is nothing to estimate from).
-    A 0-d float64 tensor.
+    r"""Normalized mutual information :math:`I(X;Y) / \operatorname{avg}(H(X), H(Y))` of two
+    label vectors, in [0, 1] (unitless), as scikit-learn's ``normalized_mutual_info_score``:
+    the average is the ``"arithmetic"`` (default), ``"geometric"``, ``"min"`` or ``"max"``
+    mean; 1 when both vectors hold a single value, 0 when one does or the mutual
+    information is 0. Empty vectors raise ``ValueError`` (scikit-learn returns 1.0 for them;
+    there is nothing to estimate from). A 0-d float64 tensor.
 
     Labels are integers or categories, so they hold no NaN; floating labels are refused
     (``TypeError``).
@@ -173,13 +178,19 @@ def normalized_mutual_information(x: TensorT, y: ArrayLike, *,
 @public
 def adjusted_mutual_information(x: TensorT, y: ArrayLike, *,
                                 average: str = "arithmetic") -> TensorT:
-    """Mutual information adjusted for chance, as scikit-learn's ``adjusted_mutual_info_score``
-    (Vinh, Epps & Bailey 2010): ``(I - E[I]) / (avg(H(X), H(Y)) - E[I])``, with ``E[I]`` the
-    expected mutual information of two random labelings with the same cluster sizes under the
-    hypergeometric model; 1 for identical partitions, about 0 for independent ones, 1 when both
-    vectors hold a single value and 0 when one does. The numerator and the denominator are kept
-    at least machine epsilon away from 0, as scikit-learn does. Empty vectors raise
-    ``ValueError`` (scikit-learn returns 1.0). A 0-d float64 tensor.
+    r"""Mutual information adjusted for chance, as scikit-learn's ``adjusted_mutual_info_score``
+    (Vinh, Epps & Bailey 2010):
+
+    .. math::
+
+        \mathrm{AMI} = \frac{I - E[I]}{\operatorname{avg}(H(X), H(Y)) - E[I]}
+
+    with :math:`E[I]` the expected mutual information of two random labelings with the same
+    cluster sizes under the hypergeometric model; 1 for identical partitions, about 0 for
+    independent ones, 1 when both vectors hold a single value and 0 when one does. The
+    numerator and the denominator are kept at least machine epsilon away from 0, as
+    scikit-learn does. Empty vectors raise ``ValueError`` (scikit-learn returns 1.0). A 0-d
+    float64 tensor.
 
     Labels are integers or categories, so they hold no NaN; floating labels are refused
     (``TypeError``).
@@ -249,18 +260,25 @@ _HCV = Function("homogeneity_completeness_v_measure",
 @public
 def homogeneity_completeness_v_measure(labels_true: TensorT, labels_pred: ArrayLike, *,
                                        beta: float = 1.0) -> Tuple[TensorT, TensorT, TensorT]:
-    """Homogeneity, completeness and V-measure of a clustering ``labels_pred`` against the
+    r"""Homogeneity, completeness and V-measure of a clustering ``labels_pred`` against the
     classes ``labels_true`` (Rosenberg & Hirschberg 2007), as scikit-learn's
-    ``homogeneity_completeness_v_measure``: with ``C`` the classes and ``K`` the clusters,
-    ``h = 1 - H(C|K) / H(C) = I(C;K) / H(C)``, ``c = 1 - H(K|C) / H(K) = I(C;K) / H(K)`` and
-    ``v = (1 + beta) h c / (beta h + c)`` (``beta`` > 1 weighs completeness more; ``beta = 1``:
+    ``homogeneity_completeness_v_measure``: with :math:`C` the classes and :math:`K` the
+    clusters,
+
+    .. math::
+
+        h = 1 - \frac{H(C \mid K)}{H(C)} = \frac{I(C;K)}{H(C)}, \qquad
+        c = 1 - \frac{H(K \mid C)}{H(K)} = \frac{I(C;K)}{H(K)}, \qquad
+        v = \frac{(1 + \beta)\, h c}{\beta h + c}
+
+    (:math:`\beta` = ``beta``; :math:`\beta > 1` weighs completeness more; :math:`\beta = 1`:
     the normalized mutual information with the arithmetic mean). Unitless, each in [0, 1].
-    scikit-learn's conventions: ``h = 1`` when ``labels_true`` holds a single class
-    (``H(C) = 0``), ``c = 1`` when ``labels_pred`` holds a single cluster (``H(K) = 0``),
-    ``v = 0`` when ``h + c = 0``; terms of the mutual information below machine epsilon in
-    magnitude count 0, as there. ``beta`` must be a finite real number > 0 (``ValueError``;
-    scikit-learn also takes 0, where ``v = h``). Empty vectors raise ``ValueError``
-    (scikit-learn returns ``(1.0, 1.0, 1.0)``).
+    scikit-learn's conventions: :math:`h = 1` when ``labels_true`` holds a single class
+    (:math:`H(C) = 0`), :math:`c = 1` when ``labels_pred`` holds a single cluster
+    (:math:`H(K) = 0`), :math:`v = 0` when :math:`h + c = 0`; terms of the mutual information
+    below machine epsilon in magnitude count 0, as there. ``beta`` must be a finite real
+    number above 0 (``ValueError``; scikit-learn also takes 0, where :math:`v = h`). Empty
+    vectors raise ``ValueError`` (scikit-learn returns ``(1.0, 1.0, 1.0)``).
 
     ``labels_true`` and ``labels_pred`` are 1-D vectors of one length; the result is a tuple
     of three 0-d float64 tensors ``(homogeneity, completeness, v_measure)`` of their framework

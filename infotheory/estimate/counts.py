@@ -80,24 +80,27 @@ _ENTROPY_FROM_COUNTS = Function("entropy_from_counts", [Input("counts", "counts"
 @public
 def entropy_from_counts(counts: TensorT, *, axis: Axis = -1, base: Optional[float] = None,
                         method: str = "plugin", validate: bool = False) -> TensorT:
-    """Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
+    r"""Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
 
-    ``method``:
+    With :math:`n_i` the counts of the :math:`K` bins, :math:`N = \sum_i n_i` and
+    :math:`p_i = n_i / N`, ``method``:
 
-    - ``"plugin"`` (maximum likelihood): the entropy of ``p = counts / N``,
-      ``-sum p log p``; biased low for few samples.
-    - ``"miller_madow"``: plugin ``+ (m - 1) / (2 N)`` nats, ``m`` the bins with a nonzero count
-      (Miller 1955).
+    - ``"plugin"`` (maximum likelihood): the entropy of :math:`p` (``counts / N``),
+      :math:`H = -\sum_i p_i \log p_i`; biased low for few samples.
+    - ``"miller_madow"``: plugin :math:`+ \frac{m - 1}{2 N}` nats, :math:`m` the bins with a
+      nonzero count (Miller 1955).
     - ``"chao_shen"``: coverage-adjusted Horvitz-Thompson estimator (Chao & Shen 2003):
-      ``C = 1 - f1 / N`` (``f1`` singletons; ``f1 = N - 1`` when every count is 1),
-      ``pa = C p``, ``H = -sum pa log pa / (1 - (1 - pa)^N)``.
-    - ``"james_stein"``: shrinkage of ``p`` towards the uniform distribution over the bins
+      :math:`C = 1 - f_1 / N` (:math:`f_1` singletons; :math:`f_1 = N - 1` when every count is
+      1), :math:`\tilde p_i = C p_i`,
+      :math:`H = -\sum_i \frac{\tilde p_i \log \tilde p_i}{1 - (1 - \tilde p_i)^N}`.
+    - ``"james_stein"``: shrinkage of :math:`p` towards the uniform distribution over the bins
       along ``axis`` (Hausser & Strimmer 2009), intensity
-      ``lambda = (1 - sum p^2) / ((N - 1) sum (1/K - p)^2)`` clipped to [0, 1] (1 if N <= 1).
+      :math:`\lambda = \frac{1 - \sum_i p_i^2}{(N - 1) \sum_i (1/K - p_i)^2}` clipped to
+      [0, 1] (1 if :math:`N \le 1`).
 
     Batched over the other axes: ``counts`` of shape (..., K) gives shape (...). Units of
-    ``base`` (bits by default). No observations (N = 0) give NaN. Integer counts are exact in
-    float64 up to 2^53.
+    ``base`` (bits by default). No observations (:math:`N = 0`) give NaN. Integer counts are
+    exact in float64 up to :math:`2^{53}`.
 
     >>> round(float(entropy_from_counts([10, 20, 30, 0])), 4)
     1.4591
@@ -138,13 +141,18 @@ _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi
 @public
 def pmi_from_counts(counts: TensorT, *, base: Optional[float] = None, positive: bool = False,
                     context_smoothing: float = 1.0, validate: bool = False) -> TensorT:
-    """Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
-    ``PMI(w, c) = log_base(p(w, c) / (p(w) p_alpha(c)))`` with ``p(w, c) = n_wc / N``,
-    ``p(w) = n_w / N`` and the context distribution smoothed as
-    ``p_alpha(c) = n_c^alpha / sum_c' n_c'^alpha`` (``alpha = context_smoothing``; Levy,
-    Goldberg & Dagan 2015 recommend 0.75). -inf where ``n_wc = 0``; with ``positive=True``
-    the PPMI ``max(PMI, 0)`` (0 there). ``counts`` of shape (..., W, C), batched over the
-    leading axes; the result has its shape.
+    r"""Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
+
+    .. math::
+
+        \operatorname{PMI}(w, c) = \log_b \frac{p(w, c)}{p(w)\, p_\alpha(c)}
+
+    with :math:`b` the ``base``, :math:`p(w, c) = n_{wc} / N`, :math:`p(w) = n_w / N` and the
+    context distribution smoothed as :math:`p_\alpha(c) = n_c^\alpha / \sum_{c'} n_{c'}^\alpha`
+    (:math:`\alpha` = ``context_smoothing``; Levy, Goldberg & Dagan 2015 recommend 0.75).
+    :math:`-\infty` where :math:`n_{wc} = 0`; with ``positive=True`` the PPMI
+    :math:`\max(\operatorname{PMI}, 0)` (0 there). ``counts`` of shape (..., W, C), batched
+    over the leading axes; the result has its shape.
 
     Bits by default (``base``). A NaN count makes every cell NaN (the totals carry it).
 

@@ -1,4 +1,4 @@
-"""Gaussian and Gaussian-copula estimators (Ince et al. 2017), batched over leading axes.
+r"""Gaussian and Gaussian-copula estimators (Ince et al. 2017), batched over leading axes.
 
 Layout. Samples are ``(..., n, k)`` by default: ``n`` samples of ``k`` variables on the last
 two axes, any leading axes a batch (thousands of multiplets go in one call), or a 1-D vector
@@ -9,22 +9,29 @@ is one variable (an MNE ``(trials, channels, times)`` array with ``sample_axis=-
 other than the last two is brought next to the variables by one gather (an index of the
 array's size, made on the host from its static shape: no value is read).
 
-The entropy of a Gaussian with the samples' covariance ``C`` (divided by ``n - 1``) is
-``H = 1/2 log det(2 pi e C)``; with ``bias_correction=True`` (default) it is the unbiased
-estimate of Ince et al. (2017, eq. 13, their ``ent_g(..., biascorrect=True)``, as hoi and
-frites use it): ``H - k (log 2 - log(n - 1)) / 2 - sum_{i=1..k} psi((n - i) / 2) / 2``.
-The determinant comes from a Cholesky factorization written over the backend's elementwise
-operations (the ``k x k`` loop in Python, every step batched): it is meant for small ``k``.
-Mutual information and O-information do not depend on the variables' scales, so they are
-computed from the correlation matrix (each variable centred and scaled first, as the k-NN
-estimators do): samples in units of 1e-200 or 1e200 give the same value as in units of 1.
-A singular covariance (a constant or duplicated variable) gives an entropy of -inf (NaN where
-two infinities meet); a NaN sample gives NaN. Results are in bits by default, of the samples'
-floating dtype (float64 for integers).
+The entropy of a Gaussian with the samples' covariance :math:`C` (divided by :math:`n - 1`)
+is :math:`H = \tfrac12 \log \det(2 \pi e C)`; with ``bias_correction=True`` (default) it is
+the unbiased estimate of Ince et al. (2017, eq. 13, their ``ent_g(..., biascorrect=True)``, as
+hoi and frites use it):
+
+.. math::
+
+    H - \frac{k}{2} \bigl(\log 2 - \log(n - 1)\bigr)
+    - \frac12 \sum_{i=1}^{k} \psi\Bigl(\frac{n - i}{2}\Bigr)
+
+(:math:`\psi` the digamma function). The determinant comes from a Cholesky factorization
+written over the backend's elementwise operations (the ``k x k`` loop in Python, every step
+batched): it is meant for small ``k``. Mutual information and O-information do not depend on
+the variables' scales, so they are computed from the correlation matrix (each variable centred
+and scaled first, as the k-NN estimators do): samples in units of 1e-200 or 1e200 give the
+same value as in units of 1. A singular covariance (a constant or duplicated variable) gives an
+entropy of -inf (NaN where two infinities meet); a NaN sample gives NaN. Results are in bits by
+default, of the samples' floating dtype (float64 for integers).
 
 Gaussian copula: :func:`gaussian_copula` replaces each variable by the standard-normal quantile
-of its rank, ``Phi^-1(rank / (n + 1))``; the mutual information of the copula-normalized
-variables is a lower bound on the true one, exact for Gaussian copulas (Ince et al. 2017).
+of its rank, :math:`\Phi^{-1}(\mathrm{rank} / (n + 1))`; the mutual information of the
+copula-normalized variables is a lower bound on the true one, exact for Gaussian copulas (Ince
+et al. 2017).
 """
 from __future__ import annotations
 
@@ -164,9 +171,9 @@ _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
 def gaussian_copula(x: TensorT, *, sample_axis: Optional[int] = None) -> TensorT:
     r"""Gaussian-copula normalization: each series of samples in ``x`` replaced by the
     standard-normal quantiles of its ranks, :math:`\Phi^{-1}(r_i / (n + 1))` (ranks
-    :math:`r_i = 1, \ldots, n` along the sample axis; ties broken by position), as gcmi's and hoi's ``copnorm``. The result is
-    unitless, of ``x``'s shape, and keeps each series' order; its marginals are standard
-    normal whatever the data's were.
+    :math:`r_i = 1, \ldots, n` along the sample axis; ties broken by position), as gcmi's and
+    hoi's ``copnorm``. The result is unitless, of ``x``'s shape, and keeps each series' order;
+    its marginals are standard normal whatever the data's were.
 
     Args:
         x: samples: (n,) one variable, or (..., n, k): ``k`` variables batched over the
@@ -378,8 +385,8 @@ def o_information_gaussian(x: TensorT, *, sample_axis: Optional[int] = None, mul
     synergy does; 0 for two variables.
 
     Args:
-        x: samples (..., n, k), ``k >= 2`` variables on the last axis, batched over the other
-            axes: the result has the batch shape (``x``'s shape without the sample and
+        x: samples (..., n, k), :math:`k \ge 2` variables on the last axis, batched over the
+            other axes: the result has the batch shape (``x``'s shape without the sample and
             variable axes). With ``multiplets``, one data set (n, N) of ``N`` variables.
         sample_axis: the axis of the ``n`` samples; None (default): -2. Not the last axis,
             which holds the variables.

@@ -26,7 +26,7 @@ from .._types import ArrayLike, TensorT
 
 
 def log_unit_ball_volume(d: int) -> float:
-    """``log V_d``, ``V_d = pi^(d/2) / Gamma(d/2 + 1)`` (the Euclidean unit d-ball)."""
+    r""":math:`\log V_d`, :math:`V_d = \pi^{d/2} / \Gamma(d/2 + 1)` (the Euclidean unit d-ball)."""
     return d / 2 * math.log(math.pi) - math.lgamma(d / 2 + 1)
 
 
@@ -128,14 +128,19 @@ _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
 
 @public
 def differential_entropy(x: TensorT, *, k: int = 3, base: Optional[float] = None) -> TensorT:
-    """Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
+    r"""Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
     Leonenko 1987) with Euclidean distances:
-    ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, ``eps_i`` the distance from
-    ``x_i`` to its k-th nearest neighbour and ``V_d`` the volume of the unit d-ball.
+
+    .. math::
+
+        H = \psi(n) - \psi(k) + \log V_d + \frac{d}{n} \sum_i \log \epsilon_i
+
+    :math:`\epsilon_i` the distance from :math:`x_i` to its :math:`k`-th nearest neighbour,
+    :math:`V_d` the volume of the unit :math:`d`-ball and :math:`\psi` the digamma function.
 
     ``x``: (n, d) samples (or a 1-D vector). Can be negative (a density above 1). Not scale
-    invariant, by nature: ``H(c X) = H(X) + d log c`` (the estimate shifts exactly so, at any
-    scale from 1e-160 to 1e160).
+    invariant, by nature: :math:`H(c X) = H(X) + d \log c` (the estimate shifts exactly so, at
+    any scale from 1e-160 to 1e160).
 
     NaN or infinite samples raise ``ValueError``.
 
@@ -181,17 +186,25 @@ _MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
 @public
 def mutual_information_ksg(x: TensorT, y: ArrayLike, *, k: int = 3, base: Optional[float] = None,
                            standardize: bool = True) -> TensorT:
-    """Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
-    (Kraskov et al. 2004): ``I = psi(k) + psi(n) - mean_i(psi(n_x(i) + 1) + psi(n_y(i) + 1))``,
-    with max-norm distances: ``eps_i`` the distance from ``(x_i, y_i)`` to its k-th nearest
-    neighbour in the joint space, ``n_x(i)`` (``n_y(i)``) the number of points strictly
-    closer than ``eps_i`` to ``x_i`` (``y_i``) in the marginal space.
+    r"""Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
+    (Kraskov et al. 2004):
+
+    .. math::
+
+        I = \psi(k) + \psi(n) - \frac{1}{n} \sum_i \bigl[ \psi(n_x(i) + 1) + \psi(n_y(i) + 1)
+        \bigr]
+
+    with max-norm distances: :math:`\epsilon_i` the distance from :math:`(x_i, y_i)` to its
+    :math:`k`-th nearest neighbour in the joint space, :math:`n_x(i)` (:math:`n_y(i)`) the
+    number of points strictly closer than :math:`\epsilon_i` to :math:`x_i` (:math:`y_i`) in
+    the marginal space, :math:`\psi` the digamma function.
 
     ``x``: (n, dx), ``y``: (n, dy) samples (or 1-D vectors). ``standardize=True`` (default)
     divides each column by its standard deviation first, as scikit-learn's
     ``mutual_info_regression`` does: the max-norm makes the raw estimate depend on the units of
-    x against y (I(1000 a; b) is not I(a; b) raw); ``False`` keeps the raw units. Not clipped
-    at 0: for independent variables the estimate scatters around 0 (scikit-learn clips it).
+    x against y (:math:`I(1000 a; b)` is not :math:`I(a; b)` raw); ``False`` keeps the raw
+    units. Not clipped at 0: for independent variables the estimate scatters around 0
+    (scikit-learn clips it).
     NaN or infinite samples raise ``ValueError``.
 
     >>> import numpy as np
@@ -240,11 +253,16 @@ _KL_DIVERGENCE_KNN = Function("kl_divergence_knn", [Input("x", "real"), Input("y
 @public
 def kl_divergence_knn(x: TensorT, y: ArrayLike, *, k: int = 1, base: Optional[float] = None,
                       standardize: bool = True) -> TensorT:
-    """KL divergence ``D(P || Q)`` from samples ``x ~ P`` (n, d) and ``y ~ Q`` (m, d), k-NN
-    estimator of Wang, Kulkarni & Verdu (2009), Euclidean distances:
-    ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the distance
-    from ``x_i`` to its k-th nearest neighbour among the other ``x``, ``nu_k(i)`` to its k-th
-    nearest ``y``.
+    r"""KL divergence :math:`D(P \,\|\, Q)` from samples :math:`x \sim P` (n, d) and
+    :math:`y \sim Q` (m, d), k-NN estimator of Wang, Kulkarni & Verdu (2009), Euclidean
+    distances:
+
+    .. math::
+
+        D = \frac{d}{n} \sum_i \log \frac{\nu_k(i)}{\rho_k(i)} + \log \frac{m}{n - 1}
+
+    :math:`\rho_k(i)` the distance from :math:`x_i` to its :math:`k`-th nearest neighbour among
+    the other :math:`x`, :math:`\nu_k(i)` to its :math:`k`-th nearest :math:`y`.
 
     NaN or infinite samples raise ``ValueError``.
 
@@ -307,12 +325,18 @@ _CMI_KSG = Function("conditional_mutual_information_ksg",
 def conditional_mutual_information_ksg(x: TensorT, y: ArrayLike, z: ArrayLike, *, k: int = 3,
                                        base: Optional[float] = None,
                                        standardize: bool = True) -> TensorT:
-    """Conditional mutual information ``I(X;Y|Z)`` of continuous samples, the KSG estimator
-    conditioned as Frenzel & Pompe (2007) do, max-norm distances:
-    ``I = psi(k) - mean_i(psi(n_xz(i) + 1) + psi(n_yz(i) + 1) - psi(n_z(i) + 1))``, ``eps_i``
-    the distance from ``(x_i, y_i, z_i)`` to its k-th nearest neighbour in the joint space and
-    ``n_xz(i)`` (``n_yz``, ``n_z``) the number of points strictly closer than ``eps_i`` in that
-    subspace (ennemi's ``estimate_mi(..., cond=z)``).
+    r"""Conditional mutual information :math:`I(X;Y \mid Z)` of continuous samples, the KSG
+    estimator conditioned as Frenzel & Pompe (2007) do, max-norm distances:
+
+    .. math::
+
+        I = \psi(k) - \frac{1}{n} \sum_i \bigl[ \psi(n_{xz}(i) + 1) + \psi(n_{yz}(i) + 1)
+        - \psi(n_z(i) + 1) \bigr]
+
+    :math:`\epsilon_i` the distance from :math:`(x_i, y_i, z_i)` to its :math:`k`-th nearest
+    neighbour in the joint space and :math:`n_{xz}(i)` (:math:`n_{yz}`, :math:`n_z`) the number
+    of points strictly closer than :math:`\epsilon_i` in that subspace (ennemi's
+    ``estimate_mi(..., cond=z)``).
 
     ``x``, ``y``, ``z``: (n, d) samples each (or 1-D vectors). ``standardize=True`` divides each
     column by its standard deviation first (as :func:`mutual_information_ksg`). Not clipped at 0.
@@ -373,9 +397,9 @@ _TE_KSG = Function("transfer_entropy_ksg", [Input("source", "real"), Input("targ
 def transfer_entropy_ksg(source: TensorT, target: ArrayLike, *, history: int = 1,
                          source_history: int = 1, lag: int = 1, k: int = 4,
                          base: Optional[float] = None, standardize: bool = True) -> TensorT:
-    """Transfer entropy from ``source`` to ``target`` of continuous samples,
-    ``I(Y_t ; S_{t-lag}^{(l)} | Y_{t-1}^{(k)})`` (as :func:`transfer_entropy_from_labels`
-    embeds it) by the conditional KSG estimator
+    r"""Transfer entropy from ``source`` to ``target`` of continuous samples,
+    :math:`I\bigl(Y_t ; S_{t-\mathrm{lag}}^{(l)} \bigm| Y_{t-1}^{(k)}\bigr)` (as
+    :func:`transfer_entropy_from_labels` embeds it) by the conditional KSG estimator
     (:func:`~infotheory.estimate.conditional_mutual_information_ksg`; JIDT's and IDTxl's
     default, with their default ``k = 4`` neighbours). Bits by default.
 

@@ -140,11 +140,16 @@ _MI_FROM_LABELS = Function("mutual_information_from_labels", LABEL_PAIR, _mi_lab
 @public
 def mutual_information_from_labels(x: TensorT, y: ArrayLike, *, base: Optional[float] = None,
                                    method: str = "plugin") -> TensorT:
-    """Mutual information of two label vectors, from their contingency table ``n_ij``:
-    ``I = sum_ij (n_ij / N) log(N n_ij / (a_i b_j))`` with row and column sums ``a``, ``b``
-    (scikit-learn's ``mutual_info_score``, in units of ``base``: bits by default).
-    ``method="miller_madow"`` adds the Miller-Madow corrections of the three entropies,
-    ``(m_x + m_y - m_xy - 1) / (2 N)`` nats (``m`` the nonzero cells); it can be below 0.
+    r"""Mutual information of two label vectors, from their contingency table :math:`n_{ij}`:
+
+    .. math::
+
+        I = \sum_{i,j} \frac{n_{ij}}{N} \log \frac{N n_{ij}}{a_i b_j}
+
+    with row and column sums :math:`a`, :math:`b` (scikit-learn's ``mutual_info_score``, in
+    units of ``base``: bits by default). ``method="miller_madow"`` adds the Miller-Madow
+    corrections of the three entropies, :math:`\frac{m_x + m_y - m_{xy} - 1}{2 N}` nats
+    (:math:`m` the nonzero cells); it can be below 0.
     Counting is O(N) when the labels span a range of about N values or less. A 0-d float64
     tensor.
 

@@ -61,10 +61,10 @@ _CMI = Function("conditional_mutual_information_from_labels",
 def conditional_mutual_information_from_labels(x: TensorT, y: ArrayLike, z: ArrayLike, *,
                                                base: Optional[float] = None,
                                                method: str = "plugin") -> TensorT:
-    """Conditional mutual information ``I(X;Y|Z)`` of label vectors, from their contingency
-    table: ``H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)`` (pyitlib's
+    r"""Conditional mutual information :math:`I(X;Y \mid Z)` of label vectors, from their
+    contingency table: :math:`H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)` (pyitlib's
     ``information_mutual_conditional``), in bits by default. ``z`` is one label vector (n,) or
-    several columns (n, m), conditioned on jointly. ``method``: ``"plugin"`` (>= 0) or
+    several columns (n, m), conditioned on jointly. ``method``: ``"plugin"`` (:math:`\ge 0`) or
     ``"miller_madow"``. A 0-d float64 tensor of the labels' framework.
 
     Labels are integers or categories, so they hold no NaN; floating labels are refused
@@ -104,17 +104,23 @@ def transfer_entropy_from_labels(source: TensorT, target: ArrayLike, *, history:
                                  source_history: int = 1, lag: int = 1,
                                  base: Optional[float] = None,
                                  method: str = "plugin") -> TensorT:
-    """Transfer entropy from ``source`` to ``target`` (Schreiber 2000), as IDTxl and JIDT
-    define it for discrete data: ``TE = I(Y_t ; S_{t-lag}^{(l)} | Y_{t-1}^{(k)})``, the
-    information the source's past (``l = source_history`` values ending at ``t - lag``) adds
-    about the target's present ``Y_t`` beyond the target's own past (``k = history`` values
-    ending at ``t - 1``). In bits by default.
+    r"""Transfer entropy from ``source`` to ``target`` (Schreiber 2000), as IDTxl and JIDT
+    define it for discrete data:
+
+    .. math::
+
+        \mathrm{TE} = I\bigl(Y_t ; S_{t-\mathrm{lag}}^{(l)} \bigm| Y_{t-1}^{(k)}\bigr)
+
+    the information the source's past (:math:`l` = ``source_history`` values ending at
+    :math:`t - \mathrm{lag}`) adds about the target's present :math:`Y_t` beyond the target's
+    own past (:math:`k` = ``history`` values ending at :math:`t - 1`). In bits by default.
 
     Args:
         source, target: label sequences of one length, (time,), or (trials, time) pooled over
             trials (each trial embedded on its own).
-        history, source_history, lag: ``k >= 1``, ``l >= 1``, ``lag >= 1``.
-        method: ``"plugin"`` (>= 0) or ``"miller_madow"``.
+        history, source_history, lag: :math:`k \ge 1`, :math:`l \ge 1`,
+            :math:`\mathrm{lag} \ge 1`.
+        method: ``"plugin"`` (:math:`\ge 0`) or ``"miller_madow"``.
 
     Returns: a 0-d float64 tensor of the inputs' framework.
 
@@ -164,8 +170,9 @@ _O = Function("o_information_from_labels", [Input("x", **_LABELS)],
 @public
 def total_correlation_from_labels(x: TensorT, *, base: Optional[float] = None,
                                   method: str = "plugin") -> TensorT:
-    """Total correlation ``sum_i H(X_i) - H(X_1, ..., X_m)`` of label columns ``x`` (n, m),
-    from their contingency table, in bits by default (>= 0 with ``method="plugin"``).
+    r"""Total correlation :math:`\sum_i H(X_i) - H(X_1, \ldots, X_m)` of label columns ``x``
+    (n, m), from their contingency table, in bits by default (:math:`\ge 0` with
+    ``method="plugin"``).
 
     Labels are integers or categories, so they hold no NaN; floating labels are refused
     (``TypeError``).
@@ -179,9 +186,15 @@ def total_correlation_from_labels(x: TensorT, *, base: Optional[float] = None,
 @public
 def o_information_from_labels(x: TensorT, *, base: Optional[float] = None,
                               method: str = "plugin") -> TensorT:
-    """O-information ``TC - DTC = (m - 2) H(X) + sum_i [H(X_i) - H(X_rest)]`` of label
-    columns ``x`` (n, m): > 0 when redundancy dominates, < 0 when synergy does. Bits by
-    default.
+    r"""O-information of label columns ``x`` (n, m):
+
+    .. math::
+
+        \Omega = \mathrm{TC} - \mathrm{DTC}
+        = (m - 2) H(X) + \sum_i \left[ H(X_i) - H(X_{-i}) \right]
+
+    (:math:`X_{-i}` all the columns but the :math:`i`-th): > 0 when redundancy dominates, < 0
+    when synergy does. Bits by default.
 
     Labels are integers or categories, so they hold no NaN; floating labels are refused
     (``TypeError``).

@@ -73,10 +73,11 @@ _YOURS = Variables((), samples=0)  # a function of yours: its first argument's a
 
 
 class PermutationResult(NamedTuple):
-    """``value``: the estimate on the data; ``pvalue``: ``(1 + #{null >= value}) / (1 + P)``
-    (``correction="maxstat"``: ``#{max(null) >= value}``), of ``value``'s shape; ``null``: the
-    ``P`` estimates on shuffled data, of shape ``(P, *value.shape)``. Tensors of the data's
-    framework."""
+    r"""``value``: the estimate on the data; ``pvalue``:
+    :math:`\bigl(1 + \#\{\mathrm{null} \ge \mathrm{value}\}\bigr) / (1 + P)`
+    (``correction="maxstat"``: :math:`\#\{\max(\mathrm{null}) \ge \mathrm{value}\}`), of
+    ``value``'s shape; ``null``: the :math:`P` estimates on shuffled data, of shape
+    ``(P, *value.shape)``. Tensors of the data's framework."""
     value: Tensor
     pvalue: Tensor
     null: Tensor
@@ -86,11 +87,16 @@ def permutation_test(estimator: Callable[..., Any], /, *args: Any, n_permutation
                      seed: Union[None, int, np.random.Generator] = None, shuffle: str = "samples",
                      block_length: Optional[int] = None, correction: Optional[str] = None,
                      **kwargs: Any) -> PermutationResult:
-    """Test the estimate ``estimator(*args, **kwargs)`` against a null hypothesis of no
-    dependence: the estimator on ``n_permutations`` (``P``) copies of the data with samples
+    r"""Test the estimate ``estimator(*args, **kwargs)`` against a null hypothesis of no
+    dependence: the estimator on ``n_permutations`` (:math:`P`) copies of the data with samples
     shuffled, and the one-sided p-value with the +1 correction of Phipson & Smyth (2010),
-    ``(1 + #{null >= value}) / (1 + P)`` (never 0; a null within 100 ulps of the value counts
-    as reaching it, as SciPy's ``permutation_test`` does; NaN where the value is NaN).
+
+    .. math::
+
+        p = \frac{1 + \#\{\mathrm{null} \ge \mathrm{value}\}}{1 + P}
+
+    (never 0; a null within 100 ulps of the value counts as reaching it, as SciPy's
+    ``permutation_test`` does; NaN where the value is NaN).
 
     What is shuffled, and so the null hypothesis, comes from the estimator's declaration
     (``infotheory.estimate.permutation.VARIABLES``); the variables may be given by position
@@ -103,7 +109,8 @@ def permutation_test(estimator: Callable[..., Any], /, *args: Any, n_permutation
       :func:`o_information_from_labels`, :func:`o_information_gaussian`): each variable (column
       along its last axis) is permuted on its own: the null is that the variables are
       independent. The test is one-sided: O-information below 0 (synergy) is the lower tail,
-      ``(1 + #{null <= value}) / (1 + P)`` from the returned null;
+      :math:`\bigl(1 + \#\{\mathrm{null} \le \mathrm{value}\}\bigr) / (1 + P)` from the
+      returned null;
     - a function of yours: the first argument's samples (axis 0) are permuted against the rest
       (or declare what to shuffle: ``VARIABLES[f] = Variables(...)``);
     - estimators of no dependence (entropies, KL divergence, the copula, the neural bounds):
@@ -113,7 +120,7 @@ def permutation_test(estimator: Callable[..., Any], /, *args: Any, n_permutation
         estimator: a function of ``infotheory.estimate``, or one of yours.
         args, kwargs: its arguments (data and options, as it takes them: tensors of any
             backend, NumPy arrays, lists, labels of any kind the estimator takes).
-        n_permutations: ``P >= 1``.
+        n_permutations: :math:`P \ge 1`.
         seed: an int >= 0, a NumPy ``Generator``, or None: the draws come from NumPy's
             ``Generator`` on the host, so a seed gives the same null on every backend.
         shuffle: ``"samples"`` (default) permutes single samples (time points for transfer
