@@ -79,5 +79,7 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "plot_gallery": "True",
     "show_memory": False,
+    # no timing pages: sphinx-gallery's sorts its table with jQuery DataTables from a CDN
+    "write_computation_times": False,
     "matplotlib_animations": False,
 }

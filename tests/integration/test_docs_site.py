@@ -173,10 +173,6 @@ def test_mathjax_is_served_from_the_site_not_a_cdn(site):
     into ``_static``."""
     external = []
     for page in site.rglob("*.html"):
-        if page.name == "sg_execution_times.html":
-            # sphinx-gallery's timing table sorts with jQuery DataTables from a CDN (offline the
-            # table stays, unsorted); every other page is the site's own
-            continue
         text = page.read_text(encoding="utf-8")
         assets = _parse_scripts(page) + re.findall(
             r'<link\b[^>]*\brel="stylesheet"[^>]*\bhref="([^"]*)"', text)
