@@ -8,6 +8,8 @@ of the same framework, dtype and device out. Importing this package imports no f
 >>> round(float(it.entropy([0.1, 0.5, 0.1, 0.3])), 4)
 1.6855
 """
+from typing import TYPE_CHECKING, Any
+
 from ._dispatch import (available_backends, backend_of, register_backend, registered_backends,
                         unregister_backend)
 from ._units import default_base, set_default_base
@@ -38,8 +40,11 @@ from .uncertainty import bald, expected_entropy, predictive_entropy
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # what a type checker sees of ``it.estimate`` (imported lazily below)
+    from . import estimate as estimate
 
-def __getattr__(name):
+
+def __getattr__(name: str) -> Any:
     # ``it.estimate`` without an explicit import (loaded on first use: ``import infotheory``
     # stays small)
     if name == "estimate":

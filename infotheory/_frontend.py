@@ -276,9 +276,20 @@ def _key(f: Function, B, tensors, base, options) -> Optional[tuple]:
     types = tuple(map(type, values))
     if not _KEYED_OPTIONS.issuperset(types):  # an array, a tensor, an object: by identity
         return None  # its hash, if any, would not see a change in place: not keyed
+    if tuple in types:  # (0, 1) == (0.0, 1.0) == (False, True): the items' types too
+        types = tuple(_item_types(v) if t is tuple else t for v, t in zip(values, types))
+        if None in types:
+            return None
     return (f, B, base, type(base), values, types, *sigs)
+
+
+def _item_types(value: tuple) -> Optional[tuple]:
+    """The types of a tuple option's items, or None when one is not plain (not keyed)."""
+    types = tuple(map(type, value))
+    return types if _PLAIN_ITEMS.issuperset(types) else None
 
 
 _PLAIN = frozenset({str, int, float, bool})  # a base of these types is keyed by value
 # option values keyed by value (tuples: of axes; a plan never keeps what they hold otherwise)
 _KEYED_OPTIONS = _PLAIN | {type(None), tuple}
+_PLAIN_ITEMS = _PLAIN | {type(None)}

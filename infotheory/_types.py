@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence, TypeVar, Union
 
+import numpy as np
+
 #: The caller's tensor type: a NumPy array, ``torch.Tensor``, ``tf.Tensor``, MXNet or JAX
 #: array, Dask array (or a Python number or nested list, given back as a NumPy array).
 TensorT = TypeVar("TensorT")
@@ -18,10 +20,16 @@ TensorT = TypeVar("TensorT")
 #: Any other tensor argument (any framework's tensor, a NumPy array, a number or a list).
 ArrayLike = Any
 
+#: An integer option: a Python or NumPy integer.
+Int = Union[int, np.integer]
+
+#: A real option (``base``, ``order``, ``beta``...): a Python or NumPy number.
+Real = Union[float, np.floating, np.integer]
+
 #: An axis or several (``None``: every axis).
-Axis = Union[int, Sequence[int], None]
+Axis = Union[int, np.integer, Sequence[int], None]
 
 #: A function, kept as it is by a decorator (its signature intact for type checkers).
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["TensorT", "ArrayLike", "Axis", "F"]
+__all__ = ["TensorT", "ArrayLike", "Axis", "Int", "Real", "F"]

@@ -17,6 +17,8 @@ import numbers
 import threading
 from typing import Iterator, Optional
 
+from ._types import Real
+
 #: The process-wide default (None: the book's), whether a ``default_base`` block was ever
 #: opened (``scopes``) and how many are open now in any thread or task (``open``). When the
 #: first two are unset (the common case) the call path reads no more. ``scopes`` stays set once
@@ -45,7 +47,7 @@ def _checked(fn: str, base):
     return float(base)
 
 
-def set_default_base(base: Optional[float]) -> None:
+def set_default_base(base: Optional[Real]) -> None:
     """Use ``base`` for every function called without one, in every thread (``math.e``: nats
     everywhere, as torch and scikit-learn users expect; 2: bits, losses included). ``None``
     restores the book's defaults: bits for the measures and estimators, nats for the losses.
@@ -54,7 +56,7 @@ def set_default_base(base: Optional[float]) -> None:
 
 
 @contextlib.contextmanager
-def default_base(base: Optional[float]) -> Iterator[None]:
+def default_base(base: Optional[Real]) -> Iterator[None]:
     """Context manager: ``base`` for every function called without one in the caller's
     context, inside the block (``None``: the book's defaults there). Blocks nest; other
     threads and other asyncio tasks are unaffected (a context variable, as

@@ -14,7 +14,7 @@ from typing import Optional, Union
 from . import _kernels as K
 from ._checks import axes, broadcast
 from ._frontend import Function, Input, public
-from ._types import ArrayLike, Axis, TensorT
+from ._types import ArrayLike, Axis, Real, TensorT
 
 
 # --- the two inputs, their plan and checks ----------------------------------------------
@@ -110,7 +110,7 @@ _KL_DIVERGENCE = Function("kl_divergence", _DIVERGENCE_INPUTS, _kl_divergence,
 
 
 @public
-def kl_divergence(p: TensorT, q: ArrayLike, *, axis: Axis = -1, base: Optional[float] = None,
+def kl_divergence(p: TensorT, q: ArrayLike, *, axis: Axis = -1, base: Optional[Real] = None,
                   from_logits: Union[bool, str] = False, validate: bool = False) -> TensorT:
     r"""Kullback-Leibler divergence :math:`D(P \,\|\, Q) = \sum_i p_i \log_b \frac{p_i}{q_i}`
     over ``axis``.
@@ -164,7 +164,7 @@ _JENSEN_SHANNON = Function("jensen_shannon_divergence", _DIVERGENCE_INPUTS, _jen
 
 
 @public
-def jensen_shannon_divergence(p: TensorT, q: ArrayLike, *, axis: Axis = -1, base: Optional[float] = None,
+def jensen_shannon_divergence(p: TensorT, q: ArrayLike, *, axis: Axis = -1, base: Optional[Real] = None,
                               from_logits: Union[bool, str] = False,
                               validate: bool = False) -> TensorT:
     r"""Jensen-Shannon divergence

@@ -14,7 +14,7 @@ from typing import Optional
 from . import _validation
 from ._checks import broadcast
 from ._frontend import Function, Input, public
-from ._types import ArrayLike, TensorT
+from ._types import ArrayLike, Real, TensorT
 
 
 # --- differential entropy ------------------------------------------------------------------
@@ -37,7 +37,7 @@ _GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaus
 
 
 @public
-def gaussian_entropy(scale: TensorT, *, base: Optional[float] = None,
+def gaussian_entropy(scale: TensorT, *, base: Optional[Real] = None,
                      validate: bool = False) -> TensorT:
     r"""Differential entropy of a normal distribution,
     :math:`h(\mathcal{N}(\mu, \sigma^2)) = \tfrac12 \log_b (2 \pi e \sigma^2)`, elementwise.
@@ -75,7 +75,7 @@ _GAUSSIAN_KL = Function("gaussian_kl_divergence",
 
 @public
 def gaussian_kl_divergence(loc_p: TensorT, scale_p: ArrayLike, loc_q: ArrayLike, scale_q: ArrayLike, *,
-                           base: Optional[float] = None, validate: bool = False) -> TensorT:
+                           base: Optional[Real] = None, validate: bool = False) -> TensorT:
     r"""KL divergence between two normal distributions, elementwise and broadcasting; never
     below 0:
 

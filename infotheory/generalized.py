@@ -13,7 +13,7 @@ from typing import Optional, Union
 from . import _kernels as K
 from ._checks import axes, check_flag
 from ._frontend import Function, Input, logits_or_dist, public
-from ._types import ArrayLike, Axis, TensorT
+from ._types import ArrayLike, Axis, Real, TensorT
 from .divergences import (_DIVERGENCE_INPUTS, _check_divergence, _kl_divergence,
                           _log_softmax_broadcast, _plan_divergence, _to_rank)
 
@@ -126,7 +126,7 @@ _RENYI = Function("renyi_entropy", [Input("p", logits_or_dist)], _renyi_entropy,
 
 
 @public
-def renyi_entropy(p: TensorT, order: float, *, axis: Axis = -1, base: Optional[float] = None,
+def renyi_entropy(p: TensorT, order: Real, *, axis: Axis = -1, base: Optional[Real] = None,
                   from_logits: bool = False, validate: bool = False) -> TensorT:
     r"""Rényi entropy of order :math:`\alpha`,
     :math:`H_\alpha(p) = \frac{1}{1 - \alpha} \log_b \sum_i p_i^\alpha`, over ``axis``, in bits
@@ -161,7 +161,7 @@ _TSALLIS = Function("tsallis_entropy", [Input("p", logits_or_dist)], _tsallis_en
 
 
 @public
-def tsallis_entropy(p: TensorT, order: float, *, axis: Axis = -1, from_logits: bool = False,
+def tsallis_entropy(p: TensorT, order: Real, *, axis: Axis = -1, from_logits: bool = False,
                     validate: bool = False) -> TensorT:
     r"""Tsallis entropy :math:`S_q(p) = \frac{1 - \sum_i p_i^q}{q - 1}` over ``axis``, of order
     :math:`q \ge 0`. Its limits are exact: order 0 is the support's size minus 1, 1 is
@@ -253,8 +253,8 @@ _RENYI_DIVERGENCE = Function("renyi_divergence", _DIVERGENCE_INPUTS, _renyi_dive
 
 
 @public
-def renyi_divergence(p: TensorT, q: ArrayLike, order: float, *, axis: Axis = -1,
-                     base: Optional[float] = None, from_logits: Union[bool, str] = False,
+def renyi_divergence(p: TensorT, q: ArrayLike, order: Real, *, axis: Axis = -1,
+                     base: Optional[Real] = None, from_logits: Union[bool, str] = False,
                      validate: bool = False) -> TensorT:
     r"""Rényi divergence of order :math:`\alpha`,
     :math:`D_\alpha(P \,\|\, Q) = \frac{1}{\alpha - 1} \log_b \sum_i p_i^\alpha q_i^{1 - \alpha}`,

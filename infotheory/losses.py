@@ -23,7 +23,7 @@ from . import _validation
 from ._checks import check_contract, check_flag, need_ndim
 from ._frontend import Function, Input, logits_or_dist, public
 from ._checks import reduction as _reduction
-from ._types import ArrayLike, TensorT
+from ._types import ArrayLike, Int, Real, TensorT
 
 
 # --- free checks -----------------------------------------------------------------------
@@ -154,8 +154,8 @@ _CROSS_ENTROPY = Function(
 
 @public
 def cross_entropy(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = False,
-                  reduction: str = "mean", base: Optional[float] = None, weight: Optional[ArrayLike] = None,
-                  ignore_index: Optional[int] = None, label_smoothing: float = 0.0,
+                  reduction: str = "mean", base: Optional[Real] = None, weight: Optional[ArrayLike] = None,
+                  ignore_index: Optional[Int] = None, label_smoothing: Real = 0.0,
                   validate: bool = False) -> TensorT:
     r"""Cross-entropy loss :math:`-\sum_k y_k \log_b q_k` of predictions ``y_hat`` (:math:`q`)
     against ``y``.
@@ -226,7 +226,7 @@ _NLL_LOSS = Function("nll_loss", [Input("log_probs", "real"), Input("y", "labels
 
 @public
 def nll_loss(log_probs: TensorT, y: ArrayLike, *, reduction: str = "mean",
-             weight: Optional[ArrayLike] = None, ignore_index: Optional[int] = None,
+             weight: Optional[ArrayLike] = None, ignore_index: Optional[Int] = None,
              validate: bool = False) -> TensorT:
     r"""Negative log-likelihood loss :math:`-w_y \log q_y`, torch's NLLLoss: ``-weight[y] *
     log_probs[..., y]``.
@@ -266,7 +266,7 @@ _PERPLEXITY = Function("perplexity", [Input("y_hat", logits_or_dist, hint=_SWAPP
 
 @public
 def perplexity(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = False,
-               ignore_index: Optional[int] = None, validate: bool = False) -> TensorT:
+               ignore_index: Optional[Int] = None, validate: bool = False) -> TensorT:
     r"""Perplexity :math:`\exp\bigl(-\frac{1}{N} \sum_{t=1}^{N} \ln q_t(y_t)\bigr)`, the
     exponential of the mean cross-entropy in nats over the :math:`N` tokens that count.
 
@@ -307,13 +307,18 @@ def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reductio
     losses = 0.0 - (pos + neg)
     if weight is not None:
         losses = losses * weight
-    if from_logits:
-        return K.reduce(B, losses, reduction)
-    # A masked log hides q outside [0, 1] (q = 1.5, y = 1 gave -0.405): NaN there. A sum or
-    # mean is checked once on q's extremes (no select in the backward pass).
+    # A masked log hides q outside [0, 1] (q = 1.5, y = 1 gave -0.405), and a target outside
+    # [0, 1] is no probability (y = -1 gave 4.5; torch raises): NaN there. A sum or mean is
+    # checked once on the extremes (no select in the backward pass).
+    checked = (y,) if from_logits else (y, y_hat)
     if reduction == "none":
-        return K.unit_entries(B, losses, y_hat)
-    return K.unit_rows(B, K.reduce(B, losses, reduction), y_hat, None)
+        for x in checked:
+            losses = K.unit_entries(B, losses, x)
+        return losses
+    r = K.reduce(B, losses, reduction)
+    for x in checked:
+        r = K.unit_rows(B, r, x, None)
+    return r
 
 
 _BINARY_CROSS_ENTROPY = Function(
@@ -327,7 +332,7 @@ _BINARY_CROSS_ENTROPY = Function(
 @public
 def binary_cross_entropy(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = False,
                          pos_weight: Optional[ArrayLike] = None, weight: Optional[ArrayLike] = None,
-                         reduction: str = "mean", base: Optional[float] = None,
+                         reduction: str = "mean", base: Optional[Real] = None,
                          validate: bool = False) -> TensorT:
     r"""Elementwise Bernoulli cross-entropy
     :math:`-w \left[ c\, y \log_b q + (1 - y) \log_b (1 - q) \right]` (:math:`w` the

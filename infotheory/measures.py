@@ -42,7 +42,7 @@ from . import _kernels as K
 from . import _validation
 from ._checks import axes, broadcast, check_flag, need_ndim
 from ._frontend import Function, Input, logits_or_dist, public
-from ._types import ArrayLike, Axis, TensorT
+from ._types import ArrayLike, Axis, Real, TensorT
 
 
 # --- self-information ----------------------------------------------------------------------
@@ -60,7 +60,7 @@ _SELF_INFORMATION = Function("self_information", [Input("p")], _self_information
 
 
 @public
-def self_information(p: TensorT, *, base: Optional[float] = None,
+def self_information(p: TensorT, *, base: Optional[Real] = None,
                      validate: bool = False) -> TensorT:
     r"""Self-information (surprisal) of an event of probability ``p``, elementwise.
 
@@ -99,7 +99,7 @@ _ENTROPY = Function("entropy", [Input("p", logits_or_dist)], _entropy, plan=_pla
 
 
 @public
-def entropy(p: TensorT, *, axis: Axis = -1, base: Optional[float] = None, from_logits: bool = False,
+def entropy(p: TensorT, *, axis: Axis = -1, base: Optional[Real] = None, from_logits: bool = False,
             validate: bool = False) -> TensorT:
     r"""Shannon entropy :math:`H(p) = -\sum_i p_i \log_b p_i` over ``axis``.
 
@@ -133,7 +133,7 @@ _JOINT_ENTROPY = Function("joint_entropy", [Input("p_xy")], _entropy, plan=_plan
 
 
 @public
-def joint_entropy(p_xy: TensorT, *, axis: Axis = (-2, -1), base: Optional[float] = None,
+def joint_entropy(p_xy: TensorT, *, axis: Axis = (-2, -1), base: Optional[Real] = None,
                   validate: bool = False) -> TensorT:
     r"""Joint entropy :math:`H(X, Y) = -\sum_{x,y} p(x,y) \log_b p(x,y)`.
 
@@ -206,7 +206,7 @@ _CONDITIONAL_ENTROPY = Function("conditional_entropy", _JOINT_INPUTS[:2], _condi
 
 
 @public
-def conditional_entropy(p_xy: TensorT, p_x: Optional[ArrayLike] = None, *, base: Optional[float] = None,
+def conditional_entropy(p_xy: TensorT, p_x: Optional[ArrayLike] = None, *, base: Optional[Real] = None,
                         validate: bool = False) -> TensorT:
     r"""Conditional entropy :math:`H(Y \mid X) = -\sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)}`.
 
@@ -240,7 +240,7 @@ _MUTUAL_INFORMATION = Function("mutual_information", _JOINT_INPUTS, _mutual_info
 
 @public
 def mutual_information(p_xy: TensorT, p_x: Optional[ArrayLike] = None,
-                       p_y: Optional[ArrayLike] = None, *, base: Optional[float] = None,
+                       p_y: Optional[ArrayLike] = None, *, base: Optional[Real] = None,
                        validate: bool = False) -> TensorT:
     r"""Mutual information :math:`I(X;Y) = \sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)\,p(y)}`.
 
@@ -273,7 +273,7 @@ _POINTWISE_MUTUAL_INFORMATION = Function("pointwise_mutual_information", _JOINT_
 
 @public
 def pointwise_mutual_information(p_xy: TensorT, p_x: Optional[ArrayLike] = None,
-                                 p_y: Optional[ArrayLike] = None, *, base: Optional[float] = None,
+                                 p_y: Optional[ArrayLike] = None, *, base: Optional[Real] = None,
                                  validate: bool = False) -> TensorT:
     r"""Pointwise mutual information, elementwise:
     :math:`\operatorname{pmi}(x, y) = \log_b \frac{p(x,y)}{p(x)\,p(y)}`.
@@ -300,7 +300,7 @@ _BINARY_ENTROPY = Function("binary_entropy", [Input("p")], _binary_entropy,
 
 
 @public
-def binary_entropy(p: TensorT, *, base: Optional[float] = None, validate: bool = False) -> TensorT:
+def binary_entropy(p: TensorT, *, base: Optional[Real] = None, validate: bool = False) -> TensorT:
     r"""Binary entropy :math:`H(p) = -p \log_b p - (1 - p) \log_b (1 - p)`, elementwise (bits
     by default).
 

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np  # noqa: F401  (the docstring examples)
 
 from . import _kernels as K
 from ._checks import axes
 from ._frontend import Function, Input, public
-from ._types import Axis, TensorT
+from ._types import Axis, Real, TensorT
 
 
 # --- entropies of marginals ----------------------------------------------------------------
@@ -100,7 +100,15 @@ _O = Function("o_information", _JOINT, _o_information, plan=_plan_variables,
               checks=_check_joint, unit=2)
 
 
-_NOT_GIVEN = object()
+class _NotGiven:
+    """The default of the deprecated ``axes``: told apart from any value a caller passes, and
+    shown as ``axes=<not given>`` in signatures and on the site."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+_NOT_GIVEN: Any = _NotGiven()
 
 
 def _variables_axis(fn: str, axis, axes):
@@ -115,7 +123,7 @@ def _variables_axis(fn: str, axis, axes):
 
 
 @public
-def total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+def total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[Real] = None,
                       validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
     r"""Total correlation (multi-information)
     :math:`\mathrm{TC}(X_1, \ldots, X_n) = \sum_i H(X_i) - H(X_1, \ldots, X_n)`, >= 0: 0 for
@@ -142,7 +150,7 @@ def total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[float] = 
 
 
 @public
-def dual_total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+def dual_total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[Real] = None,
                            validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
     r"""Dual total correlation (binding information)
     :math:`\mathrm{DTC}(X) = H(X) - \sum_i H(X_i \mid X_{-i})`, >= 0, where :math:`X_{-i}` is
@@ -169,7 +177,7 @@ def dual_total_correlation(p: TensorT, *, axis: Axis = None, base: Optional[floa
 
 
 @public
-def co_information(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+def co_information(p: TensorT, *, axis: Axis = None, base: Optional[Real] = None,
                    validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
     r"""Co-information (interaction information with dit's sign)
     :math:`I(X_1; \ldots; X_n) = -\sum_{S \neq \emptyset} (-1)^{|S|} H(X_S)`: :math:`I(X;Y)`
@@ -200,7 +208,7 @@ def co_information(p: TensorT, *, axis: Axis = None, base: Optional[float] = Non
 
 
 @public
-def o_information(p: TensorT, *, axis: Axis = None, base: Optional[float] = None,
+def o_information(p: TensorT, *, axis: Axis = None, base: Optional[Real] = None,
                   validate: bool = False, axes: Axis = _NOT_GIVEN) -> TensorT:
     r"""O-information :math:`\Omega = \mathrm{TC} - \mathrm{DTC}`
     (Rosas et al. 2019): > 0 when redundancy dominates the dependencies, < 0 when synergy does
@@ -257,7 +265,7 @@ _CMI = Function("conditional_mutual_information", [Input("p_xyz")], _cmi, plan=_
 
 
 @public
-def conditional_mutual_information(p_xyz: TensorT, *, base: Optional[float] = None,
+def conditional_mutual_information(p_xyz: TensorT, *, base: Optional[Real] = None,
                                    validate: bool = False) -> TensorT:
     r"""Conditional mutual information
     :math:`I(X;Y \mid Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)` of a joint distribution

@@ -23,7 +23,7 @@ from typing import Optional
 from . import _kernels as K
 from ._checks import axes, check_flag
 from ._frontend import Function, Input, logits_or_dist, public
-from ._types import TensorT
+from ._types import Int, Real, TensorT
 
 
 def _plan(c):
@@ -81,8 +81,8 @@ _PREDICTIVE = Function("predictive_entropy", _INPUTS, _predictive, plan=_plan, c
 
 
 @public
-def predictive_entropy(p: TensorT, *, sample_axis: int = 0, axis: int = -1,
-                       base: Optional[float] = None, from_logits: bool = False,
+def predictive_entropy(p: TensorT, *, sample_axis: Int = 0, axis: Int = -1,
+                       base: Optional[Real] = None, from_logits: bool = False,
                        validate: bool = False) -> TensorT:
     r"""Predictive entropy (total uncertainty), the entropy of the mean prediction:
 
@@ -115,8 +115,8 @@ _EXPECTED = Function("expected_entropy", _INPUTS, _expected, plan=_plan, checks=
 
 
 @public
-def expected_entropy(p: TensorT, *, sample_axis: int = 0, axis: int = -1,
-                     base: Optional[float] = None, from_logits: bool = False,
+def expected_entropy(p: TensorT, *, sample_axis: Int = 0, axis: Int = -1,
+                     base: Optional[Real] = None, from_logits: bool = False,
                      validate: bool = False) -> TensorT:
     r"""Expected entropy (aleatoric uncertainty), the mean of the samples' entropies:
     :math:`\frac{1}{S} \sum_s H[p_s]`.
@@ -147,7 +147,7 @@ _BALD = Function("bald", _INPUTS, _bald, plan=_plan, checks=_checks, nonnegative
 
 
 @public
-def bald(p: TensorT, *, sample_axis: int = 0, axis: int = -1, base: Optional[float] = None,
+def bald(p: TensorT, *, sample_axis: Int = 0, axis: Int = -1, base: Optional[Real] = None,
          from_logits: bool = False, validate: bool = False) -> TensorT:
     r"""BALD (epistemic uncertainty): the mutual information between the prediction and the
     model's parameters, predictive minus expected entropy, never below 0:

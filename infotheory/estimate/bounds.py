@@ -13,7 +13,7 @@ from typing import Optional
 
 from .._checks import need_ndim
 from .._frontend import Function, Input, public
-from .._types import TensorT
+from .._types import Real, TensorT
 
 
 def _plan_scores(c):
@@ -61,7 +61,7 @@ _INFONCE = Function("infonce", _SCORES, _infonce, plan=_plan_scores, unit=2)
 
 
 @public
-def infonce(scores: TensorT, *, base: Optional[float] = None) -> TensorT:
+def infonce(scores: TensorT, *, base: Optional[Real] = None) -> TensorT:
     r"""InfoNCE bound (van den Oord et al. 2018; Poole et al. 2019). With
     :math:`f_{ij}` the ``scores``:
 
@@ -86,7 +86,7 @@ _NWJ = Function("nwj", _SCORES, _nwj, plan=_plan_scores, unit=2)
 
 
 @public
-def nwj(scores: TensorT, *, base: Optional[float] = None) -> TensorT:
+def nwj(scores: TensorT, *, base: Optional[Real] = None) -> TensorT:
     r"""NWJ bound (Nguyen, Wainwright & Jordan 2010; the f-GAN KL bound). With
     :math:`f_{ij}` the ``scores``:
 
@@ -111,7 +111,7 @@ _DONSKER_VARADHAN = Function("donsker_varadhan", _SCORES, _donsker_varadhan, pla
 
 
 @public
-def donsker_varadhan(scores: TensorT, *, base: Optional[float] = None) -> TensorT:
+def donsker_varadhan(scores: TensorT, *, base: Optional[Real] = None) -> TensorT:
     r"""Donsker-Varadhan bound, the MINE objective (Belghazi et al. 2018). With
     :math:`f_{ij}` the ``scores``:
 

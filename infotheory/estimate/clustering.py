@@ -19,7 +19,7 @@ from .. import _dispatch
 from .. import _kernels as K
 from .._frontend import Function, Input, public
 from ._common import FLOAT_LABELS, array_like, on_table, same_length, table_entropy
-from .._types import ArrayLike, TensorT
+from .._types import ArrayLike, Real, TensorT
 from .labels import LABEL_PAIR, _mi_from_table, _mi_table
 
 AVERAGES = ("arithmetic", "geometric", "min", "max")
@@ -259,7 +259,7 @@ _HCV = Function("homogeneity_completeness_v_measure",
 
 @public
 def homogeneity_completeness_v_measure(labels_true: TensorT, labels_pred: ArrayLike, *,
-                                       beta: float = 1.0) -> Tuple[TensorT, TensorT, TensorT]:
+                                       beta: Real = 1.0) -> Tuple[TensorT, TensorT, TensorT]:
     r"""Homogeneity, completeness and V-measure of a clustering ``labels_pred`` against the
     classes ``labels_true`` (Rosenberg & Hirschberg 2007), as scikit-learn's
     ``homogeneity_completeness_v_measure``: with :math:`C` the classes and :math:`K` the

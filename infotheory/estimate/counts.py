@@ -7,14 +7,15 @@ and shape checks, once per signature), value checks, math, declaration, public f
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Optional
 
 from .. import _kernels as K
 from .. import _validation
-from .._checks import axes
+from .._checks import axes, check_flag
 from .._frontend import Function, Input, public
 from ._common import check_method, plugin_only
-from .._types import Axis, TensorT
+from .._types import Axis, Real, TensorT
 
 ENTROPY_METHODS = ("plugin", "miller_madow", "chao_shen", "james_stein")
 
@@ -39,11 +40,12 @@ def _check_counts(c):
 
 
 def _entropy_counts(B, counts, axis, method, bins=None):
-    """The estimate, NaN where there is no observation (N = 0: all-zero or empty counts)."""
+    """The estimate, NaN where there is no observation (N = 0: all-zero or empty counts) and
+    where a count is negative or NaN (not counts: the corrections would give a number)."""
     if bins == 0:  # an empty axis: nothing observed anywhere
         return B.sum(counts, axis) * math.nan
     h = _entropy_counts_observed(B, counts, axis, method, bins)
-    return B.where(B.sum(counts, axis) > 0, h, math.nan)
+    return B.where((B.sum(counts, axis) > 0) & (B.amin(counts, axis) >= 0), h, math.nan)
 
 
 def _entropy_counts_observed(B, counts, axis, method, bins):
@@ -78,7 +80,7 @@ _ENTROPY_FROM_COUNTS = Function("entropy_from_counts", [Input("counts", "counts"
 
 
 @public
-def entropy_from_counts(counts: TensorT, *, axis: Axis = -1, base: Optional[float] = None,
+def entropy_from_counts(counts: TensorT, *, axis: Axis = -1, base: Optional[Real] = None,
                         method: str = "plugin", validate: bool = False) -> TensorT:
     r"""Entropy of a discrete source estimated from the counts of its symbols along ``axis``.
 
@@ -114,9 +116,11 @@ def _plan_pmi_counts(c):
     if len(shape) < 2:
         raise c.error(f"counts must be a (words, contexts) matrix, got shape {tuple(shape)}")
     alpha = c.options["context_smoothing"]
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0:
-        raise c.error(f"context_smoothing must be a number > 0, got {alpha!r}")
-    return {"positive": bool(c.options["positive"]), "alpha": float(alpha)}
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) \
+            or not 0 < float(alpha) < math.inf:
+        raise c.error(f"context_smoothing must be a finite real number > 0, got {alpha!r}")
+    check_flag(c.fn, "positive", c.options["positive"])
+    return {"positive": c.options["positive"], "alpha": float(alpha)}
 
 
 def _pmi_counts(B, counts, positive, alpha):
@@ -129,9 +133,9 @@ def _pmi_counts(B, counts, positive, alpha):
     p_c = n_c / B.sum(n_c, (-1,), keepdims=True)
     nz = counts != 0
     pmi = K.log_pmi(B, p_wc, p_w, p_c, nz)
-    if positive:
-        return B.where(nz & (pmi > 0), pmi, 0.0)
-    return B.where(nz, pmi, -math.inf)
+    pmi = B.where(nz & (pmi > 0), pmi, 0.0) if positive else B.where(nz, pmi, -math.inf)
+    # a negative or NaN count makes the whole matrix NaN (its totals are no counts' totals)
+    return B.where(B.amin(counts, (-2, -1), keepdims=True) >= 0, pmi, math.nan)
 
 
 _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi_counts,
@@ -139,8 +143,8 @@ _PMI_FROM_COUNTS = Function("pmi_from_counts", [Input("counts", "counts")], _pmi
 
 
 @public
-def pmi_from_counts(counts: TensorT, *, base: Optional[float] = None, positive: bool = False,
-                    context_smoothing: float = 1.0, validate: bool = False) -> TensorT:
+def pmi_from_counts(counts: TensorT, *, base: Optional[Real] = None, positive: bool = False,
+                    context_smoothing: Real = 1.0, validate: bool = False) -> TensorT:
     r"""Pointwise mutual information of a (words x contexts) co-occurrence count matrix:
 
     .. math::

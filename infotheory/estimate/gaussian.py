@@ -42,7 +42,7 @@ import numpy as np
 
 from .._checks import broadcast, check_flag
 from .._frontend import Function, Input, public
-from .._types import ArrayLike, TensorT
+from .._types import ArrayLike, Int, Real, TensorT
 from ._common import psi
 from ._layout import columns, layout, move_axis, sample_axis_option
 
@@ -168,7 +168,7 @@ _GAUSSIAN_COPULA = Function("gaussian_copula", [Input("x", "real")], _copula,
 
 
 @public
-def gaussian_copula(x: TensorT, *, sample_axis: Optional[int] = None) -> TensorT:
+def gaussian_copula(x: TensorT, *, sample_axis: Optional[Int] = None) -> TensorT:
     r"""Gaussian-copula normalization: each series of samples in ``x`` replaced by the
     standard-normal quantiles of its ranks, :math:`\Phi^{-1}(r_i / (n + 1))` (ranks
     :math:`r_i = 1, \ldots, n` along the sample axis; ties broken by position), as gcmi's and
@@ -232,8 +232,8 @@ _MI_GAUSSIAN = Function("mutual_information_gaussian", [Input("x", "real"), Inpu
 
 
 @public
-def mutual_information_gaussian(x: TensorT, y: ArrayLike, *, sample_axis: Optional[int] = None,
-                                base: Optional[float] = None,
+def mutual_information_gaussian(x: TensorT, y: ArrayLike, *, sample_axis: Optional[Int] = None,
+                                base: Optional[Real] = None,
                                 bias_correction: bool = True) -> TensorT:
     r"""Mutual information of samples under a Gaussian model,
     :math:`I(X;Y) = H(X) + H(Y) - H(X, Y)` with each entropy that of a Gaussian with the
@@ -374,8 +374,8 @@ _O_GAUSSIAN = Function("o_information_gaussian", [Input("x", "real")], _o_gaussi
 
 
 @public
-def o_information_gaussian(x: TensorT, *, sample_axis: Optional[int] = None, multiplets: Optional[ArrayLike] = None,
-                           base: Optional[float] = None, bias_correction: bool = True) -> TensorT:
+def o_information_gaussian(x: TensorT, *, sample_axis: Optional[Int] = None, multiplets: Optional[ArrayLike] = None,
+                           base: Optional[Real] = None, bias_correction: bool = True) -> TensorT:
     r"""O-information of :math:`k` variables under a Gaussian model (Rosas et al. 2019),
     :math:`\Omega = (k - 2) H(X) + \sum_i \left[ H(X_i) - H(X_{-i}) \right]` (:math:`X_{-i}`
     all but the :math:`i`-th), each entropy :math:`\tfrac12 \log_b \det(2 \pi e C)` of the

@@ -21,7 +21,7 @@ from .._checks import check_flag
 from .._frontend import Function, Input, public
 from ._common import check_k, embed, embedding, psi
 from ._neighbours import count_within, knn_distance
-from .._types import ArrayLike, TensorT
+from .._types import ArrayLike, Int, Real, TensorT
 
 
 
@@ -127,7 +127,7 @@ _DIFFERENTIAL_ENTROPY = Function("differential_entropy", [Input("x", "real")],
 
 
 @public
-def differential_entropy(x: TensorT, *, k: int = 3, base: Optional[float] = None) -> TensorT:
+def differential_entropy(x: TensorT, *, k: Int = 3, base: Optional[Real] = None) -> TensorT:
     r"""Differential entropy of continuous samples, Kozachenko-Leonenko estimator (Kozachenko &
     Leonenko 1987) with Euclidean distances:
 
@@ -184,7 +184,7 @@ _MUTUAL_INFORMATION_KSG = Function("mutual_information_ksg",
 
 
 @public
-def mutual_information_ksg(x: TensorT, y: ArrayLike, *, k: int = 3, base: Optional[float] = None,
+def mutual_information_ksg(x: TensorT, y: ArrayLike, *, k: Int = 3, base: Optional[Real] = None,
                            standardize: bool = True) -> TensorT:
     r"""Mutual information of continuous samples, Kraskov-Stoegbauer-Grassberger estimator 1
     (Kraskov et al. 2004):
@@ -251,7 +251,7 @@ _KL_DIVERGENCE_KNN = Function("kl_divergence_knn", [Input("x", "real"), Input("y
 
 
 @public
-def kl_divergence_knn(x: TensorT, y: ArrayLike, *, k: int = 1, base: Optional[float] = None,
+def kl_divergence_knn(x: TensorT, y: ArrayLike, *, k: Int = 1, base: Optional[Real] = None,
                       standardize: bool = True) -> TensorT:
     r"""KL divergence :math:`D(P \,\|\, Q)` from samples :math:`x \sim P` (n, d) and
     :math:`y \sim Q` (m, d), k-NN estimator of Wang, Kulkarni & Verdu (2009), Euclidean
@@ -322,8 +322,8 @@ _CMI_KSG = Function("conditional_mutual_information_ksg",
 
 
 @public
-def conditional_mutual_information_ksg(x: TensorT, y: ArrayLike, z: ArrayLike, *, k: int = 3,
-                                       base: Optional[float] = None,
+def conditional_mutual_information_ksg(x: TensorT, y: ArrayLike, z: ArrayLike, *, k: Int = 3,
+                                       base: Optional[Real] = None,
                                        standardize: bool = True) -> TensorT:
     r"""Conditional mutual information :math:`I(X;Y \mid Z)` of continuous samples, the KSG
     estimator conditioned as Frenzel & Pompe (2007) do, max-norm distances:
@@ -394,9 +394,9 @@ _TE_KSG = Function("transfer_entropy_ksg", [Input("source", "real"), Input("targ
 
 
 @public
-def transfer_entropy_ksg(source: TensorT, target: ArrayLike, *, history: int = 1,
-                         source_history: int = 1, lag: int = 1, k: int = 4,
-                         base: Optional[float] = None, standardize: bool = True) -> TensorT:
+def transfer_entropy_ksg(source: TensorT, target: ArrayLike, *, history: Int = 1,
+                         source_history: Int = 1, lag: Int = 1, k: Int = 4,
+                         base: Optional[Real] = None, standardize: bool = True) -> TensorT:
     r"""Transfer entropy from ``source`` to ``target`` of continuous samples,
     :math:`I\bigl(Y_t ; S_{t-\mathrm{lag}}^{(l)} \bigm| Y_{t-1}^{(k)}\bigr)` (as
     :func:`transfer_entropy_from_labels` embeds it) by the conditional KSG estimator

@@ -17,7 +17,7 @@ from .. import _kernels as K
 from .._frontend import Function, Input, public
 from ._common import (FLOAT_LABELS, MAX_TABLE_CELLS, MI_METHODS, array_like, check_method,
                       on_table, plugin_only, same_length)
-from .._types import ArrayLike, TensorT
+from .._types import ArrayLike, Int, Real, TensorT
 from .counts import ENTROPY_METHODS, _entropy_counts
 
 LABEL_PAIR = (Input("x", "categories", hint=FLOAT_LABELS),
@@ -63,8 +63,8 @@ _ENTROPY_FROM_LABELS = Function("entropy_from_labels",
 
 
 @public
-def entropy_from_labels(x: TensorT, *, base: Optional[float] = None, method: str = "plugin",
-                        n_classes: Optional[int] = None) -> TensorT:
+def entropy_from_labels(x: TensorT, *, base: Optional[Real] = None, method: str = "plugin",
+                        n_classes: Optional[Int] = None) -> TensorT:
     """Entropy of a discrete source estimated from a 1-D vector ``x`` of integer symbols:
     :func:`entropy_from_counts` of the counts of its distinct values. The bins (which only
     ``"james_stein"`` reads) are the observed symbols, or ``n_classes`` of them when given
@@ -138,7 +138,7 @@ _MI_FROM_LABELS = Function("mutual_information_from_labels", LABEL_PAIR, _mi_lab
 
 
 @public
-def mutual_information_from_labels(x: TensorT, y: ArrayLike, *, base: Optional[float] = None,
+def mutual_information_from_labels(x: TensorT, y: ArrayLike, *, base: Optional[Real] = None,
                                    method: str = "plugin") -> TensorT:
     r"""Mutual information of two label vectors, from their contingency table :math:`n_{ij}`:
 

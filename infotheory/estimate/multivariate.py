@@ -13,7 +13,7 @@ from typing import Optional
 from .._frontend import Function, Input, public
 from ._common import (FLOAT_LABELS, MI_METHODS, array_like, check_method, cmi_of_table, embed,
                       embedding, on_table, plugin_only, same_rows, table_entropies)
-from .._types import ArrayLike, TensorT
+from .._types import ArrayLike, Int, Real, TensorT
 
 _LABELS = dict(kind="categories", hint=FLOAT_LABELS)
 
@@ -59,7 +59,7 @@ _CMI = Function("conditional_mutual_information_from_labels",
 
 @public
 def conditional_mutual_information_from_labels(x: TensorT, y: ArrayLike, z: ArrayLike, *,
-                                               base: Optional[float] = None,
+                                               base: Optional[Real] = None,
                                                method: str = "plugin") -> TensorT:
     r"""Conditional mutual information :math:`I(X;Y \mid Z)` of label vectors, from their
     contingency table: :math:`H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)` (pyitlib's
@@ -100,9 +100,9 @@ _TE = Function("transfer_entropy_from_labels",
 
 
 @public
-def transfer_entropy_from_labels(source: TensorT, target: ArrayLike, *, history: int = 1,
-                                 source_history: int = 1, lag: int = 1,
-                                 base: Optional[float] = None,
+def transfer_entropy_from_labels(source: TensorT, target: ArrayLike, *, history: Int = 1,
+                                 source_history: Int = 1, lag: Int = 1,
+                                 base: Optional[Real] = None,
                                  method: str = "plugin") -> TensorT:
     r"""Transfer entropy from ``source`` to ``target`` (Schreiber 2000), as IDTxl and JIDT
     define it for discrete data:
@@ -168,7 +168,7 @@ _O = Function("o_information_from_labels", [Input("x", **_LABELS)],
 
 
 @public
-def total_correlation_from_labels(x: TensorT, *, base: Optional[float] = None,
+def total_correlation_from_labels(x: TensorT, *, base: Optional[Real] = None,
                                   method: str = "plugin") -> TensorT:
     r"""Total correlation :math:`\sum_i H(X_i) - H(X_1, \ldots, X_m)` of label columns ``x``
     (n, m), from their contingency table, in bits by default (:math:`\ge 0` with
@@ -184,7 +184,7 @@ def total_correlation_from_labels(x: TensorT, *, base: Optional[float] = None,
 
 
 @public
-def o_information_from_labels(x: TensorT, *, base: Optional[float] = None,
+def o_information_from_labels(x: TensorT, *, base: Optional[Real] = None,
                               method: str = "plugin") -> TensorT:
     r"""O-information of label columns ``x`` (n, m):
 

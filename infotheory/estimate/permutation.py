@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple, Union
 import numpy as np
 
 from .. import _dispatch, _units
+from .._types import Int
 from .._convert import category_codes
 from ._common import array_like, cmi_of_table
 from .bounds import donsker_varadhan, infonce, nwj
@@ -83,9 +84,9 @@ class PermutationResult(NamedTuple):
     null: Tensor
 
 
-def permutation_test(estimator: Callable[..., Any], /, *args: Any, n_permutations: int = 1000,
+def permutation_test(estimator: Callable[..., Any], /, *args: Any, n_permutations: Int = 1000,
                      seed: Union[None, int, np.random.Generator] = None, shuffle: str = "samples",
-                     block_length: Optional[int] = None, correction: Optional[str] = None,
+                     block_length: Optional[Int] = None, correction: Optional[str] = None,
                      **kwargs: Any) -> PermutationResult:
     r"""Test the estimate ``estimator(*args, **kwargs)`` against a null hypothesis of no
     dependence: the estimator on ``n_permutations`` (:math:`P`) copies of the data with samples

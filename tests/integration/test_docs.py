@@ -79,3 +79,30 @@ def test_readme_values_match_the_comments():
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_the_api_overview_lists_every_function_with_its_signature():
+    """docs/api/overview.md: every top-level function on tensors, with the signature the code
+    has (parameters and defaults; the deprecated ``axes`` left out)."""
+    import inspect
+
+    text = open(os.path.join(ROOT, "docs", "api", "overview.md")).read()
+
+    def plain(fn):
+        parts, star = [], False
+        for p in inspect.signature(fn).parameters.values():
+            if p.name == "axes":
+                continue
+            if p.kind is p.KEYWORD_ONLY and not star:
+                parts.append("*")
+                star = True
+            d = p.default
+            parts.append(p.name if d is p.empty else
+                         f"{p.name}=" + (f'"{d}"' if isinstance(d, str) else repr(d)))
+        return f"`{fn.__name__}({', '.join(parts)})`"
+
+    functions = [getattr(infotheory, n) for n in infotheory.__all__
+                 if hasattr(getattr(infotheory, n), "autograph_info__")]
+    assert len(functions) >= 26
+    missing = [plain(f) for f in functions if plain(f) not in text]
+    assert not missing, missing

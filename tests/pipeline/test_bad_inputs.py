@@ -186,3 +186,39 @@ def test_free_checks_hold_without_validation(backend):
         it.kl_divergence(p, native(backend, [0.2, 0.3, 0.5]), validate=False)
     with pytest.raises(ValueError, match="base"):
         it.entropy(p, base=1, validate=False)
+
+
+# issue 31's probe: bad values that gave a number
+@pytest.mark.parametrize("method", ["plugin", "miller_madow", "chao_shen", "james_stein"])
+def test_negative_or_nan_counts_give_nan_with_every_method(backend, method):
+    """chao_shen gave -0.404 for [5, -1, 0] and james_stein 1.585 for [1, 1, -1]: a row of
+    counts with a negative or NaN entry is no counts' row (the other rows keep their value)."""
+    counts = native(backend, np.array([[5.0, -1.0, 0.0], [1.0, 1.0, -1.0], [1.0, NAN, 2.0],
+                                       [1.0, 2.0, 3.0]]))
+    got = to_np(it.estimate.entropy_from_counts(counts, method=method))
+    assert np.isnan(got[:3]).all() and np.isfinite(got[3])
+
+
+def test_pmi_of_negative_counts_is_nan(backend):
+    """PPMI turned the negative cell into 0 (and kept the other cells' values)."""
+    for positive in (False, True):
+        got = to_np(it.estimate.pmi_from_counts(native(backend, np.array([[3.0, -1.0],
+                                                                           [2.0, 2.0]])),
+                                                positive=positive))
+        assert np.isnan(got).all()
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_cross_entropy_targets_outside_0_1_give_nan(backend, reduction, from_logits):
+    """y = -1 gave 4.4998 and y = 2 gave 0.693 (torch's F.binary_cross_entropy raises)."""
+    y_hat = native(backend, np.array([0.9, 0.3, 0.6]))
+    y = native(backend, np.array([-1.0, 2.0, 1.0]))
+    got = to_np(it.binary_cross_entropy(y_hat, y, reduction=reduction, from_logits=from_logits))
+    if reduction == "none":
+        assert np.isnan(got[:2]).all() and np.isfinite(got[2])
+    else:
+        assert np.isnan(got)
+    with pytest.raises(ValueError, match="binary_cross_entropy: y"):
+        it.binary_cross_entropy(y_hat, y, reduction=reduction, from_logits=from_logits,
+                                validate=True)

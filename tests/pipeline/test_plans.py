@@ -225,3 +225,20 @@ def test_an_option_that_is_an_array_or_tensor_is_not_keyed_by_identity():
     want = fresh(o_information_gaussian, x.numpy(), multiplets=np.array([[0, 1, 3]]))
     np.testing.assert_allclose(got, want, rtol=1e-10)
     assert not any(isinstance(v, torch.Tensor) for key in _frontend._PLANS for v in key[4])
+
+
+@pytest.mark.parametrize("bad", [(0.0, 1.0), (False, True)])
+def test_a_tuple_option_equal_to_a_planned_one_is_still_checked(bad):
+    """(0, 1) == (0.0, 1.0) == (False, True): a plan keyed by the tuple alone let the float or
+    bool axes of a later call through, unchecked."""
+    xor = np.zeros((2, 2, 2))
+    for x in (0, 1):
+        for y in (0, 1):
+            xor[x, y, x ^ y] = 0.25
+    it.total_correlation(xor, axis=(0, 1))
+    with pytest.raises(TypeError, match="total_correlation: axis must be an int"):
+        it.total_correlation(xor, axis=bad)
+    p = np.full((3, 4), 0.25)
+    it.entropy(p, axis=(1,))
+    with pytest.raises(TypeError, match="entropy: axis must be an int"):
+        it.entropy(p, axis=tuple(type(v)(1) for v in bad[:1]))

@@ -34,3 +34,11 @@ assert_type(estimate.permutation_test(estimate.mutual_information_from_labels, l
 # settings
 with it.default_base(10), it.validation():
     assert_type(it.set_default_base(None), None)
+# NumPy scalars where a number is taken
+assert_type(it.entropy(t, base=np.float64(2), axis=np.int64(-1)), torch.Tensor)
+assert_type(estimate.mutual_information_ksg(t, t, k=np.int64(3)), torch.Tensor)
+assert_type(it.renyi_entropy(t, np.float64(2)), torch.Tensor)
+with it.default_base(np.float64(10)):
+    pass
+# it.estimate, imported lazily, is typed as the module
+assert_type(it.estimate.infonce(t), torch.Tensor)
