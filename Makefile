@@ -17,6 +17,10 @@ VENV2  := .venv-numpy2
 STAMP2 := $(VENV2)/.installed
 
 export TF_CPP_MIN_LOG_LEVEL := 3
+# An editable install that type checkers can read (a path in a .pth file: mypy and pyright do
+# not run setuptools' import hook, and would see no infotheory at all)
+EDITABLE := --config-settings editable_mode=compat -e
+
 # pytest-xdist workers (whole test files per worker: --dist loadfile); 0 runs in one process
 WORKERS ?= 2
 PYTEST  := -m pytest -q -n $(WORKERS) --dist loadfile
@@ -28,13 +32,13 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or make PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[all,test,docs]'
+	$(BIN)/python -m pip install -q -c constraints.txt $(EDITABLE) '.[all,test,docs]'
 	touch $(STAMP)
 
 $(STAMP2): pyproject.toml constraints-numpy2.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (or make PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV2)
-	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt -e '.[torch,tensorflow-cpu,jax,dask,test,test-jax]'
+	$(VENV2)/bin/python -m pip install -q -c constraints-numpy2.txt $(EDITABLE) '.[torch,tensorflow-cpu,jax,dask,test,test-jax]'
 	touch $(STAMP2)
 
 demo: $(STAMP)

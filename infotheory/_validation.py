@@ -156,9 +156,19 @@ def marginal(fn: str, name: str, B, given, p_xy, over: str) -> None:
             f"{name} is broadcast against p_xy[..., x, y] as given")
 
 
+def finite(fn: str, name: str, B, x) -> None:
+    """Finite values (locations, means)."""
+    a, _ = _host(B, x)
+    _no_nan(fn, name, a)
+    if a.size and not np.isfinite(a).all():
+        raise ValueError(f"{fn}: {name} contains infinite values")
+
+
 def positive(fn: str, name: str, B, x) -> None:
     """Finite values above 0 (scales, standard deviations)."""
     a, _ = _host(B, x)
     _no_nan(fn, name, a)
     if a.size and not (a > 0).all():
         raise ValueError(f"{fn}: {name} must be positive (min {a.min():.6g})")
+    if a.size and not np.isfinite(a).all():
+        raise ValueError(f"{fn}: {name} contains infinite values")

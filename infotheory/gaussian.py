@@ -26,10 +26,13 @@ def _gaussian_entropy(B, scale):
 
 
 def _check_scales(c):
-    """Standard deviations are positive (inside ``it.validation()``)."""
+    """Standard deviations positive and finite, means finite (inside ``it.validation()``)."""
     for name in ("scale", "scale_p", "scale_q"):
         if c.tensors.get(name) is not None:
             _validation.positive(c.fn, name, c.B, c.tensors[name])
+    for name in ("loc_p", "loc_q"):
+        if c.tensors.get(name) is not None:
+            _validation.finite(c.fn, name, c.B, c.tensors[name])
 
 
 _GAUSSIAN_ENTROPY = Function("gaussian_entropy", [Input("scale", "real")], _gaussian_entropy,
@@ -64,7 +67,9 @@ def _plan_broadcast(c):
 def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
     ratio = scale_p / scale_q
     diff = (loc_p - loc_q) / scale_q
-    return 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)
+    kl = 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)
+    # a point mass q under a spread p: +inf (0/0 made it NaN where the means agree)
+    return B.where((scale_q == 0.0) & (scale_p > 0.0), math.inf, kl)
 
 
 _GAUSSIAN_KL = Function("gaussian_kl_divergence",
@@ -90,8 +95,9 @@ def gaussian_kl_divergence(loc_p: TensorT, scale_p: ArrayLike, loc_q: ArrayLike,
 
     A VAE's KL term is ``gaussian_kl_divergence(mu, sigma, 0.0, 1.0, base=math.e).sum(-1)``.
 
-    Bits by default (``base``). A negative or NaN scale gives NaN (``validate=True`` raises for
-    a scale that is not positive).
+    Bits by default (``base``). A scale of 0 gives +inf (a point mass against a spread one,
+    either way; two point masses: NaN). A negative or NaN scale gives NaN. ``validate=True``
+    raises for a scale that is not positive and finite, or a location that is not finite.
 
     >>> float(gaussian_kl_divergence(0.0, 1.0, 1.0, 1.0, base=math.e))
     0.5

@@ -222,3 +222,18 @@ def test_binary_cross_entropy_targets_outside_0_1_give_nan(backend, reduction, f
     with pytest.raises(ValueError, match="binary_cross_entropy: y"):
         it.binary_cross_entropy(y_hat, y, reduction=reduction, from_logits=from_logits,
                                 validate=True)
+
+
+def test_gaussian_kl_of_point_masses_and_validation(backend):
+    """scale_q = 0 gave NaN where the means agree (0/0); validate=True let a NaN or infinite
+    location through."""
+    one, zero = native(backend, np.array([1.0])), native(backend, np.array([0.0]))
+    assert to_np(it.gaussian_kl_divergence(zero, one, zero, zero)).reshape(()) == INF
+    assert to_np(it.gaussian_kl_divergence(zero, zero, zero, one)).reshape(()) == INF
+    for bad in (NAN, INF):
+        loc = native(backend, np.array([bad]))
+        with pytest.raises(ValueError, match="gaussian_kl_divergence: loc_p contains"):
+            it.gaussian_kl_divergence(loc, one, zero, one, validate=True)
+        with pytest.raises(ValueError, match="gaussian_kl_divergence: scale_q"):
+            it.gaussian_kl_divergence(zero, one, zero, native(backend, np.array([bad])),
+                                      validate=True)
