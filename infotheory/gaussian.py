@@ -69,7 +69,7 @@ def _gaussian_kl(B, loc_p, scale_p, loc_q, scale_q):
     diff = (loc_p - loc_q) / scale_q
     kl = 0.5 * (ratio * ratio + diff * diff - 1.0) - B.log(ratio)
     # a point mass q under a spread p: +inf (0/0 made it NaN where the means agree)
-    return B.where((scale_q == 0.0) & (scale_p > 0.0), math.inf, kl)
+    return B.where(scale_q == 0.0, B.where(scale_p > 0.0, math.inf, kl), kl)
 
 
 _GAUSSIAN_KL = Function("gaussian_kl_divergence",
