@@ -17,6 +17,7 @@ What a backend implements, by role:
 - **optional**, with generic defaults: ``log_softmax``, ``logsumexp``, ``expm1``, ``log1p``,
   ``softplus``, ``maximum``, ``nonnegative``, ``outside_unit``, ``finalize``, ``amin``,
   ``item``, ``digamma``, ``distances``, ``unique_inverse``, ``has_float64``, ``dim``,
+  ``host_array`` (a CPU tensor's values for SciPy's k-d tree),
   ``is_float_native``, ``signature``, ``finish``, ``scope``, for graphs of unknown sizes
   ``check_leading_dims``, and for compilers ``compiling`` with ``guards_python``;
 - **lazy backends** (``lazy = True``, as Dask): ``map_reduce`` instead of the counting
@@ -42,6 +43,8 @@ import contextlib
 import math
 import numbers
 from typing import Any, FrozenSet, Mapping, Optional, Sequence, Tuple
+
+from . import _tree
 
 Axes = Optional[Tuple[int, ...]]  # normalized, non-negative axes; None means all
 
@@ -347,6 +350,33 @@ class Backend:
     def item(self, x):
         """A 0-d tensor's value as a Python number (a host read: data estimators only)."""
         return self.to_numpy(x).item()
+
+    def host_array(self, x) -> Optional[Any]:
+        """``x``'s values as a NumPy array where ``x`` lives in host memory (a CPU tensor, in
+        eager mode; without a copy where the framework allows), else None (a GPU's tensor, a
+        graph's). A backend that has it and declares ``knn_distance`` and ``count_within`` in
+        :attr:`fused` has its k-NN searches done by SciPy's k-d tree on the host."""
+        return None
+
+    def fused_knn_distance(self, x, ref, k, metric, exclude_self):
+        return self._on_host(_tree.tree_knn_distance, x, x, ref, k, metric, exclude_self)
+
+    def fused_count_within(self, x, radius, metric):
+        return self._on_host(_tree.tree_count_within, x, x, radius, metric)
+
+    def _on_host(self, kernel, like, *args):
+        """``kernel`` over the host arrays of the tensors among ``args``, its result a floating
+        tensor like ``like``; NotImplemented (the generic search) where a tensor is not on
+        the host or the kernel declines."""
+        hosts = []
+        for a in args:
+            if self.is_native(a):
+                a = self.host_array(a)
+                if a is None:
+                    return NotImplemented
+            hosts.append(a)
+        out = kernel(*hosts)
+        return out if out is NotImplemented else self.float_tensor(out, like)
 
     def has_float64(self) -> bool:
         """False where the framework computes no float64 now (JAX without ``jax_enable_x64``):

@@ -36,7 +36,9 @@ class MXNetBackend(Backend):
     variants = ("mxnet.nd",)
     max_ndim = 5  # from rank 6, MXNet 1.9.1 returns arrays whose reads fail or give garbage
     fused = {"cross_entropy_logits": frozenset(),
-             "cross_entropy_labels": frozenset({"reduction"})}
+             "cross_entropy_labels": frozenset({"reduction"}),
+             # CPU arrays: SciPy's k-d tree on the host (host_array)
+             "knn_distance": frozenset(), "count_within": frozenset()}
 
     def __init__(self):
         self._user_np_shape = threading.local()
@@ -211,6 +213,9 @@ class MXNetBackend(Backend):
         return self.sum(x, None) / float(x.size)  # 0 / 0 = NaN for empty input, as elsewhere
 
     # --- estimator primitives ---------------------------------------------------------
+    def host_array(self, x):
+        return self.to_numpy(x) if x.ctx.device_type == "cpu" else None
+
     def amin(self, x, axis, keepdims=False):
         return _mx().np.min(x, axis=axis, keepdims=keepdims)
 

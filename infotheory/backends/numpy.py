@@ -48,8 +48,8 @@ class NumpyBackend(Backend):
     distributions = ("numpy",)
     # NumPy has no autograd: its kernels write into one output buffer (ufuncs with out= and
     # where=), with no temporaries beyond a mask.
-    # The k-NN kernels use SciPy's k-d tree (cKDTree) when SciPy is installed: O(n log n)
-    # instead of the generic brute force's O(n^2).
+    # The k-NN kernels use SciPy's k-d tree (cKDTree, backends/_tree.py) when SciPy is
+    # installed: O(n log n) instead of the generic brute force's O(n^2).
     fused = {"neg_sum_xlogx": frozenset(), "entropy_of_probabilities": frozenset(),
              "neg_sum_xlogy": frozenset(),
              "sum_xlogratio": frozenset(), "sum_pmi_terms": frozenset(),
@@ -288,24 +288,8 @@ class NumpyBackend(Backend):
     def eye(self, n, like):
         return np.eye(n, dtype=bool)
 
-    def fused_knn_distance(self, x, ref, k, metric, exclude_self):
-        spatial = _spatial()
-        if spatial is None:
-            return NotImplemented
-        kth = k + 1 if exclude_self else k
-        p = np.inf if metric == "chebyshev" else 2
-        dist, _ = spatial.cKDTree(ref).query(x, k=[kth], p=p, workers=-1)
-        return dist[:, 0].astype(x.dtype, copy=False)
-
-    def fused_count_within(self, x, radius, metric):
-        spatial = _spatial()
-        if spatial is None or x.shape[1] == 1:  # 1-D: the generic binary search is faster
-            return NotImplemented
-        p = np.inf if metric == "chebyshev" else 2
-        limit = np.nextafter(radius, 0)  # at most nextafter(r, 0) is strictly less than r
-        inside = spatial.cKDTree(x).query_ball_point(x, limit, p=p, return_length=True,
-                                                     workers=-1)
-        return np.where(radius > 0, inside - 1, 0).astype(x.dtype)  # less the point itself
+    def host_array(self, x):
+        return x
 
 
 def _xlogx(p):
@@ -315,15 +299,6 @@ def _xlogx(p):
     out = np.zeros(p.shape, p.dtype)
     np.log(p, out=out, where=p.astype(bool))  # negative p: NaN (NumPy warns), as everywhere
     return np.multiply(out, p, out=out)
-
-
-def _spatial():
-    """``scipy.spatial`` when SciPy is installed, else None."""
-    try:
-        import scipy.spatial
-    except ImportError:  # pragma: no cover - SciPy is in every tested environment
-        return None
-    return scipy.spatial
 
 
 def _special():

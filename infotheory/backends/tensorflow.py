@@ -21,7 +21,9 @@ class TensorflowBackend(Backend):
     #: ``tf.math.xlogy`` (0 log y = 0; its registered gradient gives an exact zero of x a zero
     #: gradient, our convention) and ``tf.nn.sparse_softmax_cross_entropy_with_logits``.
     fused = {"neg_sum_xlogx": frozenset(), "neg_sum_xlogy": frozenset(),
-             "cross_entropy_logits": frozenset()}
+             "cross_entropy_logits": frozenset(),
+             # eager CPU tensors: SciPy's k-d tree on the host (host_array)
+             "knn_distance": frozenset(), "count_within": frozenset()}
 
     def is_native(self, x):
         tf = sys.modules.get("tensorflow")
@@ -171,6 +173,12 @@ class TensorflowBackend(Backend):
                                           message=message)
         with tf.control_dependencies([check]):
             return tf.identity(a)
+
+    def host_array(self, x):
+        tf = _tf()
+        if not tf.executing_eagerly() or "GPU" in x.device.upper():
+            return None
+        return x.numpy()
 
     def amin(self, x, axis, keepdims=False):
         return _tf().reduce_min(x, axis=None if axis is None else list(axis), keepdims=keepdims)

@@ -49,7 +49,9 @@ class TorchBackend(Backend):
     fused = {"neg_sum_xlogx": frozenset(), "entropy_logits": frozenset(),
              "kl_logits": frozenset(), "bald_logits": frozenset(),
              "cross_entropy_labels": frozenset({"weight", "ignore_index", "label_smoothing",
-                                                "reduction"})}
+                                                "reduction"}),
+             # CPU tensors: SciPy's k-d tree on the host (host_array); a GPU's: brute force
+             "knn_distance": frozenset(), "count_within": frozenset()}
     guards_python = True  # torch.compile's Dynamo
 
     def is_native(self, x):
@@ -251,6 +253,9 @@ class TorchBackend(Backend):
         return bald_function().apply(z, s, a, n)
 
     # --- estimator primitives ---------------------------------------------------------
+    def host_array(self, x):
+        return x.detach().numpy() if x.device.type == "cpu" else None
+
     def amin(self, x, axis, keepdims=False):
         torch = _torch()
         return torch.amin(x, dim=tuple(range(x.ndim)) if axis is None else axis, keepdim=keepdims)

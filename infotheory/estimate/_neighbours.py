@@ -1,8 +1,9 @@
 """Exact k-nearest-neighbour search over a backend's primitives, for the k-NN estimators.
 
 Distances are in the samples' units (not nats). ``knn_distance`` and ``count_within`` are
-fusable blocks (:func:`infotheory._kernels.fusable`): NumPy replaces them with SciPy's k-d tree,
-JAX with compiled brute-force kernels. Unlike the measures, the search reads a few sizes on the
+fusable blocks (:func:`infotheory._kernels.fusable`): SciPy's k-d tree replaces them for NumPy
+arrays and for torch, TensorFlow and MXNet tensors on the CPU (``Backend.host_array``), compiled
+brute-force kernels for JAX; the search below runs for the rest (a GPU's tensors). Unlike the measures, the search reads a few sizes on the
 host (a strip's width, whether any query needs a second pass), so it runs eagerly.
 
 The search, without an n x n matrix: the reference points and the queries are sorted by their
