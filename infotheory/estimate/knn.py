@@ -5,8 +5,9 @@ Samples have shape ``(n, d)`` (a 1-D vector is ``d = 1``). They are brought to m
 MI and KL estimators standardize each column by default. The neighbour search is a k-d tree
 (``scipy.spatial.cKDTree``, O(n log n)) for NumPy arrays and for torch, TensorFlow and MXNet
 tensors on the CPU (read on the host) when SciPy is installed; compiled brute-force kernels on
-JAX; brute force over row blocks elsewhere (a GPU's tensors: memory O(block), time O(n^2 d)). Results are 0-d tensors
-of the input's framework and floating dtype, in units of ``base`` (bits by default).
+JAX; brute force over row blocks elsewhere (a GPU's tensors: memory O(block), time
+O(n^2 d)). Results are 0-d tensors of the input's framework and floating dtype, in units of
+``base`` (bits by default).
 
 Duplicate points: a zero distance to the k-th neighbour makes the log-distance terms infinite,
 so these estimators raise ``ValueError`` naming the argument instead of returning an infinity
