@@ -22,14 +22,36 @@ def plugin_only(options) -> bool:
     """Only the plug-in estimates are clamped at 0 (the corrections may go below)."""
     return options["method"] == "plugin"
 
+
 def array_like(x):
     """Labels as scikit-learn takes them: an array-like no backend claims (a pandas Series or
     Categorical, anything with ``__array__``) as its NumPy array, without importing pandas;
-    tensors, arrays and lists pass unchanged."""
-    if isinstance(x, (np.ndarray, list, tuple)) or not hasattr(x, "__array__") \
-            or _dispatch.claimed(x):
+    tensors, arrays and lists pass unchanged. A pandas categorical gives the ranks of its
+    values among its sorted categories (the order the values themselves would give), from its
+    integer codes: its values are never materialized."""
+    if isinstance(x, (np.ndarray, list, tuple)) or not hasattr(x, "__array__"):
         return x
-    return np.asarray(x)
+    ranks = _categorical_ranks(x)
+    if ranks is not None:
+        return ranks
+    return x if _dispatch.claimed(x) else np.asarray(x)
+
+
+def _categorical_ranks(x) -> Optional[np.ndarray]:
+    """int64 ranks of a pandas Categorical's (or categorical Series') values among its sorted
+    categories; None for anything else, for missing values (code -1) and for categories that
+    do not sort (mixed kinds): those take the general path."""
+    if getattr(getattr(x, "dtype", None), "name", None) != "category":
+        return None
+    cat = x.cat if hasattr(x, "cat") else x  # a Series' accessor, or the Categorical itself
+    codes = np.asarray(getattr(cat, "codes", None))
+    if codes.dtype.kind not in "iu" or (codes.size and codes.min() < 0):
+        return None
+    try:
+        rank = np.argsort(np.argsort(np.asarray(cat.categories), kind="stable"), kind="stable")
+    except TypeError:
+        return None
+    return rank[codes].astype(np.int64)
 
 
 def check_method(fn: str, method, methods) -> str:

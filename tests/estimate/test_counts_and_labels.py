@@ -305,6 +305,26 @@ def labels_of_kind(kind):
     return pd.Series(LABELS_A), pd.Categorical(LABELS_B)
 
 
+def test_pandas_categoricals_are_counted_from_their_codes(monkeypatch):
+    """A Categorical went through its materialized values (1.1 s for 1e6 labels against 0.3 s
+    for a string array, issue 33): its codes are ranked among its sorted categories instead
+    (11 ms), with the tables and values of the strings, whatever the categories' order, unused
+    categories included; missing values take the general path."""
+    pd = pytest.importorskip("pandas")
+    values, other = ["b", "a", "c", "a", "b", "b"], [1, 2, 1, 1, 2, 1]
+    cat = pd.Categorical(values, categories=["c", "z", "b", "a"])  # unsorted, one unused
+    want = E.contingency_table(np.array(values), other).tolist()
+    monkeypatch.setattr(pd.Categorical, "__array__",
+                        lambda *a, **k: pytest.fail("the values were materialized"))
+    for x in (cat, pd.Series(cat)):
+        assert E.contingency_table(x, other).tolist() == want
+        assert float(E.mutual_information_from_labels(x, other)) == pytest.approx(
+            float(E.mutual_information_from_labels(np.array(values), other)), rel=1e-15)
+    monkeypatch.undo()
+    missing = pd.Categorical(["a", None, "b", "a"])
+    assert E.contingency_table(missing, [0, 1, 0, 0]).tolist() == [[2, 0], [0, 1], [1, 0]]
+
+
 @pytest.mark.parametrize("kind", LABEL_KINDS)
 def test_string_bool_and_object_labels_match_sklearn(kind):
     """They were refused ("non-numeric dtype", "got Series")."""
