@@ -12,7 +12,6 @@ from .. import _kernels as K
 from .._frontend import Call
 from ._chunked import MAX_TABLE_CELLS, check_table_size, lazy_table  # noqa: F401
 
-Tensor = object
 MI_METHODS = ("plugin", "miller_madow")
 FLOAT_LABELS = ("; for continuous samples use infotheory.estimate.differential_entropy or "
                 "mutual_information_ksg (k-nearest neighbours)")
@@ -58,6 +57,14 @@ def check_method(fn: str, method, methods) -> str:
     if not isinstance(method, str) or method not in methods:
         raise ValueError(f"{fn}: method must be one of {methods}, got {method!r}")
     return method
+
+
+def positive_real(fn: str, name: str, value) -> float:
+    """A finite real number > 0 (a Python or NumPy number), as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not 0.0 < float(value) < math.inf:
+        raise ValueError(f"{fn}: {name} must be a finite real number > 0, got {value!r}")
+    return float(value)
 
 
 def check_k(fn: str, k, name: str = "k") -> int:

@@ -10,7 +10,6 @@ host for a NumPy table.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Tuple
 
 import numpy as np
@@ -18,7 +17,8 @@ import numpy as np
 from .. import _dispatch
 from .. import _kernels as K
 from .._frontend import Function, Input, public
-from ._common import FLOAT_LABELS, array_like, on_table, same_length, table_entropy
+from ._common import (FLOAT_LABELS, array_like, on_table, positive_real, same_length,
+                      table_entropy)
 from .._types import ArrayLike, Real, TensorT
 from .labels import LABEL_PAIR, _mi_from_table, _mi_table
 
@@ -203,10 +203,7 @@ def adjusted_mutual_information(x: TensorT, y: ArrayLike, *,
 
 # --- homogeneity, completeness, V-measure ------------------------------------------------
 def _check_beta(fn: str, beta) -> float:
-    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) \
-            or not (0.0 < float(beta) < math.inf):
-        raise ValueError(f"{fn}: beta must be a finite real number > 0, got {beta!r}")
-    return float(beta)
+    return positive_real(fn, "beta", beta)
 
 
 def _plan_hcv(c):

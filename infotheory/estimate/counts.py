@@ -7,14 +7,13 @@ and shape checks, once per signature), value checks, math, declaration, public f
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Optional
 
 from .. import _kernels as K
 from .. import _validation
 from .._checks import axes, check_flag
 from .._frontend import Function, Input, public
-from ._common import check_method, plugin_only
+from ._common import check_method, plugin_only, positive_real
 from .._types import Axis, Real, TensorT
 
 ENTROPY_METHODS = ("plugin", "miller_madow", "chao_shen", "james_stein")
@@ -115,12 +114,9 @@ def _plan_pmi_counts(c):
     shape = c.shape("counts")
     if len(shape) < 2:
         raise c.error(f"counts must be a (words, contexts) matrix, got shape {tuple(shape)}")
-    alpha = c.options["context_smoothing"]
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) \
-            or not 0 < float(alpha) < math.inf:
-        raise c.error(f"context_smoothing must be a finite real number > 0, got {alpha!r}")
+    alpha = positive_real(c.fn, "context_smoothing", c.options["context_smoothing"])
     check_flag(c.fn, "positive", c.options["positive"])
-    return {"positive": c.options["positive"], "alpha": float(alpha)}
+    return {"positive": c.options["positive"], "alpha": alpha}
 
 
 def _pmi_counts(B, counts, positive, alpha):

@@ -193,6 +193,18 @@ def test_numpy_tree_kernels_equal_the_generic_search(metric, d):
                                   (cdist(x, x, metric) < radius[:, None]).sum(1) - 1)
 
 
+def _assert_counts(got, generic, x, radius, metric):
+    """Neighbour counts within ``radius`` (a search's and the generic one's) against brute force
+    on the NumPy samples ``x``."""
+    full, r = cdist(x, x, metric), radius[:, None]
+    if metric == "chebyshev":  # exact (KSG's metric): every search gives the same counts
+        np.testing.assert_array_equal(got, generic)
+        np.testing.assert_array_equal(got, (full < r).sum(1) - 1)
+    else:  # Euclidean sums may round differently by an ulp: a point at the radius may flip
+        low, high = (full < r * (1 - 1e-13)).sum(1) - 1, (full < r * (1 + 1e-13)).sum(1) - 1
+        assert np.all((low <= got) & (got <= high)) and np.all((low <= generic) & (generic <= high))
+
+
 HOST_TREE = [b for b in ("torch", "tensorflow", "mxnet") if b in BACKENDS]
 
 
@@ -223,15 +235,9 @@ def test_cpu_tensors_search_with_the_host_tree_as_the_generic_search(backend_nam
         assert B.fused_count_within(x, radius, metric) is NotImplemented
         return
     radius = B.fused_knn_distance(x, x, 3, metric, True)
-    got = B.fused_count_within(x, radius, metric)
-    got, generic = to_np(got), to_np(NB.count_within.generic(B, x, radius, metric))
-    full, r = cdist(x_np, x_np, metric), to_np(radius)[:, None]
-    if metric == "chebyshev":  # exact (KSG's metric): every search gives the same counts
-        np.testing.assert_array_equal(got, generic)
-        np.testing.assert_array_equal(got, (full < r).sum(1) - 1)
-    else:  # Euclidean sums may round differently by an ulp: a point at the radius may flip
-        low, high = (full < r * (1 - 1e-13)).sum(1) - 1, (full < r * (1 + 1e-13)).sum(1) - 1
-        assert np.all((low <= got) & (got <= high)) and np.all((low <= generic) & (generic <= high))
+    got = to_np(B.fused_count_within(x, radius, metric))
+    generic = to_np(NB.count_within.generic(B, x, radius, metric))
+    _assert_counts(got, generic, x_np, to_np(radius), metric)
 
 
 def test_the_estimators_take_the_host_tree_and_a_device_tensor_the_generic_search(monkeypatch):
@@ -275,13 +281,7 @@ def test_jax_compiled_kernels_equal_the_generic_search(metric, d):
     radius = B.fused_knn_distance(x, x, 3, metric, True)
     got = to_np(B.fused_count_within(x, radius, metric))
     generic = to_np(NB.count_within.generic(B, x, radius, metric)) if generic else got
-    full, r = cdist(x_np, x_np, metric), to_np(radius)[:, None]
-    if metric == "chebyshev":  # exact (KSG's metric): every search gives the same counts
-        np.testing.assert_array_equal(got, generic)
-        np.testing.assert_array_equal(got, (full < r).sum(1) - 1)
-    else:  # Euclidean sums may round differently by an ulp: a point at the radius may flip
-        low, high = (full < r * (1 - 1e-13)).sum(1) - 1, (full < r * (1 + 1e-13)).sum(1) - 1
-        assert np.all((low <= got) & (got <= high)) and np.all((low <= generic) & (generic <= high))
+    _assert_counts(got, generic, x_np, to_np(radius), metric)
 
 
 def test_one_dimensional_counts_equal_brute_force(backend):
