@@ -20,7 +20,7 @@ from .._frontend import Function, Input, public
 from ._common import (FLOAT_LABELS, array_like, on_table, positive_real, same_length,
                       table_entropy)
 from .._types import ArrayLike, Real, TensorT
-from .labels import LABEL_PAIR, _mi_from_table, _mi_table
+from .labels import LABEL_PAIR, _mi_from_table, _mi_table, _plan_labels
 
 AVERAGES = ("arithmetic", "geometric", "min", "max")
 _EPS = 2.220446049250313e-16  # float64 machine epsilon (scikit-learn's guard in AMI)
@@ -34,7 +34,7 @@ def _check_average(fn, average):
 
 def _plan_nmi(c):
     _check_average(c.fn, c.options["average"])
-    return dict(c.options, n=same_length(c, *c.shapes))
+    return _plan_labels(c)
 
 
 def _average(B, hx, hy, average):

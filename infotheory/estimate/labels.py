@@ -39,7 +39,7 @@ def _plan_entropy_labels(c):
     if n_classes is not None and n_classes > MAX_TABLE_CELLS:
         raise c.error(f"n_classes={n_classes} is more than the {MAX_TABLE_CELLS} bins this "
                       f"estimator builds densely")
-    return dict(c.options, n=same_length(c, *c.shapes))
+    return _plan_labels(c)
 
 
 def _entropy_labels(B, x, n, method, n_classes):
@@ -107,7 +107,7 @@ def contingency_table(x: TensorT, y: ArrayLike) -> TensorT:
 # --- mutual information -----------------------------------------------------------------
 def _plan_mi_labels(c):
     check_method(c.fn, c.options["method"], MI_METHODS)
-    return dict(c.options, n=same_length(c, *c.shapes))
+    return _plan_labels(c)
 
 
 def _mi_table(B, counts):
