@@ -204,6 +204,15 @@ def sum_xlogratio(B, p, q, axis):
 
 
 @fusable
+def kl_of_probabilities(B, p, q, axis):
+    """:func:`sum_xlogratio` (KL in nats) with NaN for a row where p has an entry above 1 or q
+    an entry outside [0, 1] or NaN (q < 0 where p = 0 has no log taken). One block, so that a
+    backend can check the rows in the call that computes the terms."""
+    kl = unit_rows(B, sum_xlogratio(B, p, q, axis), p, axis, low=False)
+    return unit_rows(B, kl, q, axis)
+
+
+@fusable
 def sum_pmi_terms(B, p_xy, p_x, p_y, axis):
     """``sum p(x,y) log(p(x,y) / (p(x) p(y)))`` over ``axis`` (mutual information in nats)."""
     nz = p_xy != 0

@@ -92,8 +92,7 @@ def _log_softmax_broadcast(B, z, axis, log_repeat: float):
 def _kl_divergence(B, p, q, axis, from_logits, log_repeats, lead):
     p, q = _to_rank(B, p, lead[0]), _to_rank(B, q, lead[1])
     if not from_logits:
-        kl = K.unit_rows(B, K.sum_xlogratio(B, p, q, axis), p, axis, low=False)
-        return K.unit_rows(B, kl, q, axis)  # (q < 0 where p = 0 has no log taken)
+        return K.kl_of_probabilities(B, p, q, axis)
     if from_logits is True and not any(log_repeats):
         return K.kl_logits(B, p, q, axis)
     logq = _log_softmax_broadcast(B, q, axis, log_repeats[1])

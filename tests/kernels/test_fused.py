@@ -409,7 +409,8 @@ Q = dirichlet_with_zeros(RNG17, (3, 7))  # zeros where P > 0 too: infinite KL ro
 Q_ROW = dirichlet_with_zeros(RNG17, (1, 7), zero_fraction=0.0)  # broadcasts
 Q_3D = dirichlet_with_zeros(RNG17, (2, 1, 7))  # broadcasts to a higher rank
 AXES = [(1,), (0,), (0, 1), None]
-REDUCTIONS = ["neg_sum_xlogx", "entropy_of_probabilities", "neg_sum_xlogy", "sum_xlogratio"]
+REDUCTIONS = ["neg_sum_xlogx", "entropy_of_probabilities", "neg_sum_xlogy", "sum_xlogratio",
+              "kl_of_probabilities"]
 ONE_INPUT = ("neg_sum_xlogx", "entropy_of_probabilities")
 
 
@@ -464,6 +465,8 @@ def test_fused_reduction_broadcasts_to_a_higher_rank(backend, kernel):
     B = _backend(backend)
     with B.scope():
         p, q = B.float_tensor(native(backend, P)), B.float_tensor(native(backend, Q_3D))
+        if kernel == "kl_of_probabilities":  # its inputs come at one rank (the row checks)
+            p = B.expand_dims(p, 0)
         fused = to_np(getattr(B, "fused_" + kernel)(p, q, (2,)))
         with np.errstate(all="ignore"):
             generic = to_np(K.FUSABLE[kernel].generic(B, p, q, (2,)))
@@ -518,6 +521,34 @@ def test_fused_entropy_of_probabilities_flags_the_rows_the_generic_block_flags(b
     np.testing.assert_allclose(fused[[0, 2]], generic[[0, 2]], rtol=1e-6)
     np.testing.assert_allclose(fused[[0, 2]], -np.sum(big[[0, 2]] * np.log(
         np.where(big[[0, 2]] > 0, big[[0, 2]], 1)), axis=1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("backend", [b for b, k in DECLARED if k == "kl_of_probabilities"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_kl_of_probabilities_flags_the_rows_the_generic_block_flags(backend, dtype):
+    """KL's row checks in the fused op: p above 1 beyond rounding, q below 0 (also where p is
+    0), above 1 or NaN give NaN rows as the generic block's checks do; rows at the limit and
+    q = 0 under p > 0 (+inf) do not."""
+    from infotheory.backends._base import ROUNDING
+    B = _backend(backend)
+    eps = np.float64(ROUNDING[np.dtype(dtype).itemsize])
+    p = np.array([[0.5, 0.5, 0.0], [1.0 + eps, 0.0, 0.0], [1.0 + 4 * eps, 0.0, 0.0],
+                  [0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.5, 0.5, 0.0]], dtype)
+    q = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, 0.7, -0.2],
+                  [0.2, 0.2, 1.0 + 4 * eps], [np.nan, 0.5, 0.5], [0.25, 0.25, 0.5]], dtype)
+    with B.scope(), np.errstate(all="ignore"):
+        for axis, rows in (((1,), slice(None)), ((0, 1), slice(0, 2)), ((0, 1), slice(3, 4)),
+                           (None, slice(6, 7))):
+            pt, qt = (B.float_tensor(native(backend, x[rows], dtype)) for x in (p, q))
+            fused = to_np(B.fused_kl_of_probabilities(pt, qt, axis))
+            generic = to_np(K.kl_of_probabilities.generic(B, pt, qt, axis))
+            np.testing.assert_array_equal(np.isnan(fused), np.isnan(generic))
+            np.testing.assert_allclose(fused, generic, rtol=1e-6, atol=0)
+        flagged = to_np(B.fused_kl_of_probabilities(
+            B.float_tensor(native(backend, p, dtype)), B.float_tensor(native(backend, q, dtype)),
+            (1,)))
+    assert list(np.isnan(flagged)) == [False, False, True, True, True, True, False]
+    assert flagged[0] == np.inf
 
 
 def test_torch_xlogy_path_and_grad_path_agree():
@@ -602,3 +633,45 @@ def test_every_fused_op_takes_its_blocks_parameters_in_order():
         ours = list(inspect.signature(getattr(B, "fused_" + kernel)).parameters)
         block = list(inspect.signature(K.FUSABLE[kernel].generic).parameters)[1:]
         assert ours == block, (backend, kernel, ours, block)
+
+
+@pytest.mark.parametrize("dtype,rel", [("float32", 2e-6), ("float64", 1e-12)])
+def test_numpy_long_flat_reductions_run_by_chunks_and_equal_scipy(dtype, rel, monkeypatch):
+    """A long reduction of everything runs over cache-sized chunks (``_sum_by_chunks``): the
+    same sums as SciPy's elementwise terms summed in float64, with zeros, q = 0 under p = 0 and
+    under p > 0 on chunk boundaries and in the last, partial chunk."""
+    from scipy import special
+
+    import infotheory.backends.numpy as nb
+
+    calls = []
+    real = nb._sum_by_chunks
+    monkeypatch.setattr(nb, "_sum_by_chunks", lambda *a: calls.append(a[0]) or real(*a))
+    n, c = 3 * nb._CHUNK + 123, nb._CHUNK
+    p = RNG.random(n).astype(dtype)
+    p[RNG.random(n) < 0.05] = 0.0
+    p[[c - 1, c, 2 * c, n - 1]] = 0.0
+    p /= p.sum(dtype=np.float64)
+    q = RNG.random(n).astype(dtype)
+    q /= q.sum(dtype=np.float64)
+    q[[c - 1, c, n - 1]] = 0.0  # under p = 0: terms of 0
+    p64, q64 = p.astype(np.float64), q.astype(np.float64)
+    ln2 = math.log(2)
+    h = float(it.entropy(p))
+    assert h == pytest.approx(special.entr(p64).sum() / ln2, rel=rel)
+    ce = float(it.cross_entropy(q, p))  # the loss: predictions q, targets p, in nats
+    assert ce == pytest.approx(-special.xlogy(p64, q64).sum(), rel=rel)
+    kl = float(it.kl_divergence(p, q))
+    assert kl == pytest.approx(special.rel_entr(p64, q64).sum() / ln2, rel=rel)
+    assert calls == [nb._xlogx_into, nb._xlogy_into, nb._xlogratio_into]
+    q_inf = q.copy()
+    q_inf[np.flatnonzero(p[2 * c:])[0] + 2 * c] = 0.0  # under p > 0 in the third chunk
+    assert float(it.kl_divergence(p, q_inf)) == math.inf
+    # nearly equal: the chunked sum is below the threshold, so the terms close to each other
+    # are recomputed on the full path (log1p of the relative difference)
+    near = p * (1 + 1e-3 * RNG.standard_normal(n)).astype(dtype)
+    near /= near.sum(dtype=np.float64)
+    kl_near = float(it.kl_divergence(p, near))
+    want = special.rel_entr(p64, near.astype(np.float64)).sum() / ln2
+    assert 0 < want < nb._NEARLY_EQUAL
+    assert kl_near == pytest.approx(want, rel=1e-3 if dtype == "float32" else 1e-9)
