@@ -404,6 +404,13 @@ class Backend:
         for each entry the index of its value (``values[inverse] == x``)."""
         raise NotImplementedError
 
+    def label_table(self, columns):
+        """Optional: the contingency table of 1-D int64 label ``columns`` (one length),
+        flattened in C order, and its sizes, each axis the column's distinct values in sorted
+        order (as ``estimate._common.flat_table`` counts them), in one pass over the labels;
+        or ``NotImplemented`` (the default) for the generic ranks and ``bincount``."""
+        return NotImplemented
+
     def unique_inverse(self, x, n: int):
         """As :meth:`sorted_unique_inverse`, in O(n) by counting when the values span a range
         no longer than about ``n`` (labels almost always do); by sorting otherwise."""

