@@ -65,7 +65,7 @@ def torch_cases(quick):
         return (0.5 * (F.kl_div(m.log(), p, reduction="none").sum(-1)
                        + F.kl_div(m.log(), q, reduction="none").sum(-1))).mean()
 
-    for shape, target in (((32, 10), 1.3), ((256, 1000), 1.1)):
+    for shape, target in (((32, 10), 1.15), ((256, 1000), 1.1)):
         pair(f"torch cross_entropy {shape}", shape, lambda z, w, y: F.cross_entropy(z, y),
              lambda z, w, y: it.cross_entropy(z, y, from_logits=True), target)
         pair(f"torch cross_entropy ignore+smoothing {shape}", shape,
@@ -104,13 +104,17 @@ def torch_cases(quick):
     pair("torch binary_cross_entropy on probabilities (256, 1000)", big,
          lambda z, w, y: F.binary_cross_entropy(z.sigmoid(), targets),
          lambda z, w, y: it.binary_cross_entropy(z.sigmoid(), targets), 1.1)
+    # probabilities (a softmax output) against class indices, with the row check
+    pair("torch cross_entropy on probabilities (256, 1000)", big,
+         lambda z, w, y: F.nll_loss(z.softmax(-1).log(), y),
+         lambda z, w, y: it.cross_entropy(z.softmax(-1), y), 1.1)
     pair("torch jsd from logits (256, 1000)", big, jsd,
          lambda z, w, y: it.jensen_shannon_divergence(z, w, from_logits=True, base=E).mean(), 1.1)
     if not quick:
         native = torch.compile(lambda z, w, y: F.cross_entropy(z, y), fullgraph=True)
         ours = torch.compile(lambda z, w, y: it.cross_entropy(z, y, from_logits=True),
                              fullgraph=True)
-        pair("torch.compile cross_entropy (256, 1000)", big, native, ours, 1.05)
+        pair("torch.compile cross_entropy (256, 1000)", big, native, ours, 1.03)
     return out
 
 

@@ -239,6 +239,16 @@ def label_losses(B, logq, y, weight=None, label_smoothing=0.0):
     return nll * (1.0 - label_smoothing) + smooth * per_class(B, label_smoothing, logq)
 
 
+def label_losses_of_probabilities(B, q, y, weight=None, label_smoothing=0.0):
+    """:func:`label_losses` of ``log q`` for probabilities ``q``; without smoothing only the
+    picked probabilities' logs are taken (a full-size log and its backward were a third of a
+    training step, and its gradient was NaN at a probability of 0 elsewhere in the row)."""
+    if label_smoothing:
+        return label_losses(B, log_or_neg_inf(B, q), y, weight, label_smoothing)
+    nll = 0.0 - B.log(B.take_last(q, y))
+    return nll if weight is None else nll * B.take(weight, y)
+
+
 def per_class(B, amount: float, like):
     """``amount / K`` for the size K of ``like``'s last axis (a tensor when K is unknown until
     run time, as in a TensorFlow graph)."""

@@ -125,8 +125,8 @@ def _cross_entropy(B, y_hat, y, weight, labels, from_logits, reduction, ignore_i
                                           label_smoothing=label_smoothing, reduction=reduction)
 
         def per_sample(t):  # NaN for a row of y_hat that holds no probabilities
-            return K.unit_rows(B, K.label_losses(B, K.log_or_neg_inf(B, y_hat) if label_smoothing
-                                                 else B.log(y_hat), t, weight, label_smoothing),
+            return K.unit_rows(B, K.label_losses_of_probabilities(B, y_hat, t, weight,
+                                                                  label_smoothing),
                                y_hat, (len(B.shape(y_hat)) - 1,))
         return K.labelled(B, per_sample, y_hat, y, weight, ignore_index, reduction)
     targets = y  # (the probabilities given, checked below)

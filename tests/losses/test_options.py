@@ -268,6 +268,29 @@ def test_torch_gradients_with_options_equal_f_cross_entropy():
     torch.testing.assert_close(grads[1], grads[0], rtol=1e-12, atol=1e-14)
 
 
+def test_torch_cross_entropy_of_probabilities_gradient_is_nll_loss_s():
+    """Probabilities against class indices: the value and gradient of F.nll_loss(log q, y),
+    weighted; where another probability of the row is 0 the gradient is still finite (only the
+    picked probabilities' logs are taken; log q then nll_loss gives 0 / 0 = NaN there)."""
+    torch, F = torch_ref()
+    q = torch.softmax(torch.randn(5, 4, dtype=torch.float64), -1)
+    y = torch.tensor([0, 3, 1, 1, 2])
+    w = torch.rand(4, dtype=torch.float64) + 0.5
+    results = []
+    for f in (lambda t: F.nll_loss(t.log(), y, weight=w), lambda t: it.cross_entropy(t, y, weight=w)):
+        t = q.clone().requires_grad_(True)
+        v = f(t)
+        v.backward()
+        results.append((v.detach(), t.grad))
+    torch.testing.assert_close(results[1][0], results[0][0], rtol=1e-12, atol=0)
+    torch.testing.assert_close(results[1][1], results[0][1], rtol=1e-12, atol=1e-15)
+    q0 = torch.tensor([[0.5, 0.5, 0.0], [0.0, 0.25, 0.75]], dtype=torch.float64,
+                      requires_grad=True)
+    it.cross_entropy(q0, torch.tensor([0, 2])).backward()
+    want = torch.tensor([[-1 / 0.5, 0, 0], [0, 0, -1 / 0.75]], dtype=torch.float64) / 2
+    torch.testing.assert_close(q0.grad, want, rtol=1e-12, atol=0)
+
+
 @pytest.mark.parametrize("ignore", [None, -100])
 def test_perplexity_equals_torchmetrics(backend, ignore):
     """torchmetrics' Perplexity (the peer the training-losses issue names): logits (N, S, K),
