@@ -249,6 +249,26 @@ def label_losses_of_probabilities(B, q, y, weight=None, label_smoothing=0.0):
     return nll if weight is None else nll * B.take(weight, y)
 
 
+@fusable
+def bce_logits(B, z, y, pos_weight=None):
+    """Per-element binary cross-entropy of logits ``z`` against targets ``y`` (nats):
+    ``-(c y log sigmoid(z) + (1 - y) log(1 - sigmoid(z)))``, ``c`` the ``pos_weight`` (1 if
+    None); at an infinite logit a certain, right prediction costs 0 (0 log 0 = 0)."""
+    log_q, log_not_q = 0.0 - B.softplus(0.0 - z), 0.0 - B.softplus(z)
+    pos = zero_times_inf(B, y, log_q)
+    if pos_weight is not None:
+        pos = pos * pos_weight
+    return 0.0 - (pos + zero_times_inf(B, 1.0 - y, log_not_q))
+
+
+def zero_times_inf(B, y, log_q):
+    """``y * log_q``, 0 where ``y`` is 0 and ``log_q`` is -inf (an infinite logit: a certain,
+    right prediction costs 0). Only that product is replaced, so the gradient in ``y`` stays
+    ``log_q`` at ``y = 0`` for finite logits; a NaN logit stays NaN through the other term."""
+    t = y * log_q
+    return B.where((y == 0) & (t != t), 0.0, t)
+
+
 def per_class(B, amount: float, like):
     """``amount / K`` for the size K of ``like``'s last axis (a tensor when K is unknown until
     run time, as in a TensorFlow graph)."""

@@ -298,13 +298,12 @@ def _check_binary_cross_entropy(c):
 
 def _binary_cross_entropy(B, y_hat, y, pos_weight, weight, from_logits, reduction):
     if from_logits:
-        log_q, log_not_q = 0.0 - B.softplus(0.0 - y_hat), 0.0 - B.softplus(y_hat)
-        pos, neg = _zero_times_inf(B, y, log_q), _zero_times_inf(B, 1.0 - y, log_not_q)
+        losses = K.bce_logits(B, y_hat, y, pos_weight)
     else:
         pos, neg = K.xlogy_masked(B, y, y_hat), K.xlogy_masked(B, 1.0 - y, 1.0 - y_hat)
-    if pos_weight is not None:
-        pos = pos * pos_weight
-    losses = 0.0 - (pos + neg)
+        if pos_weight is not None:
+            pos = pos * pos_weight
+        losses = 0.0 - (pos + neg)
     if weight is not None:
         losses = losses * weight
     # A masked log hides q outside [0, 1] (q = 1.5, y = 1 gave -0.405), and a target outside
@@ -363,10 +362,3 @@ def binary_cross_entropy(y_hat: TensorT, y: ArrayLike, *, from_logits: bool = Fa
     return _BINARY_CROSS_ENTROPY(y_hat, y, pos_weight, weight, base=base, validate=validate,
                                  from_logits=from_logits, reduction=reduction)
 
-
-def _zero_times_inf(B, y, log_q):
-    """``y * log_q``, 0 where ``y`` is 0 and ``log_q`` is -inf (an infinite logit: a certain,
-    right prediction costs 0). Only that product is replaced, so the gradient in ``y`` stays
-    ``log_q`` at ``y = 0`` for finite logits; a NaN logit stays NaN through the other term."""
-    t = y * log_q
-    return B.where((y == 0) & (t != t), 0.0, t)

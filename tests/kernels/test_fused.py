@@ -675,3 +675,33 @@ def test_numpy_long_flat_reductions_run_by_chunks_and_equal_scipy(dtype, rel, mo
     want = special.rel_entr(p64, near.astype(np.float64)).sum() / ln2
     assert 0 < want < nb._NEARLY_EQUAL
     assert kl_near == pytest.approx(want, rel=1e-3 if dtype == "float32" else 1e-9)
+
+
+@pytest.mark.parametrize("pos_weight", [None, "vector"])
+def test_torch_fused_bce_of_logits_equals_generic_in_value_and_gradient(pos_weight):
+    """F.binary_cross_entropy_with_logits with the limits at infinite logits (torch gives NaN
+    there): the generic block's values everywhere, its gradient at finite logits."""
+    torch = require("torch")
+    B = it.backend_of(torch.zeros(1))
+    assert "bce_logits" in B.fused
+    z0 = torch.tensor(RNG.normal(0, 4, (6, 5)))
+    z0[0, :4] = torch.tensor([np.inf, -np.inf, np.inf, -np.inf])
+    z0[1, :2] = torch.tensor([1000.0, -1000.0])
+    y = torch.tensor(RNG.random((6, 5)))
+    y[0, :4] = torch.tensor([1.0, 0.0, 0.3, 0.7])
+    y[2, :2] = torch.tensor([0.0, 1.0])
+    c = None if pos_weight is None else torch.tensor(RNG.random(5) * 3)
+    results = []
+    for kernel in (B.fused_bce_logits, lambda *a: K.bce_logits.generic(B, *a)):
+        z = z0.clone().requires_grad_()
+        losses = kernel(z, y, c)
+        assert losses.grad_fn is not None
+        finite = torch.isfinite(losses.detach())
+        (torch.where(finite, losses, 0.0) * torch.arange(1.0, 31.0).reshape(6, 5)).sum() \
+            .backward()
+        results.append((losses.detach().numpy(), z.grad.numpy()))
+    (lf, gf), (lg, gg) = results
+    np.testing.assert_allclose(lf, lg, rtol=1e-12, atol=1e-12)
+    assert lf[0, 0] == lf[0, 1] == 0 and lf[0, 2] == lf[0, 3] == np.inf
+    finite_z = np.isfinite(z0.numpy())
+    np.testing.assert_allclose(gf[finite_z], gg[finite_z], rtol=1e-10, atol=1e-12)

@@ -277,7 +277,8 @@ def test_torch_cross_entropy_of_probabilities_gradient_is_nll_loss_s():
     y = torch.tensor([0, 3, 1, 1, 2])
     w = torch.rand(4, dtype=torch.float64) + 0.5
     results = []
-    for f in (lambda t: F.nll_loss(t.log(), y, weight=w), lambda t: it.cross_entropy(t, y, weight=w)):
+    for f in (lambda t: F.nll_loss(t.log(), y, weight=w),
+              lambda t: it.cross_entropy(t, y, weight=w)):
         t = q.clone().requires_grad_(True)
         v = f(t)
         v.backward()
