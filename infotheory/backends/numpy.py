@@ -182,12 +182,12 @@ class NumpyBackend(Backend):
         return super().finalize(np.asarray(r), log_base, nonnegative, dtype)
 
     def fused_neg_sum_xlogx(self, p, axis):
-        if _long_and_flat(axis, p):
+        if p.size > 2 * _CHUNK and _long_and_flat(axis, p):
             return p.dtype.type(0.0 - _sum_by_chunks(_xlogx_into, (p,), (p.dtype,)))
         return 0.0 - _total(_xlogx(p), axis)
 
     def fused_entropy_of_probabilities(self, p, axis):
-        if _long_and_flat(axis, p):
+        if p.size > 2 * _CHUNK and _long_and_flat(axis, p):
             s = _sum_by_chunks(_xlogx_into, (p,), (p.dtype,))
         else:
             s = _total(_xlogx(p), axis)
@@ -391,7 +391,12 @@ def _xlogratio_into(p, q, out, log_q, zero):
 
 
 def _xlogx(p):
-    """``p log p`` per entry (a fresh array)."""
+    """``p log p`` per entry (a fresh array). A small array takes a masked log: one NumPy
+    call less (a small call's cost is its calls: 4-vector entropy 10.5 -> 10.0 us)."""
+    if p.size <= 4096:
+        out = np.zeros(p.shape, p.dtype)
+        np.log(p, out=out, where=p.astype(bool))  # negative p: NaN (NumPy warns)
+        return np.multiply(out, p, out=out)
     return _xlogx_into(p, np.empty(p.shape, p.dtype))
 
 
