@@ -98,6 +98,9 @@ ESTIMATES = {
     "differential_entropy": lambda t: it.estimate.differential_entropy(t(XC3)),
     "mutual_information_ksg": lambda t: it.estimate.mutual_information_ksg(t(XC), t(YC)),
     "kl_divergence_knn": lambda t: it.estimate.kl_divergence_knn(t(XC), t(YC)),
+    "mutual_information_mixed": lambda t: it.estimate.mutual_information_mixed(t(XC), t(XL)),
+    "mutual_information_features":
+        lambda t: it.estimate.mutual_information_features(t(XC3), t(XL), discrete_target=True),
     "conditional_mutual_information_ksg":
         lambda t: it.estimate.conditional_mutual_information_ksg(t(XC), t(YC), t(ZC)),
     "transfer_entropy_ksg": lambda t: it.estimate.transfer_entropy_ksg(t(XC), t(YC)),

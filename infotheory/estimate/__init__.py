@@ -14,6 +14,9 @@ the same framework; entropies and informations are in bits by default (``base=2`
 - From continuous samples, k-nearest-neighbour estimators (:mod:`.knn`):
   :func:`differential_entropy`, :func:`mutual_information_ksg`, :func:`kl_divergence_knn`,
   :func:`conditional_mutual_information_ksg`, :func:`transfer_entropy_ksg`.
+- Continuous samples against labels (:mod:`.mixed`): :func:`mutual_information_mixed`
+  (Ross); every column of a table against a target, as scikit-learn's ``mutual_info_classif``
+  and ``mutual_info_regression`` (:mod:`.features`): :func:`mutual_information_features`.
 - Gaussian and Gaussian-copula estimators, batched over multiplets (:mod:`.gaussian`):
   :func:`gaussian_copula`, :func:`mutual_information_gaussian`, :func:`o_information_gaussian`.
 - Significance of any estimate: :func:`permutation_test` (batched for the label estimators).
@@ -36,6 +39,8 @@ from .knn import (
     mutual_information_ksg,
     transfer_entropy_ksg,
 )
+from .mixed import mutual_information_mixed
+from .features import mutual_information_features
 from .counts import entropy_from_counts, pmi_from_counts
 from .labels import contingency_table, entropy_from_labels, mutual_information_from_labels
 from .clustering import (
@@ -57,6 +62,8 @@ __all__ = [
     "total_correlation_from_labels",
     "transfer_entropy_from_labels",
     "mutual_information_ksg",
+    "mutual_information_mixed",
+    "mutual_information_features",
     "kl_divergence_knn",
     "differential_entropy",
     "adjusted_mutual_information",

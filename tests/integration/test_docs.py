@@ -2,6 +2,7 @@
 docstring examples."""
 import doctest
 import glob
+import importlib
 import os
 import re
 import textwrap
@@ -14,7 +15,9 @@ import infotheory.estimate.clustering
 import infotheory.estimate.counts
 import infotheory.estimate.gaussian
 import infotheory.estimate.knn
+import infotheory.estimate.features
 import infotheory.estimate.labels
+import infotheory.estimate.mixed
 import infotheory.estimate.multivariate
 import infotheory.estimate.permutation
 import infotheory.losses
@@ -75,8 +78,13 @@ def test_readme_values_match_the_comments():
                                     infotheory.estimate.bounds,
                                     infotheory.estimate.multivariate,
                                     infotheory.estimate.gaussian,
-                                    infotheory.estimate.permutation])
+                                    infotheory.estimate.permutation,
+                                    infotheory.estimate.mixed, infotheory.estimate.features,
+                                    "infotheory.sklearn"])
 def test_docstring_examples(module):
+    if isinstance(module, str):  # needs scikit-learn
+        pytest.importorskip("sklearn")
+        module = importlib.import_module(module)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
 
