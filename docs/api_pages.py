@@ -8,6 +8,7 @@ SECTIONS = [
     ("infotheory.keras", "Keras 3 losses"),
     ("infotheory.keras.metrics", "Keras 3 metrics"),
     ("infotheory.torchmetrics", "torchmetrics metrics (DDP, Lightning)"),
+    ("infotheory.sklearn", "scikit-learn's mutual_info_classif / mutual_info_regression"),
     ("infotheory.testing", "The conformance kit (cases, runner, helpers for backend authors)"),
     ("infotheory.mxnet_compat", "MXNet 1.9.1 on NumPy >= 1.24"),
 ]

@@ -13,7 +13,7 @@ from tests.conftest import native, require, run_child
 from tests.toy_backend import Box, BoxBackend
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "dask", "scipy", "keras")
+FRAMEWORKS = ("torch", "tensorflow", "mxnet", "jax", "dask", "scipy", "keras", "sklearn")
 
 
 def _run(code: str, **env) -> str:
