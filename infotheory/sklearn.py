@@ -14,6 +14,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from scipy.sparse import issparse
+
 from . import _dispatch
 from .estimate.features import mutual_information_features
 
@@ -60,15 +62,18 @@ def mutual_info_regression(X: Any, y: Any, *, discrete_features: Any = "auto",
 
 
 def _mutual_info(X, y, discrete_features, discrete_target, n_neighbors, random_state):
-    from scipy.sparse import issparse
     from sklearn.utils import check_random_state, check_X_y
     from sklearn.utils.multiclass import check_classification_targets
 
-    native = _dispatch.claimed(X) and not isinstance(X, np.ndarray) and not issparse(X)
-    if not native:
+    if not _is_tensor(X):
         X, y = check_X_y(X, y, accept_sparse="csc", y_numeric=not discrete_target)
         if discrete_target:
             check_classification_targets(y)
+        if X.dtype == bool:  # (as scikit-learn computes on it: as floats)
+            X = X.astype(np.float64)
+    elif len(X.shape) != 2:
+        raise ValueError(f"Expected a 2D array (n_samples, n_features), got shape "
+                         f"{tuple(X.shape)}")
     if isinstance(discrete_features, str):
         if discrete_features != "auto":
             raise ValueError(f"discrete_features must be 'auto', a bool or an array-like, got "
@@ -85,6 +90,13 @@ def _mutual_info(X, y, discrete_features, discrete_target, n_neighbors, random_s
         X, y, discrete_features=mask, discrete_target=discrete_target, k=n_neighbors,
         base=math.e, random_state=check_random_state(random_state))
     return _dispatch.backend_of(mi).where(mi > 0, mi, 0.0)  # (NaN too, as max(0, mi))
+
+
+def _is_tensor(X) -> bool:
+    """A framework's tensor (computed on as it is), not an array-like scikit-learn checks."""
+    if issparse(X) or isinstance(X, (np.ndarray, list, tuple)) or not _dispatch.claimed(X):
+        return False
+    return _dispatch.backend_of(X) is not _dispatch.numpy_backend()
 
 
 def _class_codes(y):

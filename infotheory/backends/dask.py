@@ -54,7 +54,8 @@ class DaskBackend(NumpyDtypes, Backend):
     unsupported = {
         **{f"estimate.{f}": "k-nearest neighbours: no chunked, distributed search"
            for f in ("differential_entropy", "mutual_information_ksg", "kl_divergence_knn",
-                     "conditional_mutual_information_ksg", "transfer_entropy_ksg")},
+                     "conditional_mutual_information_ksg", "transfer_entropy_ksg",
+                     "mutual_information_mixed", "mutual_information_features")},
         **{f"estimate.{f}": "ranks and factors all the samples at once"
            for f in ("gaussian_copula", "mutual_information_gaussian",
                      "o_information_gaussian")}}

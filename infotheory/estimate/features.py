@@ -20,7 +20,7 @@ from .._frontend import Function, Input, public
 from .._types import ArrayLike, Int, Real, TensorT
 from ._common import FLOAT_LABELS, check_k, psi, table, vector
 from ._neighbours import count_within, knn_distance
-from .knn import _positive, _scale, _times_power_of_two
+from .knn import _need_points, _positive, _scale, _times_power_of_two
 from .labels import _mi_from_table
 from .mixed import mixed_mi
 
@@ -71,11 +71,15 @@ def _plan_features(c):
                       "compute it first (for Dask: X.compute())", NotImplementedError)
     check_k(c.fn, c.options["k"])
     check_flag(c.fn, "discrete_target", c.options["discrete_target"])
+    if n == 0:
+        raise c.error("X has no samples: there is nothing to estimate from")
     seed = c.options["random_state"]
     if seed is not None and not isinstance(seed, (numbers.Integral, np.random.RandomState)):
         raise c.error(f"random_state must be None, an int or a numpy RandomState, got "
                       f"{type(seed).__name__}")
     discrete = _discrete_mask(c, c.options["discrete_features"], f)
+    if not c.options["discrete_target"] and not all(discrete):  # a KSG pair: k + 1 samples
+        _need_points(c, "X", n, c.options["k"])
     return {"n": n, "discrete": discrete, "discrete_target": c.options["discrete_target"],
             "k": c.options["k"], "random_state": seed}
 
@@ -114,7 +118,11 @@ def _ksg_1d(B, x, y, n: int, k: int):
 def _discrete_codes(B, column, like):
     """A discrete column's values as integer labels: the ranks of its distinct values (any
     values, as scikit-learn takes them), counted on the host."""
-    _, inverse = np.unique(B.to_numpy(column), return_inverse=True)
+    values = np.asarray(B.to_numpy(column))
+    if not np.isfinite(values).all():
+        raise ValueError("mutual_information_features: X contains NaN or infinite values (in "
+                         "a discrete column)")
+    _, inverse = np.unique(values, return_inverse=True)
     return B.label_tensor(inverse.reshape(-1), like)
 
 

@@ -102,6 +102,14 @@ class Case:
     note: str = ""
 
 
+# Ross's estimator: 12 samples of 3 labels (4-decimal values with no tied distances)
+ROSS_LABELS = np.array([0, 0, 0, 1, 1, 1, 0, 1, 2, 2, 2, 2])
+ROSS_X = np.array([[-0.8019, -1.3244, -0.2484, 1.4204, 2.136, 1.1097, -0.5526, 0.2152, 2.7487,
+                    3.6348, 2.2728, 0.7667],
+                   [2.1252, 9.8001, 5.6086, -0.1964, 4.7489, 1.5103, 3.1121, 3.536, 2.8601,
+                    6.6601, 4.8107, 3.2317]]).T
+
+
 CASES: List[Case] = [
     Case("self_information(1/64)", "self_information", (1 / 64,), 6.0, 1e-6),
     Case("entropy", "entropy", ([0.1, 0.5, 0.1, 0.3],), 1.6855, 5e-5),
@@ -214,6 +222,14 @@ CASES: List[Case] = [
          ([0.0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0.3, 2.1, 1.2, 3.5, 5.1, 3.9, 7.2, 6.1, 8.8, 9.4]),
          0.720634920634921, 1e-6, kwargs={"base": math.e, "standardize": False},
          note="scikit-learn's _compute_mi_cc (the same estimator, a KD-tree), raw units"),
+    Case("estimate: Ross MI of 12 samples of 3 labels, k=2", "estimate.mutual_information_mixed",
+         (ROSS_X[:, 0], ROSS_LABELS), 0.6100559163059167, 1e-6, kwargs={"k": 2, "base": math.e},
+         note="Ross's formula transcribed with exact distances (scikit-learn's _compute_mi_cd "
+              "gives 0.566 on so few samples: its brute-force search rounds the k-th distance)"),
+    Case("estimate: each column's MI with 3 labels, k=2", "estimate.mutual_information_features",
+         (ROSS_X, ROSS_LABELS), [0.6100559163059167, -0.26246392496392446], 1e-6,
+         kwargs={"discrete_target": True, "k": 2, "base": math.e},
+         note="the same transcription on each column divided by its standard deviation"),
     Case("estimate: NWJ of 3 I_8", "estimate.nwj", (np.eye(8) * 3.0,), 3 - math.exp(-1), 1e-5,
          kwargs={"base": math.e}, note="mean s_ii - e^-1 mean_{i != j} exp(s_ij)"),
     Case("estimate: Donsker-Varadhan of 3 I_8", "estimate.donsker_varadhan",

@@ -56,7 +56,8 @@ def test_unsupported_is_declared_and_only_excuses_not_implemented():
     assert declared == {"dask": {
         "estimate.differential_entropy", "estimate.kl_divergence_knn",
         "estimate.mutual_information_ksg", "estimate.conditional_mutual_information_ksg",
-        "estimate.transfer_entropy_ksg", "estimate.gaussian_copula",
+        "estimate.transfer_entropy_ksg", "estimate.mutual_information_mixed",
+        "estimate.mutual_information_features", "estimate.gaussian_copula",
         "estimate.mutual_information_gaussian", "estimate.o_information_gaussian"}}
     require("dask")
     wrong = conformance.Case("wrong", "entropy", ([0.5, 0.5],), 1.5, 1e-6)

@@ -212,3 +212,27 @@ def test_features_without_random_state_add_no_noise():
     np.testing.assert_array_equal(a, b)
     want = [_compute_mi_cc(X[:, j] / X[:, j].std(), y / y.std(), 3) for j in range(2)]
     assert a[0] == pytest.approx(want[0], rel=1e-10)
+
+
+def test_probe_findings_too_few_samples_bool_list_and_nan_in_discrete_columns():
+    """Found by issue 32's probe: k >= n with a continuous target gave every column the same
+    positive score (scikit-learn raises); boolean X and a list X failed where scikit-learn
+    takes them; NaN in a discrete column of a tensor was counted as a label."""
+    torch = require("torch")
+    rng = np.random.default_rng(4)
+    X, yc, yr = rng.normal(size=(200, 3)), rng.integers(0, 2, 200), rng.normal(size=200)
+    with pytest.raises(ValueError, match="X has 1 samples; k=3 needs at least 4"):
+        isk.mutual_info_regression(X[:1], yr[:1], random_state=0)
+    with pytest.raises(ValueError, match="X has 2 samples; k=3 needs at least 4"):
+        it.estimate.mutual_information_features(X[:2], yr[:2])
+    np.testing.assert_allclose(
+        isk.mutual_info_classif(X > 0, yc, discrete_features=True, random_state=0),
+        mutual_info_classif(X > 0, yc, discrete_features=True, random_state=0), rtol=1e-10)
+    np.testing.assert_allclose(isk.mutual_info_classif(X.tolist(), yc, random_state=0),
+                               mutual_info_classif(X.tolist(), yc, random_state=0), rtol=1e-10)
+    Xd = rng.integers(0, 3, (200, 2)).astype(float)
+    Xd[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        isk.mutual_info_classif(torch.tensor(Xd), torch.tensor(yc), discrete_features=True)
+    with pytest.raises(ValueError, match="Expected a 2D array"):
+        isk.mutual_info_classif(torch.tensor(X[:, 0]), torch.tensor(yc))
