@@ -18,9 +18,8 @@ import numpy as np
 from .._checks import check_flag
 from .._frontend import Function, Input, public
 from .._types import ArrayLike, Int, Real, TensorT
-from ._common import FLOAT_LABELS, check_k, psi, table, vector
-from ._neighbours import count_within, knn_distance
-from .knn import _need_points, _positive, _scale, _times_power_of_two
+from ._common import FLOAT_LABELS, check_k, table, vector
+from .knn import _need_points, _scale, _times_power_of_two, ksg_mi
 from .labels import _mi_from_table
 from .mixed import mixed_mi
 
@@ -105,16 +104,6 @@ def _with_noise(B, x, n: int, rng):
     return x + 1e-10 * B.where(means > 1.0, means, 1.0) * B.float_tensor(noise, x)
 
 
-def _ksg_1d(B, x, y, n: int, k: int):
-    """KSG estimator 1 (nats) of two columns (n, 1), as scikit-learn's ``_compute_mi_cc``."""
-    joint = B.concat([x, y], axis=1)
-    eps = knn_distance(B, joint, joint, k, "chebyshev", True)
-    _positive(B, "mutual_information_features", "(X[:, j], y)", eps)
-    n_x = count_within(B, x, eps, "chebyshev")
-    n_y = count_within(B, y, eps, "chebyshev")
-    return (psi(k) + psi(n)) - B.sum(B.digamma(n_x + 1.0) + B.digamma(n_y + 1.0), None) / n
-
-
 def _discrete_codes(B, column, like):
     """A discrete column's values as integer labels: the ranks of its distinct values (any
     values, as scikit-learn takes them), counted on the host."""
@@ -158,7 +147,7 @@ def _mi_features(B, X, y, n, discrete, discrete_target, k, random_state):
         elif discrete_target:
             v = mixed_mi(B, fn, columns[j], target, n, k, False)
         else:
-            v = _ksg_1d(B, columns[j], target, n, k)
+            v = ksg_mi(B, fn, "(X[:, j], y)", columns[j], target, n, k)
         out.append(B.reshape(v, (1,)))
     return B.cast(B.concat(out), dtype) if out else B.cast(X[0, :0], dtype)
 

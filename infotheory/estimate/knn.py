@@ -172,9 +172,15 @@ def _mutual_information_ksg(B, x, y, n, k, standardize):
         x, y = x / _column_std(B, x, n), y / _column_std(B, y, n)
     else:  # one power of two for both: changes no max-norm count
         x, y = _times_power_of_two(x, -e), _times_power_of_two(y, -e)
+    return ksg_mi(B, "mutual_information_ksg", "(x, y)", x, y, n, k)
+
+
+def ksg_mi(B, fn: str, name: str, x, y, n: int, k: int):
+    """KSG estimator 1 in nats of samples ``x`` (n, dx) and ``y`` (n, dy) as they are (scaled
+    by the caller); ``name`` names the pair in the duplicate-points error."""
     joint = B.concat([x, y], axis=1)
     eps = knn_distance(B, joint, joint, k, "chebyshev", True)
-    _positive(B, "mutual_information_ksg", "(x, y)", eps)
+    _positive(B, fn, name, eps)
     n_x = count_within(B, x, eps, "chebyshev")
     n_y = count_within(B, y, eps, "chebyshev")
     return (psi(k) + psi(n)) - B.sum(B.digamma(n_x + 1.0) + B.digamma(n_y + 1.0), None) / n
