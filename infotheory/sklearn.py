@@ -69,8 +69,8 @@ def _mutual_info(X, y, discrete_features, discrete_target, n_neighbors, random_s
         X, y = check_X_y(X, y, accept_sparse="csc", y_numeric=not discrete_target)
         if discrete_target:
             check_classification_targets(y)
-        if X.dtype == bool:  # (as scikit-learn computes on it: as floats)
-            X = X.astype(np.float64)
+        if not issparse(X) and X.dtype != np.float64:  # bools, ints, float32: as scikit-learn
+            X = X.astype(np.float64)  # computes (and returns) them, in float64
     elif len(X.shape) != 2:
         raise ValueError(f"Expected a 2D array (n_samples, n_features), got shape "
                          f"{tuple(X.shape)}")

@@ -230,6 +230,10 @@ def test_probe_findings_too_few_samples_bool_list_and_nan_in_discrete_columns():
         mutual_info_classif(X > 0, yc, discrete_features=True, random_state=0), rtol=1e-10)
     np.testing.assert_allclose(isk.mutual_info_classif(X.tolist(), yc, random_state=0),
                                mutual_info_classif(X.tolist(), yc, random_state=0), rtol=1e-10)
+    got = isk.mutual_info_classif(X.astype(np.float32), yc, random_state=0)
+    want = mutual_info_classif(X.astype(np.float32), yc, random_state=0)
+    assert got.dtype == want.dtype == np.float64
+    np.testing.assert_allclose(got, want, rtol=1e-10)
     Xd = rng.integers(0, 3, (200, 2)).astype(float)
     Xd[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN or infinite"):
