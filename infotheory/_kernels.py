@@ -18,7 +18,8 @@ import inspect
 import math
 from typing import Callable, Dict
 
-from .backends._base import LOG_ZERO, ROUNDING
+from .backends._base import ROUNDING  # noqa: F401 (the docstrings refer to it)
+from .backends._base import LOG_ZERO, probability_high
 
 #: Every fusable block by name (the names a backend may declare in ``Backend.fused``).
 FUSABLE: Dict[str, Callable] = {}
@@ -106,7 +107,7 @@ def unit_entries(B, r, x):
 
 def _high(B, x) -> float:
     """The largest value of ``x``'s dtype that still counts as a probability (1 + rounding)."""
-    return 1.0 + ROUNDING.get(B.itemsize(x), ROUNDING[4])
+    return probability_high(B.itemsize(x))
 
 
 

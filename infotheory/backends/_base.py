@@ -67,6 +67,12 @@ LOG_ZERO = -1e4
 ROUNDING = {2: 2.0 ** -6, 4: 2.0 ** -19, 8: 2.0 ** -48}
 
 
+def probability_high(itemsize: int) -> float:
+    """The largest value of a dtype of ``itemsize`` bytes that still counts as a probability:
+    1 + :data:`ROUNDING` (float32's for another size)."""
+    return 1.0 + ROUNDING.get(itemsize, ROUNDING[4])
+
+
 def host_read_error(message: str) -> RuntimeError:
     """The error for a value needed on the host where the framework has none to give (a graph
     traced by ``tf.function`` or ``jax.jit``: the estimators from data and validation read
@@ -299,6 +305,19 @@ class Backend:
         empty axis here."""
         top = self.amax(x, axis, keepdims)
         return (top > high) | (top != top) | (self.amin(x, axis, keepdims) < 0.0)
+
+    def kl_rows_outside(self, p, q, axis: Axes):
+        """KL's row checks (``_kernels.kl_of_probabilities``'), for a fused KL: True for a row
+        where p has an entry above 1 or q one below 0, above 1 or NaN (a negative or NaN p
+        makes the sum NaN already); None when p and q are both empty."""
+        bad = None
+        if 0 not in self.shape(p):
+            bad = self.amax(p, axis) > probability_high(self.itemsize(p))
+        if 0 not in self.shape(q):
+            bad_q = ~(self.amax(q, axis) <= probability_high(self.itemsize(q))) \
+                | (self.amin(q, axis) < 0.0)
+            bad = bad_q if bad is None else bad | bad_q
+        return bad
 
     def nonnegative(self, x):
         """``x`` with finite values below 0 set to 0 (NaN and -inf stay), on the gradient path."""

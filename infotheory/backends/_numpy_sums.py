@@ -7,7 +7,7 @@ import contextlib
 
 import numpy as np
 
-from ._base import ROUNDING
+from ._base import ROUNDING, probability_high
 
 _PAIRWISE_BLOCK = 8192  # NumPy's pairwise summation works on blocks of this many terms
 
@@ -40,7 +40,7 @@ def _total(terms, axis, keepdims=False):
 
 
 #: The largest probability the row checks let through, per dtype size (ROUNDING above 1).
-_HIGH = {size: 1.0 + eps for size, eps in ROUNDING.items()}
+_HIGH = {size: probability_high(size) for size in ROUNDING}
 
 
 # --- the terms of the fused reductions, written into given buffers --------------------------

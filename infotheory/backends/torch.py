@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import sys
 
-from ._base import ROUNDING, Backend
+from ._base import Backend, probability_high
 from ._torch_autograd import (NO_INDEX, bald_function, clamped_cross_entropy, entropy_function,
                               functorch_active, kl_function)
 
@@ -26,11 +26,6 @@ def _tensor_type():
 
 
 _TENSOR = None
-
-
-def _high(x) -> float:
-    """The largest entry of ``x``'s dtype that still counts as a probability (1 + rounding)."""
-    return 1.0 + ROUNDING.get(x.itemsize, ROUNDING[4])
 
 
 class TorchBackend(Backend):
@@ -240,7 +235,7 @@ class TorchBackend(Backend):
         h = self._neg_sum_xlogx(p, axis)
         if p.numel() == 0:
             return h
-        return h.masked_fill(self.amax(p, axis) > _high(p), math.nan)
+        return h.masked_fill(self.amax(p, axis) > probability_high(p.itemsize), math.nan)
 
     def fused_kl_of_probabilities(self, p, q, axis):
         # xlogy - xlogy and the row checks (as the generic block's) without autograd: a small
@@ -249,12 +244,7 @@ class TorchBackend(Backend):
         if torch.is_grad_enabled() and (p.requires_grad or q.requires_grad):
             return NotImplemented
         kl = self.sum(torch.xlogy(p, p) - torch.xlogy(p, q), axis)
-        bad = None
-        if p.numel():
-            bad = self.amax(p, axis) > _high(p)
-        if q.numel():
-            bad_q = ~(self.amax(q, axis) <= _high(q)) | (self.amin(q, axis) < 0.0)
-            bad = bad_q if bad is None else bad | bad_q
+        bad = self.kl_rows_outside(p, q, axis)
         return kl if bad is None else kl.masked_fill(bad, math.nan)
 
     def fused_bce_logits(self, z, y, pos_weight=None):
